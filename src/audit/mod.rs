@@ -1,0 +1,31 @@
+//! The audit log: one row for every change — who, when, what, which record — written in the
+//! same transaction as the change, so a change without its row cannot exist. Admin reads it.
+
+pub mod routes;
+pub mod store;
+
+use actix_web::web;
+
+/// Who made a change: a signed-in user, or the command line.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The user's id; `None` for the command line and start-up.
+    pub user_id: Option<i64>,
+    /// The user's name, kept even if the user is later renamed or removed.
+    pub username: String,
+}
+
+impl Actor {
+    /// The command line and start-up tasks.
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            user_id: None,
+            username: format!("system:{what}"),
+        }
+    }
+}
+
+/// The audit routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(routes::list_audit);
+}

@@ -1,0 +1,106 @@
+//! The signed-in user, taken from `Authorization: Bearer …` or the session cookie.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use sha2::{Digest, Sha256};
+
+use crate::auth::model::Role;
+use crate::auth::store;
+use crate::db::now_utc;
+use crate::error::AppError;
+use crate::AppState;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "yingbin_session";
+
+/// Who is calling, for handlers to authorize against.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    /// User id.
+    pub id: i64,
+    /// Name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// Scope of a scoped role.
+    pub scope: Option<String>,
+    /// SHA-256 of the session token used (for logout).
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    /// 403 unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The department a `department` user is confined to; `None` for every other role.
+    pub fn department_scope(&self) -> Option<i64> {
+        match self.role {
+            // A department user without a valid scope sees nothing rather than everything.
+            Role::Department => Some(self.scope.as_deref().and_then(|s| s.parse().ok()).unwrap_or(-1)),
+            _ => None,
+        }
+    }
+
+    /// The audit actor for changes this user makes.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            user_id: Some(self.id),
+            username: self.username.clone(),
+        }
+    }
+}
+
+/// SHA-256 of a token, hex: what the sessions table stores.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn token_of(req: &HttpRequest) -> Option<String> {
+    let bearer = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    bearer.or_else(|| req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()))
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<CurrentUser, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = token_of(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated)?;
+            let state = state.ok_or_else(|| AppError::Internal("app state missing".into()))?;
+            let hash = token_hash(&token);
+            let pool = state.pool.clone();
+            let lookup = hash.clone();
+            let user = web::block(move || -> Result<_, AppError> {
+                let mut conn = pool.get()?;
+                Ok(store::find_session_user(&mut conn, &lookup, now_utc())?)
+            })
+            .await??
+            .ok_or(AppError::Unauthenticated)?;
+            let role = Role::parse(&user.role)
+                .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
+            Ok(CurrentUser {
+                id: user.id,
+                username: user.username,
+                role,
+                scope: user.scope,
+                token_hash: hash,
+            })
+        })
+    }
+}

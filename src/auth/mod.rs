@@ -1,0 +1,31 @@
+//! Accounts, sessions, roles and scopes.
+//!
+//! A user has one role and, for scoped roles, one scope (a department, a hub, a hotel…).
+//! Sessions are rows, so several instances can serve one PostgreSQL: the token is random,
+//! only its SHA-256 is stored. Passwords are argon2id hashes. After five wrong passwords in a
+//! row, each further attempt must wait twice as long as the last (up to 15 minutes).
+//! Every handler says which roles it admits; no session → 401, wrong role or scope → 403.
+
+pub mod extract;
+pub mod model;
+pub mod password;
+pub mod routes;
+pub mod rules;
+pub mod service;
+pub mod store;
+
+use actix_web::web;
+
+pub use extract::CurrentUser;
+pub use model::Role;
+
+/// The account routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(routes::login)
+        .service(routes::logout)
+        .service(routes::me)
+        .service(routes::list_users)
+        .service(routes::create_user)
+        .service(routes::update_user)
+        .service(routes::reset_password);
+}

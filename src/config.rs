@@ -1,0 +1,137 @@
+//! All settings, read from the environment once at start and passed explicitly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::db::DbUrl;
+
+/// Everything the service needs to start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `DATABASE_URL`: a file path or `sqlite://…` (SQLite), or `postgres://…`.
+    pub database: DbUrl,
+    /// `YINGBIN_BIND`: the listening address.
+    pub bind: String,
+    /// `YINGBIN_DATA_DIR`: where files the service writes go.
+    pub data_dir: PathBuf,
+    /// `YINGBIN_ADMIN_PASSWORD`: the first admin's password on an empty database.
+    pub admin_password: Option<String>,
+    /// `YINGBIN_DB_POOL`: connections in the pool.
+    pub pool_size: u32,
+    /// `YINGBIN_DB_TIMEOUT_SECS`: wait for a pooled connection before 503.
+    pub pool_timeout: Duration,
+    /// `YINGBIN_CREATE_DATABASE`: create a missing SQLite file (default true).
+    pub create_database: bool,
+    /// `YINGBIN_TIMEZONE`: the event's time zone (default Asia/Shanghai).
+    pub timezone: chrono_tz::Tz,
+    /// `YINGBIN_SESSION_HOURS`: how long a sign-in lasts.
+    pub session_hours: i64,
+    /// `YINGBIN_COOKIE_SECURE`: mark the session cookie Secure (behind HTTPS).
+    pub cookie_secure: bool,
+    /// `YINGBIN_WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// `YINGBIN_MAX_UPLOAD_MB`: largest accepted upload (CSV or photo).
+    pub max_upload_bytes: usize,
+}
+
+impl Settings {
+    /// Reads the settings from the environment, with defaults; says which one is wrong.
+    pub fn from_env() -> Result<Settings, String> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the settings through `lookup` (tests pass their own).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        let database = DbUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "./yingbin.db".into()))?;
+        let default_pool = match database {
+            DbUrl::Sqlite(_) => 8,
+            DbUrl::Postgres(_) => 10,
+        };
+        let settings = Settings {
+            database,
+            bind: get("YINGBIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: PathBuf::from(get("YINGBIN_DATA_DIR").unwrap_or_else(|| ".".into())),
+            admin_password: get("YINGBIN_ADMIN_PASSWORD"),
+            pool_size: parse_num(&get, "YINGBIN_DB_POOL", default_pool)?,
+            pool_timeout: Duration::from_secs(parse_num(&get, "YINGBIN_DB_TIMEOUT_SECS", 5)?),
+            create_database: parse_bool(&get, "YINGBIN_CREATE_DATABASE", true)?,
+            timezone: match get("YINGBIN_TIMEZONE") {
+                Some(tz) => tz
+                    .parse()
+                    .map_err(|_| format!("YINGBIN_TIMEZONE: unknown time zone {tz}"))?,
+                None => chrono_tz::Asia::Shanghai,
+            },
+            session_hours: parse_num(&get, "YINGBIN_SESSION_HOURS", 12)?,
+            cookie_secure: parse_bool(&get, "YINGBIN_COOKIE_SECURE", false)?,
+            workers: match get("YINGBIN_WORKERS") {
+                Some(_) => Some(parse_num(&get, "YINGBIN_WORKERS", 2)?),
+                None => None,
+            },
+            max_upload_bytes: parse_num::<usize>(&get, "YINGBIN_MAX_UPLOAD_MB", 20)? * 1024 * 1024,
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values that parse but make no sense.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.pool_size == 0 {
+            return Err("YINGBIN_DB_POOL must be at least 1".into());
+        }
+        if self.session_hours <= 0 {
+            return Err("YINGBIN_SESSION_HOURS must be positive".into());
+        }
+        if self.max_upload_bytes == 0 {
+            return Err("YINGBIN_MAX_UPLOAD_MB must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: T,
+) -> Result<T, String> {
+    match get(key) {
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{key}: not a number: {v}")),
+        None => Ok(default),
+    }
+}
+
+fn parse_bool(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: bool,
+) -> Result<bool, String> {
+    match get(key).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(format!("{key}: expected true or false, got {v}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_give_a_local_sqlite_service() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.database, DbUrl::Sqlite(PathBuf::from("./yingbin.db")));
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.timezone, chrono_tz::Asia::Shanghai);
+    }
+
+    #[test]
+    fn a_bad_number_names_its_setting() {
+        let err = Settings::from_lookup(|k| (k == "YINGBIN_DB_POOL").then(|| "many".into()))
+            .unwrap_err();
+        assert!(err.contains("YINGBIN_DB_POOL"), "{err}");
+    }
+}

@@ -1,0 +1,264 @@
+//! Storage: one connection type over SQLite (the embedded default) and PostgreSQL,
+//! chosen at run time by the URL's scheme; a pool; migrations; write transactions.
+//!
+//! SQLite writes take the write lock at `BEGIN IMMEDIATE`: a deferred transaction that
+//! reads and then writes can fail with "database is locked" when two upgrade at once.
+
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to whichever backend `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// PostgreSQL, for deployments with several instances.
+    Postgres(PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// The connection pool shared by the whole app.
+pub type DbPool = Pool<ConnManager>;
+/// A connection borrowed from the pool.
+pub type PooledConn = PooledConnection<ConnManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Where the database is, parsed from `DATABASE_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbUrl {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl DbUrl {
+    /// `postgres://…` / `postgresql://…` → PostgreSQL; `sqlite://path`, `sqlite:path` or a bare
+    /// path → SQLite.
+    pub fn parse(url: &str) -> Result<DbUrl, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl::Postgres(url.to_string()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.contains("://") {
+            return Err(format!(
+                "DATABASE_URL scheme not supported: {url} (use a file path, sqlite://… or postgres://…)"
+            ));
+        }
+        if path.is_empty() || path == ":memory:" {
+            return Err("DATABASE_URL must name a SQLite file (an in-memory database would not be shared by the pool)".into());
+        }
+        Ok(DbUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    /// The backend's name, for logs.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DbUrl::Sqlite(_) => "sqlite",
+            DbUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Opens connections by URL scheme and sets SQLite's per-connection PRAGMAs.
+///
+/// Written by hand because the derived `establish` tries each backend in turn and loses the
+/// real error.
+#[derive(Debug)]
+pub struct ConnManager {
+    url: DbUrl,
+}
+
+impl ManageConnection for ConnManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match &self.url {
+            DbUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // busy_timeout first, so that the others wait instead of failing.
+                for pragma in [
+                    "PRAGMA busy_timeout = 5000;",
+                    "PRAGMA foreign_keys = ON;",
+                    "PRAGMA synchronous = NORMAL;",
+                ] {
+                    conn.batch_execute(pragma)
+                        .map_err(diesel::r2d2::Error::QueryError)?;
+                }
+                Ok(DbConn::Sqlite(conn))
+            }
+            DbUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Postgres)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Pool settings.
+#[derive(Clone, Debug)]
+pub struct PoolOptions {
+    /// Connections kept at most.
+    pub max_size: u32,
+    /// How long a request waits for a connection before answering 503.
+    pub timeout: Duration,
+    /// Create a missing SQLite file instead of refusing to start.
+    pub create_sqlite: bool,
+}
+
+/// Opens the pool, preparing the SQLite file (WAL) first.
+pub fn open_pool(url: &DbUrl, options: &PoolOptions) -> Result<DbPool, String> {
+    if let DbUrl::Sqlite(path) = url {
+        if !path.exists() {
+            if !options.create_sqlite {
+                return Err(format!(
+                    "SQLite database {} does not exist (set YINGBIN_CREATE_DATABASE=true to create it)",
+                    path.display()
+                ));
+            }
+            tracing::warn!(path = %path.display(), "creating a new, empty SQLite database");
+        }
+        // WAL is a property of the file: set it once, before the pool opens.
+        let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+            .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| format!("cannot set WAL on {}: {e}", path.display()))?;
+    }
+    Pool::builder()
+        .max_size(options.max_size)
+        .connection_timeout(options.timeout)
+        .build(ConnManager { url: url.clone() })
+        .map_err(|e| format!("cannot connect to the {} database: {e}", url.backend()))
+}
+
+/// Runs the pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConn) -> Result<(), String> {
+    let result = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| format!("migrations failed: {e}"))
+}
+
+/// Reverts every migration (used by the up/down/up test).
+pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), String> {
+    let result = match conn {
+        DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| format!("reverting migrations failed: {e}"))
+}
+
+/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so it can't deadlock on
+/// upgrade), a plain transaction on PostgreSQL. Any `Err` rolls everything back.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            let committed = match conn {
+                DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
+                DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
+            };
+            match committed {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    rollback(conn);
+                    Err(e.into())
+                }
+            }
+        }
+        Err(e) => {
+            rollback(conn);
+            Err(e)
+        }
+    }
+}
+
+fn rollback(conn: &mut DbConn) {
+    let result = match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+        DbConn::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    if let Err(e) = result {
+        // The pool's has_broken check discards a connection left in a transaction.
+        tracing::error!(error = %e, "rollback failed");
+    }
+}
+
+/// The current instant, truncated to microseconds so both backends store the same value.
+pub fn now_utc() -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_path_and_sqlite_urls_mean_sqlite() {
+        for (label, url) in [
+            ("bare", "./yingbin.db"),
+            ("scheme", "sqlite://./yingbin.db"),
+            ("short", "sqlite:./yingbin.db"),
+        ] {
+            assert_eq!(
+                DbUrl::parse(url),
+                Ok(DbUrl::Sqlite(PathBuf::from("./yingbin.db"))),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
+    fn postgres_urls_mean_postgres() {
+        assert!(matches!(
+            DbUrl::parse("postgres://postgres@127.0.0.1/test"),
+            Ok(DbUrl::Postgres(_))
+        ));
+        assert!(matches!(
+            DbUrl::parse("postgresql://postgres@127.0.0.1/test"),
+            Ok(DbUrl::Postgres(_))
+        ));
+    }
+
+    #[test]
+    fn other_schemes_and_memory_are_refused() {
+        assert!(DbUrl::parse("mysql://root@localhost/x").is_err());
+        assert!(DbUrl::parse(":memory:").is_err());
+        assert!(DbUrl::parse("").is_err());
+    }
+}

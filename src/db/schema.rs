@@ -1,0 +1,125 @@
+//! The tables, kept by hand so that ids are `BigInt` on both backends
+//! (`diesel print-schema` on SQLite would say `Integer`).
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        scope -> Nullable<Text>,
+        disabled -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        username -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    departments (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delegations (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hubs (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    guests (id) {
+        id -> BigInt,
+        department_id -> BigInt,
+        ref_code -> Text,
+        name -> Text,
+        name_latin -> Nullable<Text>,
+        category -> Nullable<Text>,
+        gender -> Nullable<Text>,
+        delegation_id -> Nullable<BigInt>,
+        organization -> Nullable<Text>,
+        id_type -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        language -> Text,
+        halal -> Bool,
+        diet -> Nullable<Text>,
+        arrival_mode -> Nullable<Text>,
+        arrival_no -> Nullable<Text>,
+        arrival_hub_id -> Nullable<BigInt>,
+        arrival_at -> Nullable<Timestamp>,
+        departure_mode -> Nullable<Text>,
+        departure_no -> Nullable<Text>,
+        departure_hub_id -> Nullable<BigInt>,
+        departure_at -> Nullable<Timestamp>,
+        stay_from -> Nullable<Date>,
+        stay_to -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    guest_photos (guest_id) {
+        guest_id -> BigInt,
+        jpeg -> Binary,
+        sha256 -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(guests -> departments (department_id));
+diesel::joinable!(guests -> delegations (delegation_id));
+diesel::joinable!(guest_photos -> guests (guest_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    audit_log,
+    departments,
+    delegations,
+    hubs,
+    guests,
+    guest_photos,
+);

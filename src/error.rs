@@ -1,0 +1,234 @@
+//! One error type for the whole service, mapped to a status and one JSON envelope:
+//! `{"error": "snake_code", "message": "…", "details": …}`.
+//!
+//! A 500 says only "internal error"; what went wrong goes to the log, never to the client.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Everything a request can fail with, by meaning.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request itself is malformed.
+    #[error("{message}")]
+    BadRequest {
+        /// What is wrong, for people.
+        message: String,
+    },
+    /// 401: no valid session or token.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// 401: wrong username or password.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// 403: signed in, but this role or scope may not do this.
+    #[error("not allowed for this role or scope")]
+    Forbidden,
+    /// 404.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 409: clashes with what is stored.
+    #[error("{message}")]
+    Conflict {
+        /// Machine-readable code.
+        code: &'static str,
+        /// For people.
+        message: String,
+    },
+    /// 413.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 415.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: well-formed but breaks a rule; `details` says where.
+    #[error("{message}")]
+    Unprocessable {
+        /// Machine-readable code.
+        code: &'static str,
+        /// For people.
+        message: String,
+        /// Field- or row-level problems.
+        details: Value,
+    },
+    /// 429: too many attempts; retry after the given seconds.
+    #[error("too many attempts; try again in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// 503: the database is busy or unreachable.
+    #[error("service unavailable")]
+    Unavailable(String),
+    /// 500: a bug or an unexpected failure; the text is logged, not shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// 400 with a message.
+    pub fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::BadRequest {
+            message: message.into(),
+        }
+    }
+
+    /// 422 `validation_failed` with a message and details.
+    pub fn invalid(message: impl Into<String>, details: Value) -> AppError {
+        AppError::Unprocessable {
+            code: "validation_failed",
+            message: message.into(),
+            details,
+        }
+    }
+
+    /// 409 with a code and message.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict { code, .. } => code,
+            AppError::TooLarge(_) => "too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+            AppError::Unprocessable { code, .. } => code,
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: &'a str,
+    message: String,
+    details: Value,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Unavailable(detail) => tracing::warn!(%detail, "unavailable"),
+            _ => {}
+        }
+        let details = match self {
+            AppError::Unprocessable { details, .. } => details.clone(),
+            _ => Value::Array(vec![]),
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if let AppError::TooManyAttempts { retry_after } = self {
+            response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        response.json(Envelope {
+            error: self.code(),
+            message: self.to_string(),
+            details,
+        })
+    }
+}
+
+impl From<DieselError> for AppError {
+    fn from(e: DieselError) -> AppError {
+        match e {
+            DieselError::NotFound => AppError::NotFound("record"),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::conflict("already_exists", format!("already exists: {}", info.message()))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                AppError::conflict("in_use", "still referenced by other records")
+            }
+            DieselError::DatabaseError(_, ref info)
+                if info.message().contains("database is locked") =>
+            {
+                AppError::Unavailable(e.to_string())
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> AppError {
+        AppError::Unavailable(format!("database pool: {e}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> AppError {
+        AppError::Internal(format!("blocking task failed: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    #[test]
+    fn each_meaning_has_its_status() {
+        let cases = [
+            (AppError::bad_request("x"), 400),
+            (AppError::Unauthenticated, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound("guest"), 404),
+            (AppError::conflict("c", "x"), 409),
+            (AppError::TooLarge("x".into()), 413),
+            (AppError::UnsupportedMediaType("x".into()), 415),
+            (AppError::invalid("x", Value::Null), 422),
+            (AppError::TooManyAttempts { retry_after: 3 }, 429),
+            (AppError::Unavailable("x".into()), 503),
+            (AppError::Internal("x".into()), 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status_code().as_u16(), status, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn diesel_not_found_is_404_and_other_failures_are_500() {
+        assert_eq!(AppError::from(DieselError::NotFound).status_code(), 404);
+        assert_eq!(
+            AppError::from(DieselError::RollbackTransaction).status_code(),
+            500
+        );
+    }
+
+    #[actix_web::test]
+    async fn an_internal_error_never_shows_its_detail() {
+        let response = AppError::Internal("SELECT secret FROM users".into()).error_response();
+        let body = to_bytes(response.into_body()).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("\"internal\""), "{text}");
+        assert!(!text.contains("SELECT"), "{text}");
+    }
+}

@@ -1,0 +1,257 @@
+//! Importing the guest lists the departments send, and exporting them back.
+//!
+//! An import is all or nothing: every bad row is reported with its line, and if there is
+//! one, nothing is written. Rows are keyed by (department, ref): re-importing updates,
+//! never duplicates; a row equal to what is stored is "unchanged". A masked ID number (as
+//! exports show them) keeps the stored number, so importing an export changes nothing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::{self, Actor};
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::guests::csv_format::{self, Column, GuestRecord, Msg, RowError};
+use crate::guests::id_number;
+use crate::guests::model::Guest;
+use crate::guests::service::{to_record, Lookups, Resolver};
+use crate::guests::store::{self, GuestFilter};
+use crate::i18n::Lang;
+
+/// One bad field or row.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct ImportError {
+    /// File line where the row starts (1 is the header).
+    pub line: u64,
+    /// Column, by its English name, when the problem is one field.
+    pub column: Option<String>,
+    /// What is wrong, in the caller's language.
+    pub message: String,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Serialize, ToSchema, Debug, Default)]
+pub struct ImportReport {
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// Data rows read.
+    pub rows: usize,
+    /// New guests.
+    pub created: usize,
+    /// Guests whose fields changed.
+    pub updated: usize,
+    /// Rows equal to what is stored.
+    pub unchanged: usize,
+    /// Departments the import creates.
+    pub new_departments: Vec<String>,
+    /// Delegations the import creates.
+    pub new_delegations: Vec<String>,
+    /// Hubs the import creates.
+    pub new_hubs: Vec<String>,
+    /// Every bad row; when not empty, nothing was written.
+    pub errors: Vec<ImportError>,
+}
+
+/// Who is importing, and where they may import to.
+pub struct ImportContext<'a> {
+    /// For the audit log.
+    pub actor: &'a Actor,
+    /// A department user imports only into their own department.
+    pub scope_department: Option<i64>,
+    /// The event's time zone.
+    pub tz: Tz,
+    /// Language of the messages.
+    pub lang: Lang,
+    /// Today in the event's time zone (birth dates in the future are refused).
+    pub today: NaiveDate,
+}
+
+fn error(line: u64, column: Option<Column>, msg: Msg, lang: Lang) -> ImportError {
+    ImportError {
+        line,
+        column: column.map(|c| c.en().to_string()),
+        message: msg.render(lang).to_string(),
+    }
+}
+
+fn msg(zh: impl Into<String>, en: impl Into<String>) -> Msg {
+    Msg { zh: zh.into(), en: en.into() }
+}
+
+/// Reads, checks and (unless `dry_run` or any row is bad) writes a guest file.
+/// `progress(done, total)` is called as rows are written.
+pub fn import_guests(
+    conn: &mut DbConn,
+    ctx: &ImportContext,
+    bytes: &[u8],
+    dry_run: bool,
+    progress: &dyn Fn(usize, usize),
+) -> Result<ImportReport, AppError> {
+    let lang = ctx.lang;
+    let text = csv_format::decode(bytes).map_err(|e| AppError::Unprocessable {
+        code: "bad_file",
+        message: e.message(lang),
+        details: json!([]),
+    })?;
+    let parsed = csv_format::parse(&text, ctx.today).map_err(|e| AppError::Unprocessable {
+        code: "bad_file",
+        message: e.message(lang),
+        details: json!([]),
+    })?;
+    let mut report = ImportReport {
+        dry_run,
+        rows: parsed.rows.len() + count_bad_rows(&parsed.errors),
+        ..Default::default()
+    };
+    report.errors = parsed.errors.iter().map(|e: &RowError| error(e.line, e.column, e.message.clone(), lang)).collect();
+    if dry_run {
+        plan(conn, ctx, &parsed.rows, &mut report, None, progress)?;
+        return Ok(report);
+    }
+    let outcome = write_tx(conn, |conn| {
+        plan(conn, ctx, &parsed.rows, &mut report, Some(()), progress)?;
+        if !report.errors.is_empty() {
+            // Roll back whatever `plan` created (new departments…): nothing is written.
+            return Err(AppError::Internal("rollback".into()));
+        }
+        audit::store::record(
+            conn,
+            ctx.actor,
+            "import",
+            "guest",
+            "*",
+            json!({"rows": report.rows, "created": report.created, "updated": report.updated,
+                   "new_departments": report.new_departments}),
+        )?;
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(report),
+        Err(_) if !report.errors.is_empty() => Ok(report),
+        Err(e) => Err(e),
+    }
+}
+
+fn count_bad_rows(errors: &[RowError]) -> usize {
+    let mut lines: Vec<u64> = errors.iter().map(|e| e.line).filter(|l| *l > 1).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.len()
+}
+
+/// Classifies each row against what is stored; with `apply`, writes it (inside the caller's
+/// transaction). Row-level problems found here go into `report.errors`.
+fn plan(
+    conn: &mut DbConn,
+    ctx: &ImportContext,
+    rows: &[csv_format::ParsedRow],
+    report: &mut ImportReport,
+    apply: Option<()>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<(), AppError> {
+    let lang = ctx.lang;
+    let lk = Lookups::load(conn)?;
+    let mut resolver = Resolver::new(&lk);
+    if let Some(own) = ctx.scope_department {
+        let own_name = lk.departments.get(&own).cloned().unwrap_or_default();
+        for row in rows.iter().filter(|r| r.record.department != own_name) {
+            report.errors.push(error(
+                row.line,
+                Some(Column::Department),
+                msg(
+                    format!("只能导入本部门（{own_name}）的来宾，不能导入“{}”", row.record.department),
+                    format!("you may import only your department's guests ({own_name}), not \"{}\"", row.record.department),
+                ),
+                lang,
+            ));
+        }
+    }
+    let records: Vec<&GuestRecord> = rows.iter().map(|r| &r.record).collect();
+    let missing = resolver.missing(&records);
+    report.new_departments = missing.0.clone();
+    report.new_delegations = missing.1.clone();
+    report.new_hubs = missing.2.clone();
+
+    let known_departments: Vec<i64> = {
+        let mut ids: Vec<i64> = records.iter().filter_map(|r| resolver.department(&r.department)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let existing: HashMap<(i64, String), Guest> = store::list_guests_of_departments(conn, &known_departments)?
+        .into_iter()
+        .map(|g| ((g.department_id, g.ref_code.clone()), g))
+        .collect();
+
+    if apply.is_some() && report.errors.is_empty() {
+        resolver.create_missing(conn, &missing, now_utc())?;
+    }
+    let now = now_utc();
+    let total = rows.len();
+    for (done, row) in rows.iter().enumerate() {
+        let r = &row.record;
+        let stored = resolver
+            .department(&r.department)
+            .and_then(|d| existing.get(&(d, r.ref_code.clone())));
+        if let Some(masked) = r.id_number.as_deref().filter(|n| id_number::is_masked(n)) {
+            let fits = stored
+                .and_then(|g| g.id_number.as_deref())
+                .is_some_and(|full| id_number::masked_matches(masked, full));
+            if !fits {
+                report.errors.push(error(
+                    row.line,
+                    Some(Column::IdNumber),
+                    msg("证件号码被遮盖（含 *），且与已存的号码不符：请填写完整号码",
+                        "the ID number is masked (has *) and does not match the stored one: give the full number"),
+                    lang,
+                ));
+                continue;
+            }
+        }
+        match stored {
+            Some(g) => {
+                let fields = resolver.fields(r, Some(g), ctx.tz)?;
+                if fields == g.fields() {
+                    report.unchanged += 1;
+                } else {
+                    report.updated += 1;
+                    if apply.is_some() && report.errors.is_empty() {
+                        store::update_guest(conn, g.id, &fields, now)?;
+                    }
+                }
+            }
+            None => {
+                report.created += 1;
+                if apply.is_some() && report.errors.is_empty() {
+                    let fields = resolver.fields(r, None, ctx.tz)?;
+                    store::insert_guest(conn, &fields, now)?;
+                }
+            }
+        }
+        if done % 1000 == 999 || done + 1 == total {
+            progress(done + 1, total);
+        }
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(())
+}
+
+/// The guests matching `filter` as a CSV file (UTF-8 with BOM), ID numbers masked unless
+/// `reveal_id`.
+pub fn export_guests(
+    conn: &mut DbConn,
+    filter: &GuestFilter,
+    reveal_id: bool,
+    tz: Tz,
+    lang: Lang,
+) -> Result<Vec<u8>, AppError> {
+    let guests = store::list_all_guests(conn, filter)?;
+    let lk = Lookups::load(conn)?;
+    let records: Vec<GuestRecord> = guests.iter().map(|g| to_record(g, &lk, reveal_id, tz)).collect();
+    Ok(csv_format::write_csv(&records, lang))
+}

@@ -1,0 +1,412 @@
+//! HTTP handlers of the guest registry.
+
+use actix_web::http::header::{CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{CurrentUser, Role};
+use crate::error::AppError;
+use crate::guests::import::{self, ImportContext, ImportReport};
+use crate::guests::model::{GuestResponse, HubResponse, NamedCount};
+use crate::guests::service::{self, NamedKind};
+use crate::guests::store::GuestFilter;
+use crate::i18n::Lang;
+use crate::AppState;
+
+/// Roles that read the registry (a department only its own guests).
+pub const READERS: &[Role] = &[
+    Role::Admin,
+    Role::Reception,
+    Role::Department,
+    Role::Security,
+    Role::Transport,
+    Role::Office,
+    Role::Committee,
+];
+/// Roles that change guests (a department only its own).
+pub const WRITERS: &[Role] = &[Role::Admin, Role::Reception, Role::Department];
+/// Roles that manage departments and delegations.
+pub const REGISTRARS: &[Role] = &[Role::Admin, Role::Reception];
+
+/// Filters of the guest list and export.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct GuestQuery {
+    /// Text in name, Latin name, ref, phone or organization.
+    pub q: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+    /// Department id.
+    pub department_id: Option<i64>,
+    /// Delegation id.
+    pub delegation_id: Option<i64>,
+    /// Halal guests only (`true`) or non-halal only (`false`).
+    pub halal: Option<bool>,
+    /// Arrival hub code (or id).
+    pub arrival_hub: Option<String>,
+    /// Arrival date, `YYYY-MM-DD` in event time.
+    pub arrival_date: Option<NaiveDate>,
+    /// Page size (default 50, at most 1000; 0 gives only the total).
+    pub limit: Option<i64>,
+    /// Rows to skip.
+    pub offset: Option<i64>,
+    /// Export header language (`zh` or `en`).
+    pub lang: Option<String>,
+}
+
+impl GuestQuery {
+    fn filter(&self, state: &AppState, hubs: &[HubResponse]) -> Result<GuestFilter, AppError> {
+        let tz = state.settings.timezone;
+        let arrival_hub_id = match self.arrival_hub.as_deref().filter(|h| !h.is_empty()) {
+            // An unknown hub matches nobody rather than everybody.
+            Some(h) => Some(hubs.iter().find(|x| x.code == h || x.id.to_string() == h).map_or(-1, |x| x.id)),
+            None => None,
+        };
+        Ok(GuestFilter {
+            q: self.q.clone(),
+            category: self.category.clone().filter(|c| !c.is_empty()),
+            department_id: self.department_id,
+            scope_department_id: None,
+            delegation_id: self.delegation_id,
+            halal: self.halal,
+            arrival_hub_id,
+            arrival_between: self.arrival_date.map(|d| {
+                let start = service::to_utc(tz, d.and_time(NaiveTime::MIN));
+                (start, start + Duration::days(1))
+            }),
+        })
+    }
+}
+
+/// A page of guests.
+#[derive(Serialize, ToSchema)]
+pub struct GuestPage {
+    /// Guests matching the filters.
+    pub total: i64,
+    /// This page.
+    pub items: Vec<GuestResponse>,
+}
+
+/// Lists guests with search and filters.
+#[utoipa::path(tag = "guests", params(GuestQuery), responses((status = 200, body = GuestPage), (status = 401), (status = 403)))]
+#[get("/guests")]
+pub async fn list_guests(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<GuestQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let limit = query.limit.unwrap_or(50).clamp(0, 1000);
+    let offset = query.offset.unwrap_or(0).max(0);
+    let tz = state.settings.timezone;
+    let st = state.clone();
+    let (total, items) = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let hubs = service::list_hubs(&mut conn)?;
+        let filter = query.filter(&st, &hubs)?;
+        service::list_guests(&mut conn, &user, filter, limit, offset, tz)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(GuestPage { total, items }))
+}
+
+/// One guest.
+#[utoipa::path(tag = "guests", responses((status = 200, body = GuestResponse), (status = 404)))]
+#[get("/guests/{id}")]
+pub async fn get_guest(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let (pool, tz, id) = (state.pool.clone(), state.settings.timezone, id.into_inner());
+    let guest = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        service::get_guest(&mut conn, &user, id, tz)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(guest))
+}
+
+fn object(body: Value) -> Result<Map<String, Value>, AppError> {
+    match body {
+        Value::Object(map) => Ok(map),
+        _ => Err(AppError::bad_request("expected a JSON object")),
+    }
+}
+
+/// Creates a guest (keys as in the CSV: `ref`, `name`, `department`…).
+#[utoipa::path(tag = "guests", request_body = Object, responses((status = 201, body = GuestResponse), (status = 409), (status = 422)))]
+#[post("/guests")]
+pub async fn create_guest(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, AppError> {
+    user.require(WRITERS)?;
+    let (pool, tz, lang) = (state.pool.clone(), state.settings.timezone, Lang::of_request(&req));
+    let body = object(body.into_inner())?;
+    let guest = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        service::create_guest(&mut conn, &user, &body, tz, lang)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(guest))
+}
+
+/// Changes some fields of a guest.
+#[utoipa::path(tag = "guests", request_body = Object, responses((status = 200, body = GuestResponse), (status = 404), (status = 422)))]
+#[patch("/guests/{id}")]
+pub async fn update_guest(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, AppError> {
+    user.require(WRITERS)?;
+    let (pool, tz, lang, id) = (state.pool.clone(), state.settings.timezone, Lang::of_request(&req), id.into_inner());
+    let body = object(body.into_inner())?;
+    let guest = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        service::update_guest(&mut conn, &user, id, &body, tz, lang)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(guest))
+}
+
+/// Deletes a guest.
+#[utoipa::path(tag = "guests", responses((status = 204), (status = 404)))]
+#[delete("/guests/{id}")]
+pub async fn delete_guest(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    user.require(WRITERS)?;
+    let (pool, id) = (state.pool.clone(), id.into_inner());
+    web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        service::delete_guest(&mut conn, &user, id)
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Uploads a guest's photo: the raw JPEG, PNG or WebP file as the body.
+#[utoipa::path(tag = "guests", request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 200), (status = 413), (status = 415), (status = 422)))]
+#[put("/guests/{id}/photo")]
+pub async fn put_photo(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    user.require(WRITERS)?;
+    if body.is_empty() {
+        return Err(AppError::UnsupportedMediaType("the body is empty: send the photo file".into()));
+    }
+    let (pool, id) = (state.pool.clone(), id.into_inner());
+    let (width, height, bytes) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        service::put_photo(&mut conn, &user, id, &body)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(json!({"width": width, "height": height, "bytes": bytes})))
+}
+
+/// A guest's photo (JPEG).
+#[utoipa::path(tag = "guests", responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
+#[get("/guests/{id}/photo")]
+pub async fn get_photo(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let (pool, id) = (state.pool.clone(), id.into_inner());
+    let photo = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        service::get_photo(&mut conn, &user, id)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .content_type("image/jpeg")
+        .insert_header(CacheControl(vec![CacheDirective::Private, CacheDirective::MaxAge(60)]))
+        .insert_header(("ETag", format!("\"{}\"", &photo.sha256[..16])))
+        .body(photo.jpeg))
+}
+
+/// `?dry_run=true` previews without writing.
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// Preview only.
+    pub dry_run: Option<bool>,
+}
+
+/// Imports a guest list: the raw CSV file as the body. 422 (nothing written) if any row is bad.
+#[utoipa::path(tag = "guests", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)))]
+#[post("/guests/import")]
+pub async fn import_guests(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    user.require(WRITERS)?;
+    let lang = Lang::of_request(&req);
+    let (pool, tz) = (state.pool.clone(), state.settings.timezone);
+    let dry_run = query.dry_run.unwrap_or(false);
+    let report = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let actor = user.actor();
+        let ctx = ImportContext {
+            actor: &actor,
+            scope_department: user.department_scope(),
+            tz,
+            lang,
+            today: chrono::Utc::now().with_timezone(&tz).date_naive(),
+        };
+        import::import_guests(&mut conn, &ctx, &body, dry_run, &|_, _| {})
+    })
+    .await??;
+    if report.errors.is_empty() {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let mut body = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Value::Object(map) = &mut body {
+        map.insert("error".into(), json!("import_rejected"));
+        map.insert(
+            "message".into(),
+            json!(lang.pick(
+                &format!("{} 处错误，未写入任何数据", report.errors.len()),
+                &format!("{} errors; nothing was written", report.errors.len()),
+            )),
+        );
+        map.insert("details".into(), serde_json::to_value(&report.errors).unwrap_or(Value::Null));
+    }
+    Ok(HttpResponse::UnprocessableEntity().json(body))
+}
+
+/// Exports guests (same filters as the list) as CSV, UTF-8 with BOM.
+#[utoipa::path(tag = "guests", params(GuestQuery), responses((status = 200, content_type = "text/csv")))]
+#[get("/guests/export.csv")]
+pub async fn export_guests(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<GuestQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::En);
+    let tz = state.settings.timezone;
+    let st = state.clone();
+    let bytes = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let hubs = service::list_hubs(&mut conn)?;
+        let mut filter = query.filter(&st, &hubs)?;
+        filter.scope_department_id = user.department_scope();
+        import::export_guests(&mut conn, &filter, user.role.sees_full_id_numbers(), tz, lang)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename("guests.csv".into())],
+        })
+        .body(bytes))
+}
+
+/// A name for a department or delegation.
+#[derive(Deserialize, ToSchema)]
+pub struct NameRequest {
+    /// The name.
+    pub name: String,
+}
+
+/// Departments with guest counts (a department user sees only its own).
+#[utoipa::path(tag = "registry", responses((status = 200, body = Vec<NamedCount>)))]
+#[get("/departments")]
+pub async fn list_departments(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let pool = state.pool.clone();
+    let items = web::block(move || -> Result<_, AppError> { service::list_departments(&mut *pool.get()?, &user) }).await??;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Delegations with guest counts.
+#[utoipa::path(tag = "registry", responses((status = 200, body = Vec<NamedCount>)))]
+#[get("/delegations")]
+pub async fn list_delegations(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let pool = state.pool.clone();
+    let items = web::block(move || -> Result<_, AppError> { service::list_delegations(&mut *pool.get()?) }).await??;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Airports and stations.
+#[utoipa::path(tag = "registry", responses((status = 200, body = Vec<HubResponse>)))]
+#[get("/hubs")]
+pub async fn list_hubs(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let pool = state.pool.clone();
+    let items = web::block(move || -> Result<_, AppError> { service::list_hubs(&mut *pool.get()?) }).await??;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+async fn create_named(state: web::Data<AppState>, user: CurrentUser, kind: NamedKind, name: String) -> Result<HttpResponse, AppError> {
+    user.require(REGISTRARS)?;
+    let pool = state.pool.clone();
+    let created = web::block(move || -> Result<_, AppError> { service::create_named(&mut *pool.get()?, &user.actor(), kind, &name) }).await??;
+    Ok(HttpResponse::Created().json(created))
+}
+
+async fn rename_named(state: web::Data<AppState>, user: CurrentUser, kind: NamedKind, id: i64, name: String) -> Result<HttpResponse, AppError> {
+    user.require(REGISTRARS)?;
+    let pool = state.pool.clone();
+    web::block(move || -> Result<_, AppError> { service::rename_named(&mut *pool.get()?, &user.actor(), kind, id, &name) }).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn delete_named(state: web::Data<AppState>, user: CurrentUser, kind: NamedKind, id: i64) -> Result<HttpResponse, AppError> {
+    user.require(REGISTRARS)?;
+    let pool = state.pool.clone();
+    web::block(move || -> Result<_, AppError> { service::delete_named(&mut *pool.get()?, &user.actor(), kind, id) }).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Creates a department.
+#[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 201, body = NamedCount), (status = 409)))]
+#[post("/departments")]
+pub async fn create_department(state: web::Data<AppState>, user: CurrentUser, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
+    create_named(state, user, NamedKind::Department, form.into_inner().name).await
+}
+
+/// Renames a department.
+#[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 204), (status = 404)))]
+#[patch("/departments/{id}")]
+pub async fn rename_department(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
+    rename_named(state, user, NamedKind::Department, id.into_inner(), form.into_inner().name).await
+}
+
+/// Deletes a department without guests.
+#[utoipa::path(tag = "registry", responses((status = 204), (status = 404), (status = 409)))]
+#[delete("/departments/{id}")]
+pub async fn delete_department(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    delete_named(state, user, NamedKind::Department, id.into_inner()).await
+}
+
+/// Creates a delegation.
+#[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 201, body = NamedCount), (status = 409)))]
+#[post("/delegations")]
+pub async fn create_delegation(state: web::Data<AppState>, user: CurrentUser, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
+    create_named(state, user, NamedKind::Delegation, form.into_inner().name).await
+}
+
+/// Renames a delegation.
+#[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 204), (status = 404)))]
+#[patch("/delegations/{id}")]
+pub async fn rename_delegation(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
+    rename_named(state, user, NamedKind::Delegation, id.into_inner(), form.into_inner().name).await
+}
+
+/// Deletes a delegation without guests.
+#[utoipa::path(tag = "registry", responses((status = 204), (status = 404), (status = 409)))]
+#[delete("/delegations/{id}")]
+pub async fn delete_delegation(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    delete_named(state, user, NamedKind::Delegation, id.into_inner()).await
+}

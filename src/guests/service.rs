@@ -1,0 +1,658 @@
+//! Use cases of the guest registry: list, read, create, change, delete, photos, scopes.
+//! Import and export live in `import.rs`; both go through the same field rules
+//! (`csv_format`), so a guest entered by hand obeys exactly what a CSV row obeys.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Actor};
+use crate::auth::CurrentUser;
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::guests::csv_format::{self, Column, GuestRecord, Travel};
+use crate::guests::fields::{Category, Gender, IdType, Language, TravelMode};
+use crate::guests::model::{Guest, GuestFields, GuestPhoto, GuestResponse, Hub, HubResponse, NamedCount};
+use crate::guests::store::{self, GuestFilter};
+use crate::guests::{id_number, photo};
+use crate::i18n::Lang;
+
+/// Departments, delegations and hubs by id and by name: small tables, loaded whole.
+pub struct Lookups {
+    /// Department id → name.
+    pub departments: HashMap<i64, String>,
+    /// Delegation id → name.
+    pub delegations: HashMap<i64, String>,
+    /// Hub id → code.
+    pub hubs: HashMap<i64, String>,
+}
+
+impl Lookups {
+    /// Loads the three tables.
+    pub fn load(conn: &mut DbConn) -> Result<Lookups, AppError> {
+        Ok(Lookups {
+            departments: store::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect(),
+            delegations: store::list_delegations(conn)?.into_iter().map(|d| (d.id, d.name)).collect(),
+            hubs: store::list_hubs(conn)?.into_iter().map(|h| (h.id, h.code)).collect(),
+        })
+    }
+
+    fn name_index(map: &HashMap<i64, String>) -> HashMap<String, i64> {
+        map.iter().map(|(id, name)| (name.clone(), *id)).collect()
+    }
+}
+
+/// Local event time → UTC instant.
+pub fn to_utc(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.naive_utc())
+        .unwrap_or(local)
+}
+
+/// UTC instant → local event time.
+pub fn to_local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
+    tz.from_utc_datetime(&utc).naive_local()
+}
+
+/// UTC instant → RFC 3339 in the event's offset.
+pub fn to_rfc3339(tz: Tz, utc: NaiveDateTime) -> String {
+    tz.from_utc_datetime(&utc).to_rfc3339()
+}
+
+/// The guest as the API shows it to `viewer`.
+pub fn to_response(g: &Guest, lk: &Lookups, has_photo: bool, reveal_id: bool, tz: Tz) -> GuestResponse {
+    GuestResponse {
+        id: g.id,
+        ref_code: g.ref_code.clone(),
+        name: g.name.clone(),
+        name_latin: g.name_latin.clone(),
+        category: g.category.clone(),
+        gender: g.gender.clone(),
+        department_id: g.department_id,
+        department: lk.departments.get(&g.department_id).cloned().unwrap_or_default(),
+        delegation_id: g.delegation_id,
+        delegation: g.delegation_id.and_then(|id| lk.delegations.get(&id).cloned()),
+        organization: g.organization.clone(),
+        id_type: g.id_type.clone(),
+        id_number: g.id_number.as_deref().map(|n| if reveal_id { n.to_string() } else { id_number::mask(n) }),
+        phone: g.phone.clone(),
+        email: g.email.clone(),
+        language: g.language.clone(),
+        halal: g.halal,
+        diet: g.diet.clone(),
+        arrival_mode: g.arrival_mode.clone(),
+        arrival_no: g.arrival_no.clone(),
+        arrival_hub: g.arrival_hub_id.and_then(|id| lk.hubs.get(&id).cloned()),
+        arrival_time: g.arrival_at.map(|t| to_rfc3339(tz, t)),
+        departure_mode: g.departure_mode.clone(),
+        departure_no: g.departure_no.clone(),
+        departure_hub: g.departure_hub_id.and_then(|id| lk.hubs.get(&id).cloned()),
+        departure_time: g.departure_at.map(|t| to_rfc3339(tz, t)),
+        stay_from: g.stay_from,
+        stay_to: g.stay_to,
+        notes: g.notes.clone(),
+        has_photo,
+        created_at: to_rfc3339(tz, g.created_at),
+        updated_at: to_rfc3339(tz, g.updated_at),
+    }
+}
+
+/// The guest as a CSV record (times local), ID number masked unless `reveal_id`.
+pub fn to_record(g: &Guest, lk: &Lookups, reveal_id: bool, tz: Tz) -> GuestRecord {
+    let travel = |mode: &Option<String>, no: &Option<String>, hub: Option<i64>, at: Option<NaiveDateTime>| Travel {
+        mode: mode.as_deref().and_then(TravelMode::parse),
+        number: no.clone(),
+        hub: hub.and_then(|id| lk.hubs.get(&id).cloned()),
+        time: at.map(|t| to_local(tz, t)),
+    };
+    GuestRecord {
+        ref_code: g.ref_code.clone(),
+        name: g.name.clone(),
+        name_latin: g.name_latin.clone(),
+        category: g.category.as_deref().and_then(Category::parse),
+        gender: g.gender.as_deref().and_then(Gender::parse),
+        department: lk.departments.get(&g.department_id).cloned().unwrap_or_default(),
+        delegation: g.delegation_id.and_then(|id| lk.delegations.get(&id).cloned()),
+        organization: g.organization.clone(),
+        id_type: g.id_type.as_deref().and_then(IdType::parse),
+        id_number: g.id_number.as_deref().map(|n| if reveal_id { n.to_string() } else { id_number::mask(n) }),
+        phone: g.phone.clone(),
+        email: g.email.clone(),
+        language: Language::parse(&g.language).unwrap_or(Language::Zh),
+        halal: g.halal,
+        diet: g.diet.clone(),
+        arrival: travel(&g.arrival_mode, &g.arrival_no, g.arrival_hub_id, g.arrival_at),
+        departure: travel(&g.departure_mode, &g.departure_no, g.departure_hub_id, g.departure_at),
+        stay_from: g.stay_from,
+        stay_to: g.stay_to,
+        notes: g.notes.clone(),
+    }
+}
+
+/// Ids for names: what a record refers to, resolved against the tables, with what is missing.
+pub struct Resolver {
+    departments: HashMap<String, i64>,
+    delegations: HashMap<String, i64>,
+    hubs: HashMap<String, i64>,
+}
+
+impl Resolver {
+    /// From the loaded lookups.
+    pub fn new(lk: &Lookups) -> Resolver {
+        Resolver {
+            departments: Lookups::name_index(&lk.departments),
+            delegations: Lookups::name_index(&lk.delegations),
+            hubs: Lookups::name_index(&lk.hubs),
+        }
+    }
+
+    /// Names in `records` not yet stored: (departments, delegations, hubs), each sorted.
+    pub fn missing(&self, records: &[&GuestRecord]) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut deps = HashSet::new();
+        let mut dels = HashSet::new();
+        let mut hubs = HashSet::new();
+        for r in records {
+            if !self.departments.contains_key(&r.department) {
+                deps.insert(r.department.clone());
+            }
+            if let Some(d) = r.delegation.as_ref().filter(|d| !self.delegations.contains_key(*d)) {
+                dels.insert(d.clone());
+            }
+            for h in [&r.arrival.hub, &r.departure.hub].into_iter().flatten() {
+                if !self.hubs.contains_key(h) {
+                    hubs.insert(h.clone());
+                }
+            }
+        }
+        let sorted = |s: HashSet<String>| {
+            let mut v: Vec<String> = s.into_iter().collect();
+            v.sort();
+            v
+        };
+        (sorted(deps), sorted(dels), sorted(hubs))
+    }
+
+    /// Stores the missing names (inside the caller's transaction) so every record resolves.
+    pub fn create_missing(
+        &mut self,
+        conn: &mut DbConn,
+        missing: &(Vec<String>, Vec<String>, Vec<String>),
+        now: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        for name in &missing.0 {
+            let id = store::insert_department(conn, name, now)?;
+            self.departments.insert(name.clone(), id);
+        }
+        for name in &missing.1 {
+            let id = store::insert_delegation(conn, name, now)?;
+            self.delegations.insert(name.clone(), id);
+        }
+        for code in &missing.2 {
+            let id = store::insert_hub(conn, code, code, hub_kind(code), now)?;
+            self.hubs.insert(code.clone(), id);
+        }
+        Ok(())
+    }
+
+    /// The department id of a name, if stored.
+    pub fn department(&self, name: &str) -> Option<i64> {
+        self.departments.get(name).copied()
+    }
+
+    /// The stored fields of a record. A masked ID number keeps `stored`'s number.
+    pub fn fields(&self, r: &GuestRecord, stored: Option<&Guest>, tz: Tz) -> Result<GuestFields, AppError> {
+        let department_id = self
+            .department(&r.department)
+            .ok_or_else(|| AppError::Internal(format!("department {} unresolved", r.department)))?;
+        let hub = |h: &Option<String>| h.as_ref().and_then(|h| self.hubs.get(h).copied());
+        let id_number = match r.id_number.as_deref() {
+            Some(n) if id_number::is_masked(n) => stored.and_then(|g| g.id_number.clone()),
+            other => other.map(str::to_string),
+        };
+        Ok(GuestFields {
+            department_id,
+            ref_code: r.ref_code.clone(),
+            name: r.name.clone(),
+            name_latin: r.name_latin.clone(),
+            category: r.category.map(|c| c.as_str().to_string()),
+            gender: r.gender.map(|g| g.as_str().to_string()),
+            delegation_id: r.delegation.as_ref().and_then(|d| self.delegations.get(d).copied()),
+            organization: r.organization.clone(),
+            id_type: r.id_type.map(|t| t.as_str().to_string()),
+            id_number,
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            language: r.language.as_str().to_string(),
+            halal: r.halal,
+            diet: r.diet.clone(),
+            arrival_mode: r.arrival.mode.map(|m| m.as_str().to_string()),
+            arrival_no: r.arrival.number.clone(),
+            arrival_hub_id: hub(&r.arrival.hub),
+            arrival_at: r.arrival.time.map(|t| to_utc(tz, t)),
+            departure_mode: r.departure.mode.map(|m| m.as_str().to_string()),
+            departure_no: r.departure.number.clone(),
+            departure_hub_id: hub(&r.departure.hub),
+            departure_at: r.departure.time.map(|t| to_utc(tz, t)),
+            stay_from: r.stay_from,
+            stay_to: r.stay_to,
+            notes: r.notes.clone(),
+        })
+    }
+}
+
+/// An airport code is three capital letters; a name with 站 or "station" is a station.
+pub fn hub_kind(code: &str) -> &'static str {
+    if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+        "airport"
+    } else if code.contains('站') || code.to_lowercase().contains("station") {
+        "station"
+    } else {
+        "other"
+    }
+}
+
+/// Whether `viewer` may see or change this guest at all (a department sees only its own).
+fn check_guest_scope(viewer: &CurrentUser, g: &Guest) -> Result<(), AppError> {
+    match viewer.department_scope() {
+        Some(d) if d != g.department_id => Err(AppError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// A page of guests.
+pub fn list_guests(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    mut filter: GuestFilter,
+    limit: i64,
+    offset: i64,
+    tz: Tz,
+) -> Result<(i64, Vec<GuestResponse>), AppError> {
+    filter.scope_department_id = viewer.department_scope();
+    let (total, guests) = store::list_guests(conn, &filter, limit, offset)?;
+    let lk = Lookups::load(conn)?;
+    let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
+    let with_photo: HashSet<i64> = store::guests_with_photos(conn, &ids)?.into_iter().collect();
+    let reveal = viewer.role.sees_full_id_numbers();
+    let items = guests
+        .iter()
+        .map(|g| to_response(g, &lk, with_photo.contains(&g.id), reveal, tz))
+        .collect();
+    Ok((total, items))
+}
+
+/// One guest.
+pub fn get_guest(conn: &mut DbConn, viewer: &CurrentUser, id: i64, tz: Tz) -> Result<GuestResponse, AppError> {
+    let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
+    check_guest_scope(viewer, &g)?;
+    let lk = Lookups::load(conn)?;
+    let has_photo = !store::guests_with_photos(conn, &[id])?.is_empty();
+    Ok(to_response(&g, &lk, has_photo, viewer.role.sees_full_id_numbers(), tz))
+}
+
+/// Turns a JSON guest (API keys = CSV column names) into column/value text pairs.
+fn json_to_columns(body: &Map<String, Value>, lk: &Lookups, tz: Tz) -> Result<Vec<(Column, String)>, AppError> {
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    for (key, value) in body {
+        let key = match key.as_str() {
+            "department_id" => {
+                let name = value
+                    .as_i64()
+                    .and_then(|id| lk.departments.get(&id).cloned())
+                    .ok_or_else(|| AppError::invalid("unknown department_id", json!([{"field": "department_id"}])))?;
+                out.push((Column::Department, name));
+                continue;
+            }
+            "delegation_id" => {
+                let name = match value {
+                    Value::Null => String::new(),
+                    v => v
+                        .as_i64()
+                        .and_then(|id| lk.delegations.get(&id).cloned())
+                        .ok_or_else(|| AppError::invalid("unknown delegation_id", json!([{"field": "delegation_id"}])))?,
+                };
+                out.push((Column::Delegation, name));
+                continue;
+            }
+            "ref" => "ref",
+            // Read-only keys of the response, so a GET body can be sent back as is.
+            "id" | "has_photo" | "created_at" | "updated_at" => continue,
+            k => k,
+        };
+        let Some(column) = Column::from_header(key) else {
+            unknown.push(key.to_string());
+            continue;
+        };
+        let text = match value {
+            Value::Null => String::new(),
+            Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => match column {
+                // RFC 3339 instants become local event time, the CSV's form.
+                Column::ArrivalTime | Column::DepartureTime => chrono::DateTime::parse_from_rfc3339(s)
+                    .map(|t| to_local(tz, t.naive_utc()).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|_| s.clone()),
+                _ => s.clone(),
+            },
+            other => other.to_string(),
+        };
+        out.push((column, text));
+    }
+    if !unknown.is_empty() {
+        return Err(AppError::invalid(
+            format!("unknown fields: {}", unknown.join(", ")),
+            json!(unknown.iter().map(|u| json!({"field": u})).collect::<Vec<_>>()),
+        ));
+    }
+    Ok(out)
+}
+
+/// Validates text fields through the CSV rules: one in-memory row, one validation path.
+fn validate_columns(columns: &[(Column, String)], today: NaiveDate, lang: Lang) -> Result<GuestRecord, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = columns.iter().map(|(c, _)| c.en()).collect();
+    let values: Vec<&str> = columns.iter().map(|(_, v)| v.as_str()).collect();
+    let written = writer
+        .write_record(&header)
+        .and_then(|_| writer.write_record(&values))
+        .map_err(|e| AppError::Internal(e.to_string()));
+    written?;
+    let bytes = writer.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    let parsed = csv_format::parse(&text, today)
+        .map_err(|e| AppError::invalid(e.message(lang), json!([])))?;
+    if !parsed.errors.is_empty() {
+        let details: Vec<Value> = parsed
+            .errors
+            .iter()
+            .map(|e| json!({"field": e.column.map(|c| c.en()), "message": e.message.render(lang)}))
+            .collect();
+        let first = parsed.errors[0].message.render(lang).to_string();
+        return Err(AppError::invalid(first, Value::Array(details)));
+    }
+    parsed
+        .rows
+        .into_iter()
+        .next()
+        .map(|row| row.record)
+        .ok_or_else(|| AppError::invalid("empty guest", json!([])))
+}
+
+fn today(tz: Tz) -> NaiveDate {
+    chrono::Utc::now().with_timezone(&tz).date_naive()
+}
+
+fn missing_names_message(missing: &(Vec<String>, Vec<String>, Vec<String>)) -> Option<AppError> {
+    (!missing.0.is_empty()).then(|| {
+        AppError::invalid(
+            format!("unknown department: {}", missing.0.join(", ")),
+            json!([{"field": "department"}]),
+        )
+    })
+}
+
+/// Creates a guest from API JSON. Departments must exist (imports may create them);
+/// new delegations and hubs are created.
+pub fn create_guest(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    body: &Map<String, Value>,
+    tz: Tz,
+    lang: Lang,
+) -> Result<GuestResponse, AppError> {
+    let id = write_tx(conn, |conn| {
+        let lk = Lookups::load(conn)?;
+        let mut columns = json_to_columns(body, &lk, tz)?;
+        if let Some(d) = viewer.department_scope() {
+            let own = lk.departments.get(&d).cloned().ok_or(AppError::Forbidden)?;
+            match columns.iter().find(|(c, _)| *c == Column::Department) {
+                Some((_, name)) if name != &own => return Err(AppError::Forbidden),
+                Some(_) => {}
+                None => columns.push((Column::Department, own)),
+            }
+        }
+        let record = validate_columns(&columns, today(tz), lang)?;
+        let mut resolver = Resolver::new(&lk);
+        let missing = resolver.missing(&[&record]);
+        if let Some(e) = missing_names_message(&missing) {
+            return Err(e);
+        }
+        let now = now_utc();
+        resolver.create_missing(conn, &missing, now)?;
+        let fields = resolver.fields(&record, None, tz)?;
+        let id = store::insert_guest(conn, &fields, now).map_err(|e| match AppError::from(e) {
+            AppError::Conflict { .. } => AppError::conflict("duplicate_ref", format!("ref {} already exists in this department", record.ref_code)),
+            other => other,
+        })?;
+        audit::store::record(conn, &viewer.actor(), "create", "guest", id, json!({"ref": record.ref_code, "name": record.name}))?;
+        Ok::<_, AppError>(id)
+    })?;
+    get_guest(conn, viewer, id, tz)
+}
+
+/// Changes some fields of a guest from API JSON; the others keep their values.
+pub fn update_guest(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    id: i64,
+    body: &Map<String, Value>,
+    tz: Tz,
+    lang: Lang,
+) -> Result<GuestResponse, AppError> {
+    write_tx(conn, |conn| {
+        let stored = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
+        check_guest_scope(viewer, &stored)?;
+        let lk = Lookups::load(conn)?;
+        let changes = json_to_columns(body, &lk, tz)?;
+        // Start from the stored guest (ID masked: a masked value keeps the stored one).
+        let base = to_record(&stored, &lk, false, tz);
+        let mut columns = csv_format::record_columns(&base);
+        for (column, value) in changes {
+            if let Some(slot) = columns.iter_mut().find(|(c, _)| *c == column) {
+                slot.1 = value;
+            }
+        }
+        let record = validate_columns(&columns, today(tz), lang)?;
+        if let Some(d) = viewer.department_scope() {
+            if lk.departments.get(&d) != Some(&record.department) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let mut resolver = Resolver::new(&lk);
+        let missing = resolver.missing(&[&record]);
+        if let Some(e) = missing_names_message(&missing) {
+            return Err(e);
+        }
+        let now = now_utc();
+        resolver.create_missing(conn, &missing, now)?;
+        let fields = resolver.fields(&record, Some(&stored), tz)?;
+        if fields != stored.fields() {
+            store::update_guest(conn, id, &fields, now)?;
+            audit::store::record(conn, &viewer.actor(), "update", "guest", id, changed_fields(&stored.fields(), &fields))?;
+        }
+        Ok::<_, AppError>(())
+    })?;
+    get_guest(conn, viewer, id, tz)
+}
+
+/// Which fields changed, by name (values are not logged: they may hold ID numbers).
+pub fn changed_fields(before: &GuestFields, after: &GuestFields) -> Value {
+    let (Ok(Value::Object(a)), Ok(Value::Object(b))) = (serde_json::to_value(before), serde_json::to_value(after)) else {
+        return json!({});
+    };
+    let changed: Vec<&String> = b.iter().filter(|(k, v)| a.get(*k) != Some(*v)).map(|(k, _)| k).collect();
+    json!({ "changed": changed })
+}
+
+/// Deletes a guest.
+pub fn delete_guest(conn: &mut DbConn, viewer: &CurrentUser, id: i64) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
+        check_guest_scope(viewer, &g)?;
+        store::delete_guest(conn, id)?;
+        audit::store::record(conn, &viewer.actor(), "delete", "guest", id, json!({"ref": g.ref_code, "name": g.name}))?;
+        Ok(())
+    })
+}
+
+/// Normalizes and stores a guest's photo.
+pub fn put_photo(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    id: i64,
+    bytes: &[u8],
+) -> Result<(u32, u32, usize), AppError> {
+    let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
+    check_guest_scope(viewer, &g)?;
+    let jpeg = photo::normalize(bytes).map_err(photo::PhotoError::into_app_error)?;
+    let size = jpeg.len();
+    write_tx(conn, |conn| {
+        store::upsert_photo(
+            conn,
+            &GuestPhoto {
+                guest_id: id,
+                sha256: hex::encode(Sha256::digest(&jpeg)),
+                jpeg,
+                updated_at: now_utc(),
+            },
+        )?;
+        audit::store::record(conn, &viewer.actor(), "update", "guest_photo", id, json!({"bytes": size}))?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok((photo::WIDTH, photo::HEIGHT, size))
+}
+
+/// A guest's photo JPEG.
+pub fn get_photo(conn: &mut DbConn, viewer: &CurrentUser, id: i64) -> Result<GuestPhoto, AppError> {
+    let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
+    check_guest_scope(viewer, &g)?;
+    store::find_photo(conn, id)?.ok_or(AppError::NotFound("photo"))
+}
+
+/// Departments visible to `viewer`, with guest counts.
+pub fn list_departments(conn: &mut DbConn, viewer: &CurrentUser) -> Result<Vec<NamedCount>, AppError> {
+    let counts: HashMap<i64, i64> = store::count_by_department(conn)?.into_iter().collect();
+    let scope = viewer.department_scope();
+    Ok(store::list_departments(conn)?
+        .into_iter()
+        .filter(|d| scope.is_none_or(|s| s == d.id))
+        .map(|d| NamedCount { guest_count: counts.get(&d.id).copied().unwrap_or(0), id: d.id, name: d.name })
+        .collect())
+}
+
+/// Delegations with guest counts.
+pub fn list_delegations(conn: &mut DbConn) -> Result<Vec<NamedCount>, AppError> {
+    let counts: HashMap<Option<i64>, i64> = store::count_by_delegation(conn)?.into_iter().collect();
+    Ok(store::list_delegations(conn)?
+        .into_iter()
+        .map(|d| NamedCount { guest_count: counts.get(&Some(d.id)).copied().unwrap_or(0), id: d.id, name: d.name })
+        .collect())
+}
+
+/// Hubs.
+pub fn list_hubs(conn: &mut DbConn) -> Result<Vec<HubResponse>, AppError> {
+    Ok(store::list_hubs(conn)?
+        .into_iter()
+        .map(|h: Hub| HubResponse { id: h.id, code: h.code, name: h.name, kind: h.kind })
+        .collect())
+}
+
+fn check_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::invalid("name must be 1–100 characters", json!([{"field": "name"}])));
+    }
+    Ok(name.to_string())
+}
+
+/// Which table a named entity lives in.
+#[derive(Copy, Clone, Debug)]
+pub enum NamedKind {
+    /// Departments.
+    Department,
+    /// Delegations.
+    Delegation,
+}
+
+impl NamedKind {
+    fn entity(self) -> &'static str {
+        match self {
+            NamedKind::Department => "department",
+            NamedKind::Delegation => "delegation",
+        }
+    }
+}
+
+/// Creates a department or delegation.
+pub fn create_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, name: &str) -> Result<NamedCount, AppError> {
+    let name = check_name(name)?;
+    write_tx(conn, |conn| {
+        let now = now_utc();
+        let id = match kind {
+            NamedKind::Department => store::insert_department(conn, &name, now),
+            NamedKind::Delegation => store::insert_delegation(conn, &name, now),
+        }?;
+        audit::store::record(conn, actor, "create", kind.entity(), id, json!({"name": name}))?;
+        Ok(NamedCount { id, name: name.clone(), guest_count: 0 })
+    })
+}
+
+/// Renames a department or delegation.
+pub fn rename_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, id: i64, name: &str) -> Result<(), AppError> {
+    let name = check_name(name)?;
+    write_tx(conn, |conn| {
+        let n = match kind {
+            NamedKind::Department => store::update_department(conn, id, &name),
+            NamedKind::Delegation => store::update_delegation(conn, id, &name),
+        }?;
+        if n == 0 {
+            return Err(AppError::NotFound(kind.entity()));
+        }
+        audit::store::record(conn, actor, "update", kind.entity(), id, json!({"name": name}))?;
+        Ok(())
+    })
+}
+
+/// Deletes a department or delegation; refused (409) while guests belong to it.
+pub fn delete_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, id: i64) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let n = match kind {
+            NamedKind::Department => store::delete_department(conn, id),
+            NamedKind::Delegation => store::delete_delegation(conn, id),
+        }
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict { .. } => AppError::conflict("in_use", format!("this {} still has guests", kind.entity())),
+            other => other,
+        })?;
+        if n == 0 {
+            return Err(AppError::NotFound(kind.entity()));
+        }
+        audit::store::record(conn, actor, "delete", kind.entity(), id, json!({}))?;
+        Ok(())
+    })
+}
+
+/// A department user's scope, given as an id or a name → the department id.
+pub fn resolve_department_scope(conn: &mut DbConn, scope: &str) -> Result<i64, AppError> {
+    let found = match scope.parse::<i64>() {
+        Ok(id) => store::find_department(conn, id)?,
+        Err(_) => store::find_department_by_name(conn, scope)?,
+    };
+    found
+        .map(|d| d.id)
+        .ok_or_else(|| AppError::invalid(format!("unknown department {scope}"), json!([{"field": "scope"}])))
+}
+
+/// A greeter's scope, given as a hub id or code → the hub id.
+pub fn resolve_hub_scope(conn: &mut DbConn, scope: &str) -> Result<i64, AppError> {
+    let hubs = store::list_hubs(conn)?;
+    hubs.iter()
+        .find(|h| h.id.to_string() == scope || h.code == scope)
+        .map(|h| h.id)
+        .ok_or_else(|| AppError::invalid(format!("unknown hub {scope}"), json!([{"field": "scope"}])))
+}

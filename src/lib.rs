@@ -1,0 +1,128 @@
+//! Yingbin (迎宾): guest hospitality for large events.
+//!
+//! `Application::build` turns settings into a running service: pool → migrations → first
+//! admin → routes. `main.rs` and the tests start exactly this.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod guests;
+pub mod i18n;
+pub mod openapi;
+pub mod web;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{middleware, web as aw, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::error::AppError;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database pool.
+    pub pool: DbPool,
+    /// The settings the service started with.
+    pub settings: Arc<Settings>,
+}
+
+/// Opens the pool and brings the database up to date; on an empty database creates the
+/// first admin. Returns the pool and, when one was generated, the admin's password.
+pub fn prepare_database(settings: &Settings) -> Result<(DbPool, Option<String>), String> {
+    let pool = db::open_pool(
+        &settings.database,
+        &db::PoolOptions {
+            max_size: settings.pool_size,
+            timeout: settings.pool_timeout,
+            create_sqlite: settings.create_database,
+        },
+    )?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    db::run_migrations(&mut conn)?;
+    let generated = auth::service::ensure_admin(&mut conn, settings.admin_password.as_deref())?;
+    Ok((pool, generated))
+}
+
+/// A bound, not yet running service.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one) and builds the server.
+    pub fn build(settings: Settings, pool: DbPool) -> Result<Application, String> {
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let workers = settings.workers;
+        let max_upload = settings.max_upload_bytes;
+        let state = aw::Data::new(AppState {
+            pool,
+            settings: Arc::new(settings),
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(aw::PayloadConfig::new(max_upload))
+                .app_data(aw::JsonConfig::default().limit(1024 * 1024).error_handler(json_error))
+                .app_data(aw::QueryConfig::default().error_handler(|e, _| {
+                    AppError::bad_request(format!("bad query: {e}")).into()
+                }))
+                .app_data(aw::PathConfig::default().error_handler(|e, _| {
+                    AppError::bad_request(format!("bad path: {e}")).into()
+                }))
+                .wrap(middleware::DefaultHeaders::new().add(("X-Frame-Options", "DENY")))
+                .wrap(TracingLogger::default())
+                .service(web::healthz)
+                .service(web::openapi_json)
+                .service(
+                    aw::scope("/api/v1")
+                        .configure(auth::routes)
+                        .configure(audit::routes)
+                        .configure(guests::routes)
+                        .default_service(aw::to(|| async {
+                            Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
+                        })),
+                )
+                .default_service(aw::get().to(web::static_file))
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn json_error(e: actix_web::error::JsonPayloadError, _: &actix_web::HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    match e {
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::TooLarge("request body too large".into()).into(),
+        J::ContentType => AppError::UnsupportedMediaType("send JSON (Content-Type: application/json)".into()).into(),
+        other => AppError::bad_request(format!("bad JSON: {other}")).into(),
+    }
+}

@@ -1,0 +1,55 @@
+//! The OpenAPI document, assembled from the handlers' `#[utoipa::path]` annotations.
+
+use utoipa::OpenApi;
+
+use crate::{audit, auth, guests, web};
+
+/// Every documented route and schema.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Yingbin 迎宾", description = "Guest hospitality for large events. Conventions: docs/api.md."),
+    paths(
+        web::healthz,
+        auth::routes::login,
+        auth::routes::logout,
+        auth::routes::me,
+        auth::routes::list_users,
+        auth::routes::create_user,
+        auth::routes::update_user,
+        auth::routes::reset_password,
+        audit::routes::list_audit,
+        guests::routes::list_guests,
+        guests::routes::get_guest,
+        guests::routes::create_guest,
+        guests::routes::update_guest,
+        guests::routes::delete_guest,
+        guests::routes::put_photo,
+        guests::routes::get_photo,
+        guests::routes::import_guests,
+        guests::routes::export_guests,
+        guests::routes::list_departments,
+        guests::routes::create_department,
+        guests::routes::rename_department,
+        guests::routes::delete_department,
+        guests::routes::list_delegations,
+        guests::routes::create_delegation,
+        guests::routes::rename_delegation,
+        guests::routes::delete_delegation,
+        guests::routes::list_hubs,
+    ),
+    modifiers(&ApiPrefix),
+)]
+pub struct ApiDoc;
+
+/// Handlers are mounted under `/api/v1`; their annotations carry only the local path.
+struct ApiPrefix;
+
+impl utoipa::Modify for ApiPrefix {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let paths = std::mem::take(&mut doc.paths.paths);
+        for (path, item) in paths {
+            let full = if path == "/healthz" { path } else { format!("/api/v1{path}") };
+            doc.paths.paths.insert(full, item);
+        }
+    }
+}

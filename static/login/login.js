@@ -1,0 +1,60 @@
+// Sign-in: POST /api/v1/auth/login, then back to where the user was sent from.
+
+import { api } from '../js/api.js';
+import { initI18n, onLangChange, t } from '../js/i18n.js';
+import { say } from '../js/dom.js';
+
+const DEFAULT_NEXT = '/reception/';
+
+/**
+ * The page to open after signing in. Only a path on this site is accepted ("/x", not
+ * "//evil.example" or "https://…"), so a crafted link cannot bounce users elsewhere.
+ */
+function nextPage() {
+  const next = new URLSearchParams(location.search).get('next');
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return DEFAULT_NEXT;
+  if (next.startsWith('/login')) return DEFAULT_NEXT;
+  return next;
+}
+
+initI18n();
+
+const form = document.getElementById('login-form');
+const username = document.getElementById('username');
+const password = document.getElementById('password');
+const submit = document.getElementById('login-submit');
+const error = document.getElementById('login-error');
+
+// The last error is kept as a key or a server message so a language switch can re-show it.
+let lastError = null;
+function showError(err) {
+  lastError = err;
+  say(error, err ? (err.key ? t(err.key) : err.message) : '');
+}
+onLangChange(() => {
+  if (lastError?.key) showError(lastError);
+  if (submit.disabled) submit.textContent = t('login.busy');
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (submit.disabled) return;
+  const user = username.value.trim();
+  if (!user || !password.value) {
+    showError({ key: 'login.missing' });
+    (user ? password : username).focus();
+    return;
+  }
+  showError(null);
+  submit.disabled = true;
+  submit.textContent = t('login.busy');
+  try {
+    await api('/api/v1/auth/login', { method: 'POST', json: { username: user, password: password.value } });
+    location.assign(nextPage());
+  } catch (err) {
+    showError({ message: err.message });
+    password.select();
+    submit.disabled = false;
+    submit.textContent = t('login.submit');
+  }
+});
