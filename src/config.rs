@@ -130,8 +130,8 @@ mod tests {
 
     #[test]
     fn a_bad_number_names_its_setting() {
-        let err = Settings::from_lookup(|k| (k == "YINGBIN_DB_POOL").then(|| "many".into()))
-            .unwrap_err();
+        let err =
+            Settings::from_lookup(|k| (k == "YINGBIN_DB_POOL").then(|| "many".into())).unwrap_err();
         assert!(err.contains("YINGBIN_DB_POOL"), "{err}");
     }
 }

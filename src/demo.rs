@@ -16,31 +16,92 @@ use crate::guests::store as guest_store;
 use crate::i18n::Lang;
 
 const SURNAMES: &[(&str, &str)] = &[
-    ("王", "WANG"), ("李", "LI"), ("张", "ZHANG"), ("刘", "LIU"), ("陈", "CHEN"), ("杨", "YANG"),
-    ("赵", "ZHAO"), ("黄", "HUANG"), ("周", "ZHOU"), ("吴", "WU"), ("徐", "XU"), ("孙", "SUN"),
-    ("马", "MA"), ("胡", "HU"), ("朱", "ZHU"), ("郭", "GUO"), ("何", "HE"), ("罗", "LUO"),
+    ("王", "WANG"),
+    ("李", "LI"),
+    ("张", "ZHANG"),
+    ("刘", "LIU"),
+    ("陈", "CHEN"),
+    ("杨", "YANG"),
+    ("赵", "ZHAO"),
+    ("黄", "HUANG"),
+    ("周", "ZHOU"),
+    ("吴", "WU"),
+    ("徐", "XU"),
+    ("孙", "SUN"),
+    ("马", "MA"),
+    ("胡", "HU"),
+    ("朱", "ZHU"),
+    ("郭", "GUO"),
+    ("何", "HE"),
+    ("罗", "LUO"),
 ];
 const GIVEN: &[(&str, &str)] = &[
-    ("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("磊", "Lei"),
-    ("强", "Qiang"), ("洋", "Yang"), ("艳", "Yan"), ("勇", "Yong"), ("军", "Jun"), ("杰", "Jie"),
-    ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("秀英", "Xiuying"), ("建华", "Jianhua"), ("志强", "Zhiqiang"),
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("娜", "Na"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("磊", "Lei"),
+    ("强", "Qiang"),
+    ("洋", "Yang"),
+    ("艳", "Yan"),
+    ("勇", "Yong"),
+    ("军", "Jun"),
+    ("杰", "Jie"),
+    ("涛", "Tao"),
+    ("明", "Ming"),
+    ("超", "Chao"),
+    ("秀英", "Xiuying"),
+    ("建华", "Jianhua"),
+    ("志强", "Zhiqiang"),
 ];
 const DELEGATIONS: &[&str] = &[
-    "北京代表团", "上海代表团", "广东代表团", "四川代表团", "重庆代表团", "陕西代表团", "云南代表团",
-    "新疆代表团", "宁夏代表团", "西藏代表团", "江苏代表团", "浙江代表团", "湖北代表团", "山东代表团",
+    "北京代表团",
+    "上海代表团",
+    "广东代表团",
+    "四川代表团",
+    "重庆代表团",
+    "陕西代表团",
+    "云南代表团",
+    "新疆代表团",
+    "宁夏代表团",
+    "西藏代表团",
+    "江苏代表团",
+    "浙江代表团",
+    "湖北代表团",
+    "山东代表团",
 ];
-const MEDIA: &[&str] = &["新华社", "人民日报", "中央广播电视总台", "四川日报", "成都商报", "Reuters", "AFP", "Kyodo News"];
+const MEDIA: &[&str] = &[
+    "新华社",
+    "人民日报",
+    "中央广播电视总台",
+    "四川日报",
+    "成都商报",
+    "Reuters",
+    "AFP",
+    "Kyodo News",
+];
 const HUBS: &[(&str, &str, &str)] = &[
-    ("CTU", "flight", "3U"), ("TFU", "flight", "CA"), ("MIG", "flight", "MU"),
-    ("成都东站", "train", "G"), ("绵阳站", "train", "D"),
+    ("CTU", "flight", "3U"),
+    ("TFU", "flight", "CA"),
+    ("MIG", "flight", "MU"),
+    ("成都东站", "train", "G"),
+    ("绵阳站", "train", "D"),
 ];
 /// Provinces whose delegations are mostly halal eaters in the demo (some of their members).
 const HALAL_DELEGATIONS: &[&str] = &["新疆代表团", "宁夏代表团"];
 
 /// A valid-looking resident ID for a birth date and serial.
 fn resident_id(rng: &mut StdRng) -> String {
-    let region = ["510104", "510107", "110105", "310104", "440106", "650102", "640104"][rng.gen_range(0..7)];
-    let birth = format!("{}{:02}{:02}", rng.gen_range(1960..2002), rng.gen_range(1..13), rng.gen_range(1..29));
+    let region = [
+        "510104", "510107", "110105", "310104", "440106", "650102", "640104",
+    ][rng.gen_range(0..7)];
+    let birth = format!(
+        "{}{:02}{:02}",
+        rng.gen_range(1960..2002),
+        rng.gen_range(1..13),
+        rng.gen_range(1..29)
+    );
     let first17 = format!("{region}{birth}{:03}", rng.gen_range(0..1000));
     let check = id_number::check_digit(&first17).unwrap_or('0');
     format!("{first17}{check}")
@@ -69,11 +130,18 @@ pub fn demo_csv(n: usize, seed: u64) -> String {
             _ => "",
         };
         let organization = match category {
-            "journalist" => MEDIA[if foreign_press { rng.gen_range(5..8) } else { rng.gen_range(0..5) }],
+            "journalist" => {
+                MEDIA[if foreign_press {
+                    rng.gen_range(5..8)
+                } else {
+                    rng.gen_range(0..5)
+                }]
+            }
             "staff" => "大会执委会",
             _ => "",
         };
-        let halal = HALAL_DELEGATIONS.contains(&delegation) && rng.gen_bool(0.7) || rng.gen_bool(0.02);
+        let halal =
+            HALAL_DELEGATIONS.contains(&delegation) && rng.gen_bool(0.7) || rng.gen_bool(0.02);
         let diet = match rng.gen_range(0..100) {
             0..=2 => "素食",
             3 => "病号饭",
@@ -108,13 +176,18 @@ pub fn demo_csv(n: usize, seed: u64) -> String {
 }
 
 /// Demo accounts, one per role people try first; their password is printed.
-const DEMO_USERS: &[(&str, &str)] = &[("reception", "reception"), ("security", "security"), ("committee", "committee")];
+const DEMO_USERS: &[(&str, &str)] = &[
+    ("reception", "reception"),
+    ("security", "security"),
+    ("committee", "committee"),
+];
 const DEMO_PASSWORD: &str = "Demo-2027!";
 
 /// Loads the demo event if the database has no guests; returns a summary to print.
 pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let (guests, _) = guest_store::list_guests(&mut conn, &Default::default(), 0, 0).map_err(|e| e.to_string())?;
+    let (guests, _) = guest_store::list_guests(&mut conn, &Default::default(), 0, 0)
+        .map_err(|e| e.to_string())?;
     if guests > 0 {
         return Ok(None);
     }
@@ -125,20 +198,35 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
         scope_department: None,
         tz: settings.timezone,
         lang: Lang::En,
-        today: chrono::Utc::now().with_timezone(&settings.timezone).date_naive(),
+        today: chrono::Utc::now()
+            .with_timezone(&settings.timezone)
+            .date_naive(),
     };
     let report = import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .map_err(|e| format!("demo import failed: {e}"))?;
     if !report.errors.is_empty() {
-        return Err(format!("demo data has errors: {:?}", &report.errors[..report.errors.len().min(3)]));
+        return Err(format!(
+            "demo data has errors: {:?}",
+            &report.errors[..report.errors.len().min(3)]
+        ));
     }
     let hash = password::hash(DEMO_PASSWORD)?;
     let now = now_utc();
     for (name, role) in DEMO_USERS {
-        if auth_store::find_user_by_name(&mut conn, name).map_err(|e| e.to_string())?.is_none() {
+        if auth_store::find_user_by_name(&mut conn, name)
+            .map_err(|e| e.to_string())?
+            .is_none()
+        {
             auth_store::insert_user(
                 &mut conn,
-                &crate::auth::model::NewUser { username: name, password_hash: &hash, role, scope: None, created_at: now, updated_at: now },
+                &crate::auth::model::NewUser {
+                    username: name,
+                    password_hash: &hash,
+                    role,
+                    scope: None,
+                    created_at: now,
+                    updated_at: now,
+                },
             )
             .map_err(|e| e.to_string())?;
         }
@@ -147,22 +235,36 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
         "demo: loaded {} guests in {} departments; demo users {} with password {DEMO_PASSWORD}",
         report.created,
         report.new_departments.len(),
-        DEMO_USERS.iter().map(|u| u.0).collect::<Vec<_>>().join(", "),
+        DEMO_USERS
+            .iter()
+            .map(|u| u.0)
+            .collect::<Vec<_>>()
+            .join(", "),
     )))
 }
 
 /// `yingbin import guests FILE`: the API's import, from the command line, with a progress bar.
-pub fn import_file(pool: &DbPool, settings: &Settings, file: &Path, dry_run: bool) -> Result<(), String> {
+pub fn import_file(
+    pool: &DbPool,
+    settings: &Settings,
+    file: &Path,
+    dry_run: bool,
+) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let actor = Actor::system("cli");
-    let lang = std::env::var("LANG").ok().and_then(|l| Lang::parse(&l)).unwrap_or(Lang::Zh);
+    let lang = std::env::var("LANG")
+        .ok()
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or(Lang::Zh);
     let ctx = ImportContext {
         actor: &actor,
         scope_department: None,
         tz: settings.timezone,
         lang,
-        today: chrono::Utc::now().with_timezone(&settings.timezone).date_naive(),
+        today: chrono::Utc::now()
+            .with_timezone(&settings.timezone)
+            .date_naive(),
     };
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -176,7 +278,15 @@ pub fn import_file(pool: &DbPool, settings: &Settings, file: &Path, dry_run: boo
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     for e in &report.errors {
-        eprintln!("line {}{}: {}", e.line, e.column.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default(), e.message);
+        eprintln!(
+            "line {}{}: {}",
+            e.line,
+            e.column
+                .as_deref()
+                .map(|c| format!(" [{c}]"))
+                .unwrap_or_default(),
+            e.message
+        );
     }
     println!(
         "{}rows {}, created {}, updated {}, unchanged {}; new departments {:?}, delegations {:?}, hubs {:?}",
@@ -187,6 +297,9 @@ pub fn import_file(pool: &DbPool, settings: &Settings, file: &Path, dry_run: boo
     if report.errors.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} errors; nothing was written", report.errors.len()))
+        Err(format!(
+            "{} errors; nothing was written",
+            report.errors.len()
+        ))
     }
 }

@@ -162,7 +162,10 @@ impl From<DieselError> for AppError {
         match e {
             DieselError::NotFound => AppError::NotFound("record"),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::conflict("already_exists", format!("already exists: {}", info.message()))
+                AppError::conflict(
+                    "already_exists",
+                    format!("already exists: {}", info.message()),
+                )
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 AppError::conflict("in_use", "still referenced by other records")

@@ -27,16 +27,20 @@ impl Lang {
 
     /// The caller's language: `?lang=`, else the first known tag of `Accept-Language`, else zh.
     pub fn of_request(req: &HttpRequest) -> Lang {
-        let from_query = req.query_string().split('&').find_map(|pair| {
-            pair.strip_prefix("lang=").and_then(Lang::parse)
-        });
+        let from_query = req
+            .query_string()
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("lang=").and_then(Lang::parse));
         if let Some(lang) = from_query {
             return lang;
         }
         req.headers()
             .get(actix_web::http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').find_map(|tag| Lang::parse(tag.split(';').next().unwrap_or(""))))
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|tag| Lang::parse(tag.split(';').next().unwrap_or("")))
+            })
             .unwrap_or_default()
     }
 

@@ -70,34 +70,39 @@ impl Application {
             pool,
             settings: Arc::new(settings),
         });
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(aw::PayloadConfig::new(max_upload))
-                .app_data(aw::JsonConfig::default().limit(1024 * 1024).error_handler(json_error))
-                .app_data(aw::QueryConfig::default().error_handler(|e, _| {
-                    AppError::bad_request(format!("bad query: {e}")).into()
-                }))
-                .app_data(aw::PathConfig::default().error_handler(|e, _| {
-                    AppError::bad_request(format!("bad path: {e}")).into()
-                }))
-                .wrap(middleware::DefaultHeaders::new().add(("X-Frame-Options", "DENY")))
-                .wrap(TracingLogger::default())
-                .service(web::healthz)
-                .service(web::openapi_json)
-                .service(
-                    aw::scope("/api/v1")
-                        .configure(auth::routes)
-                        .configure(audit::routes)
-                        .configure(guests::routes)
-                        .default_service(aw::to(|| async {
-                            Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
-                        })),
-                )
-                .default_service(aw::get().to(web::static_file))
-        })
-        .listen(listener)
-        .map_err(|e| e.to_string())?;
+        let mut server =
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(state.clone())
+                    .app_data(aw::PayloadConfig::new(max_upload))
+                    .app_data(
+                        aw::JsonConfig::default()
+                            .limit(1024 * 1024)
+                            .error_handler(json_error),
+                    )
+                    .app_data(aw::QueryConfig::default().error_handler(|e, _| {
+                        AppError::bad_request(format!("bad query: {e}")).into()
+                    }))
+                    .app_data(aw::PathConfig::default().error_handler(|e, _| {
+                        AppError::bad_request(format!("bad path: {e}")).into()
+                    }))
+                    .wrap(middleware::DefaultHeaders::new().add(("X-Frame-Options", "DENY")))
+                    .wrap(TracingLogger::default())
+                    .service(web::healthz)
+                    .service(web::openapi_json)
+                    .service(
+                        aw::scope("/api/v1")
+                            .configure(auth::routes)
+                            .configure(audit::routes)
+                            .configure(guests::routes)
+                            .default_service(aw::to(|| async {
+                                Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
+                            })),
+                    )
+                    .default_service(aw::get().to(web::static_file))
+            })
+            .listen(listener)
+            .map_err(|e| e.to_string())?;
         if let Some(n) = workers {
             server = server.workers(n);
         }
@@ -118,11 +123,19 @@ impl Application {
     }
 }
 
-fn json_error(e: actix_web::error::JsonPayloadError, _: &actix_web::HttpRequest) -> actix_web::Error {
+fn json_error(
+    e: actix_web::error::JsonPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     match e {
-        J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::TooLarge("request body too large".into()).into(),
-        J::ContentType => AppError::UnsupportedMediaType("send JSON (Content-Type: application/json)".into()).into(),
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => {
+            AppError::TooLarge("request body too large".into()).into()
+        }
+        J::ContentType => {
+            AppError::UnsupportedMediaType("send JSON (Content-Type: application/json)".into())
+                .into()
+        }
         other => AppError::bad_request(format!("bad JSON: {other}")).into(),
     }
 }

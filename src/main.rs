@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use yingbin::config::Settings;
 
 #[derive(Parser)]
-#[command(name = "yingbin", version, about = "迎宾 Yingbin — guest hospitality for large events")]
+#[command(
+    name = "yingbin",
+    version,
+    about = "迎宾 Yingbin — guest hospitality for large events"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -78,9 +82,9 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Migrate => Ok(()),
         Command::Demo => load_demo(&pool, &settings),
-        Command::Import { what: ImportWhat::Guests { file, dry_run } } => {
-            yingbin::demo::import_file(&pool, &settings, &file, dry_run)
-        }
+        Command::Import {
+            what: ImportWhat::Guests { file, dry_run },
+        } => yingbin::demo::import_file(&pool, &settings, &file, dry_run),
         Command::Serve { demo } => {
             if demo {
                 load_demo(&pool, &settings)?;

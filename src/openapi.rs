@@ -48,7 +48,11 @@ impl utoipa::Modify for ApiPrefix {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         let paths = std::mem::take(&mut doc.paths.paths);
         for (path, item) in paths {
-            let full = if path == "/healthz" { path } else { format!("/api/v1{path}") };
+            let full = if path == "/healthz" {
+                path
+            } else {
+                format!("/api/v1{path}")
+            };
             doc.paths.paths.insert(full, item);
         }
     }

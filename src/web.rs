@@ -20,7 +20,8 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
             .map_err(|e| AppError::Unavailable(e.to_string()))
     })
     .await??;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": state.settings.database.backend()})))
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({"status": "ok", "database": state.settings.database.backend()})))
 }
 
 /// `GET /api/v1/openapi.json`, generated from the handlers' annotations.
@@ -55,4 +56,10 @@ pub async fn static_file(req: HttpRequest) -> HttpResponse {
             .finish();
     }
     actix_web::ResponseError::error_response(&AppError::NotFound("page"))
+}
+
+/// Parses a JSON request body. Handlers take the raw body and call this *after* checking
+/// the caller's role, so that a role without access gets 403 whatever it sends.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| AppError::bad_request(format!("bad JSON: {e}")))
 }

@@ -46,7 +46,13 @@ pub async fn list_audit(
     let pool = state.pool.clone();
     let (total, rows) = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok(store::list(&mut conn, q.entity.as_deref(), q.entity_id.as_deref(), limit, offset)?)
+        Ok(store::list(
+            &mut conn,
+            q.entity.as_deref(),
+            q.entity_id.as_deref(),
+            limit,
+            offset,
+        )?)
     })
     .await??;
     Ok(HttpResponse::Ok().json(AuditPage {

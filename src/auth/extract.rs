@@ -44,7 +44,12 @@ impl CurrentUser {
     pub fn department_scope(&self) -> Option<i64> {
         match self.role {
             // A department user without a valid scope sees nothing rather than everything.
-            Role::Department => Some(self.scope.as_deref().and_then(|s| s.parse().ok()).unwrap_or(-1)),
+            Role::Department => Some(
+                self.scope
+                    .as_deref()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(-1),
+            ),
             _ => None,
         }
     }
@@ -81,7 +86,9 @@ impl FromRequest for CurrentUser {
         let token = token_of(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let token = token.filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated)?;
+            let token = token
+                .filter(|t| !t.is_empty())
+                .ok_or(AppError::Unauthenticated)?;
             let state = state.ok_or_else(|| AppError::Internal("app state missing".into()))?;
             let hash = token_hash(&token);
             let pool = state.pool.clone();

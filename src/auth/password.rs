@@ -1,6 +1,8 @@
 //! Passwords: argon2 hashes and the minimum strength.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 use crate::i18n::Lang;
@@ -33,11 +35,22 @@ pub const DUMMY_HASH: &str =
 /// others), not the username, not a well-known password.
 pub fn check_strength(password: &str, username: &str, lang: Lang) -> Result<(), String> {
     const COMMON: [&str; 8] = [
-        "password12", "1234567890", "qwertyuiop", "admin12345", "password123", "0123456789",
-        "abcdefghij", "yingbin123",
+        "password12",
+        "1234567890",
+        "qwertyuiop",
+        "admin12345",
+        "password123",
+        "0123456789",
+        "abcdefghij",
+        "yingbin123",
     ];
     if password.chars().count() < 10 {
-        return Err(lang.pick("密码至少 10 个字符", "password must be at least 10 characters").into());
+        return Err(lang
+            .pick(
+                "密码至少 10 个字符",
+                "password must be at least 10 characters",
+            )
+            .into());
     }
     let kinds = [
         password.chars().any(|c| c.is_alphabetic()),
@@ -49,12 +62,20 @@ pub fn check_strength(password: &str, username: &str, lang: Lang) -> Result<(), 
     .count();
     if kinds < 2 {
         return Err(lang
-            .pick("密码须包含字母、数字、符号中的至少两类", "password must mix at least two of letters, digits and symbols")
+            .pick(
+                "密码须包含字母、数字、符号中的至少两类",
+                "password must mix at least two of letters, digits and symbols",
+            )
             .into());
     }
     let lower = password.to_lowercase();
     if lower.contains(&username.to_lowercase()) && !username.is_empty() {
-        return Err(lang.pick("密码不能包含用户名", "password must not contain the username").into());
+        return Err(lang
+            .pick(
+                "密码不能包含用户名",
+                "password must not contain the username",
+            )
+            .into());
     }
     if COMMON.contains(&lower.as_str()) {
         return Err(lang.pick("密码过于常见", "password is too common").into());
@@ -87,7 +108,10 @@ mod tests {
             ("contains username", "reception-2026"),
             ("common", "Password123"),
         ] {
-            assert!(check_strength(pw, "reception", Lang::En).is_err(), "{label}");
+            assert!(
+                check_strength(pw, "reception", Lang::En).is_err(),
+                "{label}"
+            );
         }
         assert!(check_strength("Welcome-2026!", "reception", Lang::En).is_ok());
     }

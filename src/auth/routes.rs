@@ -11,6 +11,7 @@ use crate::auth::service::{self, UserChanges};
 use crate::auth::{store, CurrentUser, Role};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::web::parse_json;
 use crate::AppState;
 
 /// Sign-in form.
@@ -63,7 +64,10 @@ pub async fn login(
 /// Signs out: ends this session and clears the cookie.
 #[utoipa::path(tag = "auth", responses((status = 204), (status = 401)))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
     web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
@@ -91,7 +95,10 @@ pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRes
 /// Lists every user (admin).
 #[utoipa::path(tag = "users", responses((status = 200, body = Vec<UserResponse>)))]
 #[get("/users")]
-pub async fn list_users(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list_users(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
     let pool = state.pool.clone();
     let users = web::block(move || -> Result<_, AppError> {
@@ -123,15 +130,23 @@ pub async fn create_user(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
-    form: web::Json<CreateUserRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
+    let form: CreateUserRequest = parse_json(&body)?;
     let lang = Lang::of_request(&req);
     let pool = state.pool.clone();
-    let form = form.into_inner();
     let created = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        service::create_user(&mut conn, &user.actor(), &form.username, &form.password, &form.role, form.scope.as_deref(), lang)
+        service::create_user(
+            &mut conn,
+            &user.actor(),
+            &form.username,
+            &form.password,
+            &form.role,
+            form.scope.as_deref(),
+            lang,
+        )
     })
     .await??;
     Ok(HttpResponse::Created().json(UserResponse::from(&created)))
@@ -154,7 +169,9 @@ pub struct UpdateUserRequest {
 mod serde_with_double_option {
     use serde::{Deserialize, Deserializer};
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
         Option::<String>::deserialize(d).map(Some)
     }
 }
@@ -167,11 +184,11 @@ pub async fn update_user(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
-    form: web::Json<UpdateUserRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
+    let form: UpdateUserRequest = parse_json(&body)?;
     let pool = state.pool.clone();
-    let form = form.into_inner();
     let id = id.into_inner();
     let changes = UserChanges {
         role: form.role,
@@ -202,9 +219,10 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
-    form: web::Json<ResetPasswordRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
+    let form: ResetPasswordRequest = parse_json(&body)?;
     let lang = Lang::of_request(&req);
     let pool = state.pool.clone();
     let id = id.into_inner();

@@ -35,8 +35,17 @@ mod tests {
 
     #[test]
     fn each_further_failure_doubles_the_wait_up_to_fifteen_minutes() {
-        assert_eq!(lock_after_failures(5, t0()), Some(t0() + Duration::seconds(2)));
-        assert_eq!(lock_after_failures(6, t0()), Some(t0() + Duration::seconds(4)));
-        assert_eq!(lock_after_failures(40, t0()), Some(t0() + Duration::seconds(900)));
+        assert_eq!(
+            lock_after_failures(5, t0()),
+            Some(t0() + Duration::seconds(2))
+        );
+        assert_eq!(
+            lock_after_failures(6, t0()),
+            Some(t0() + Duration::seconds(4))
+        );
+        assert_eq!(
+            lock_after_failures(40, t0()),
+            Some(t0() + Duration::seconds(900))
+        );
     }
 }

@@ -38,11 +38,19 @@ pub fn login(
     }
     if !password::verify(password_text, &user.password_hash) {
         let failed = user.failed_logins + 1;
-        store::update_failed_login(conn, user.id, failed, rules::lock_after_failures(failed, now))?;
+        store::update_failed_login(
+            conn,
+            user.id,
+            failed,
+            rules::lock_after_failures(failed, now),
+        )?;
         return Err(AppError::InvalidCredentials);
     }
     if user.disabled {
-        return Err(AppError::conflict("account_disabled", "this account is disabled"));
+        return Err(AppError::conflict(
+            "account_disabled",
+            "this account is disabled",
+        ));
     }
     let token = new_token();
     write_tx(conn, |conn| -> Result<(), AppError> {
@@ -119,9 +127,15 @@ pub fn create_user(
     lang: Lang,
 ) -> Result<User, AppError> {
     let username = username.trim();
-    if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
+    if username.is_empty()
+        || username.chars().count() > 64
+        || username.chars().any(char::is_whitespace)
+    {
         return Err(AppError::invalid(
-            lang.pick("用户名须为 1–64 个字符且不含空格", "username must be 1–64 characters without spaces"),
+            lang.pick(
+                "用户名须为 1–64 个字符且不含空格",
+                "username must be 1–64 characters without spaces",
+            ),
             json!([{"field": "username"}]),
         ));
     }
@@ -132,7 +146,10 @@ pub fn create_user(
     write_tx(conn, |conn| {
         let scope = check_scope(conn, role, scope)?;
         if store::find_user_by_name(conn, username)?.is_some() {
-            return Err(AppError::conflict("username_taken", format!("username {username} is taken")));
+            return Err(AppError::conflict(
+                "username_taken",
+                format!("username {username} is taken"),
+            ));
         }
         let now = now_utc();
         let id = store::insert_user(
@@ -146,7 +163,14 @@ pub fn create_user(
                 updated_at: now,
             },
         )?;
-        audit::store::record(conn, actor, "create", "user", id, json!({"username": username, "role": role.as_str(), "scope": scope}))?;
+        audit::store::record(
+            conn,
+            actor,
+            "create",
+            "user",
+            id,
+            json!({"username": username, "role": role.as_str(), "scope": scope}),
+        )?;
         Ok(store::find_user(conn, id)?)
     })
 }
@@ -183,14 +207,20 @@ pub fn update_user(
             };
             let scope = check_scope(conn, role, scope.as_deref())?;
             if actor.user_id == Some(id) && role != Role::Admin {
-                return Err(AppError::conflict("last_admin", "you cannot take away your own admin role"));
+                return Err(AppError::conflict(
+                    "last_admin",
+                    "you cannot take away your own admin role",
+                ));
             }
             store::update_role(conn, id, role.as_str(), scope.as_deref(), now)?;
             store::delete_user_sessions(conn, id)?;
         }
         if let Some(disabled) = changes.disabled {
             if disabled && actor.user_id == Some(id) {
-                return Err(AppError::conflict("last_admin", "you cannot disable yourself"));
+                return Err(AppError::conflict(
+                    "last_admin",
+                    "you cannot disable yourself",
+                ));
             }
             store::update_disabled(conn, id, disabled, now)?;
             if disabled {
@@ -235,7 +265,10 @@ pub fn reset_password(
 
 /// On a database without users, creates `admin` with the given password, or a random one
 /// that is returned so the caller can print it once.
-pub fn ensure_admin(conn: &mut DbConn, password_text: Option<&str>) -> Result<Option<String>, String> {
+pub fn ensure_admin(
+    conn: &mut DbConn,
+    password_text: Option<&str>,
+) -> Result<Option<String>, String> {
     let count = store::count_users(conn).map_err(|e| e.to_string())?;
     if count > 0 {
         return Ok(None);
@@ -266,7 +299,14 @@ pub fn ensure_admin(conn: &mut DbConn, password_text: Option<&str>) -> Result<Op
                 updated_at: now,
             },
         )?;
-        audit::store::record(conn, &Actor::system("start"), "create", "user", id, json!({"username": "admin", "role": "admin"}))
+        audit::store::record(
+            conn,
+            &Actor::system("start"),
+            "create",
+            "user",
+            id,
+            json!({"username": "admin", "role": "admin"}),
+        )
     })
     .map_err(|e| e.to_string())?;
     Ok(generated.then_some(password_text))

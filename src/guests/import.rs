@@ -80,7 +80,10 @@ fn error(line: u64, column: Option<Column>, msg: Msg, lang: Lang) -> ImportError
 }
 
 fn msg(zh: impl Into<String>, en: impl Into<String>) -> Msg {
-    Msg { zh: zh.into(), en: en.into() }
+    Msg {
+        zh: zh.into(),
+        en: en.into(),
+    }
 }
 
 /// Reads, checks and (unless `dry_run` or any row is bad) writes a guest file.
@@ -108,7 +111,11 @@ pub fn import_guests(
         rows: parsed.rows.len() + count_bad_rows(&parsed.errors),
         ..Default::default()
     };
-    report.errors = parsed.errors.iter().map(|e: &RowError| error(e.line, e.column, e.message.clone(), lang)).collect();
+    report.errors = parsed
+        .errors
+        .iter()
+        .map(|e: &RowError| error(e.line, e.column, e.message.clone(), lang))
+        .collect();
     if dry_run {
         plan(conn, ctx, &parsed.rows, &mut report, None, progress)?;
         return Ok(report);
@@ -164,8 +171,14 @@ fn plan(
                 row.line,
                 Some(Column::Department),
                 msg(
-                    format!("只能导入本部门（{own_name}）的来宾，不能导入“{}”", row.record.department),
-                    format!("you may import only your department's guests ({own_name}), not \"{}\"", row.record.department),
+                    format!(
+                        "只能导入本部门（{own_name}）的来宾，不能导入“{}”",
+                        row.record.department
+                    ),
+                    format!(
+                        "you may import only your department's guests ({own_name}), not \"{}\"",
+                        row.record.department
+                    ),
                 ),
                 lang,
             ));
@@ -178,15 +191,19 @@ fn plan(
     report.new_hubs = missing.2.clone();
 
     let known_departments: Vec<i64> = {
-        let mut ids: Vec<i64> = records.iter().filter_map(|r| resolver.department(&r.department)).collect();
+        let mut ids: Vec<i64> = records
+            .iter()
+            .filter_map(|r| resolver.department(&r.department))
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids
     };
-    let existing: HashMap<(i64, String), Guest> = store::list_guests_of_departments(conn, &known_departments)?
-        .into_iter()
-        .map(|g| ((g.department_id, g.ref_code.clone()), g))
-        .collect();
+    let existing: HashMap<(i64, String), Guest> =
+        store::list_guests_of_departments(conn, &known_departments)?
+            .into_iter()
+            .map(|g| ((g.department_id, g.ref_code.clone()), g))
+            .collect();
 
     if apply.is_some() && report.errors.is_empty() {
         resolver.create_missing(conn, &missing, now_utc())?;
@@ -252,6 +269,9 @@ pub fn export_guests(
 ) -> Result<Vec<u8>, AppError> {
     let guests = store::list_all_guests(conn, filter)?;
     let lk = Lookups::load(conn)?;
-    let records: Vec<GuestRecord> = guests.iter().map(|g| to_record(g, &lk, reveal_id, tz)).collect();
+    let records: Vec<GuestRecord> = guests
+        .iter()
+        .map(|g| to_record(g, &lk, reveal_id, tz))
+        .collect();
     Ok(csv_format::write_csv(&records, lang))
 }

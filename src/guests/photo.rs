@@ -51,7 +51,10 @@ impl PhotoError {
 pub fn normalize(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
     // Decide by content, never by the name or the Content-Type the client claims.
     let format = image::guess_format(bytes).map_err(|_| PhotoError::Unsupported)?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
         return Err(PhotoError::Unsupported);
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -64,7 +67,9 @@ pub fn normalize(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
     let orientation = decoder.orientation().map_err(classify)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(classify)?;
     img.apply_orientation(orientation);
-    let fitted = img.resize_to_fill(WIDTH, HEIGHT, FilterType::Lanczos3).to_rgb8();
+    let fitted = img
+        .resize_to_fill(WIDTH, HEIGHT, FilterType::Lanczos3)
+        .to_rgb8();
     let mut out = Vec::with_capacity(64 * 1024);
     JpegEncoder::new_with_quality(&mut out, 85)
         .encode_image(&fitted)
@@ -88,7 +93,9 @@ mod tests {
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = ImageBuffer::from_fn(width, height, |x, _| Rgb([(x % 255) as u8, 80, 120]));
         let mut out = Cursor::new(Vec::new());
-        DynamicImage::ImageRgb8(img).write_to(&mut out, ImageFormat::Png).unwrap();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, ImageFormat::Png)
+            .unwrap();
         out.into_inner()
     }
 
@@ -102,7 +109,10 @@ mod tests {
 
     #[test]
     fn a_pdf_or_text_is_unsupported() {
-        assert_eq!(normalize(b"%PDF-1.7 ...").unwrap_err(), PhotoError::Unsupported);
+        assert_eq!(
+            normalize(b"%PDF-1.7 ...").unwrap_err(),
+            PhotoError::Unsupported
+        );
         assert_eq!(normalize(b"hello").unwrap_err(), PhotoError::Unsupported);
     }
 
@@ -120,6 +130,9 @@ mod tests {
         bytes[16..20].copy_from_slice(&60_000u32.to_be_bytes());
         bytes[20..24].copy_from_slice(&60_000u32.to_be_bytes());
         let err = normalize(&bytes).unwrap_err();
-        assert!(matches!(err, PhotoError::TooLarge | PhotoError::Unreadable(_)), "{err:?}");
+        assert!(
+            matches!(err, PhotoError::TooLarge | PhotoError::Unreadable(_)),
+            "{err:?}"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! HTTP handlers of the guest registry.
 
-use actix_web::http::header::{CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header::{
+    CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
+};
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,7 @@ use crate::guests::model::{GuestResponse, HubResponse, NamedCount};
 use crate::guests::service::{self, NamedKind};
 use crate::guests::store::GuestFilter;
 use crate::i18n::Lang;
+use crate::web::parse_json;
 use crate::AppState;
 
 /// Roles that read the registry (a department only its own guests).
@@ -61,7 +64,11 @@ impl GuestQuery {
         let tz = state.settings.timezone;
         let arrival_hub_id = match self.arrival_hub.as_deref().filter(|h| !h.is_empty()) {
             // An unknown hub matches nobody rather than everybody.
-            Some(h) => Some(hubs.iter().find(|x| x.code == h || x.id.to_string() == h).map_or(-1, |x| x.id)),
+            Some(h) => Some(
+                hubs.iter()
+                    .find(|x| x.code == h || x.id.to_string() == h)
+                    .map_or(-1, |x| x.id),
+            ),
             None => None,
         };
         Ok(GuestFilter {
@@ -115,7 +122,11 @@ pub async fn list_guests(
 /// One guest.
 #[utoipa::path(tag = "guests", responses((status = 200, body = GuestResponse), (status = 404)))]
 #[get("/guests/{id}")]
-pub async fn get_guest(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get_guest(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
     let (pool, tz, id) = (state.pool.clone(), state.settings.timezone, id.into_inner());
     let guest = web::block(move || -> Result<_, AppError> {
@@ -140,11 +151,15 @@ pub async fn create_guest(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<Value>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
-    let (pool, tz, lang) = (state.pool.clone(), state.settings.timezone, Lang::of_request(&req));
-    let body = object(body.into_inner())?;
+    let (pool, tz, lang) = (
+        state.pool.clone(),
+        state.settings.timezone,
+        Lang::of_request(&req),
+    );
+    let body = object(parse_json(&body)?)?;
     let guest = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         service::create_guest(&mut conn, &user, &body, tz, lang)
@@ -161,11 +176,16 @@ pub async fn update_guest(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
-    body: web::Json<Value>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
-    let (pool, tz, lang, id) = (state.pool.clone(), state.settings.timezone, Lang::of_request(&req), id.into_inner());
-    let body = object(body.into_inner())?;
+    let (pool, tz, lang, id) = (
+        state.pool.clone(),
+        state.settings.timezone,
+        Lang::of_request(&req),
+        id.into_inner(),
+    );
+    let body = object(parse_json(&body)?)?;
     let guest = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         service::update_guest(&mut conn, &user, id, &body, tz, lang)
@@ -177,7 +197,11 @@ pub async fn update_guest(
 /// Deletes a guest.
 #[utoipa::path(tag = "guests", responses((status = 204), (status = 404)))]
 #[delete("/guests/{id}")]
-pub async fn delete_guest(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete_guest(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
     let (pool, id) = (state.pool.clone(), id.into_inner());
     web::block(move || -> Result<_, AppError> {
@@ -200,7 +224,9 @@ pub async fn put_photo(
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
     if body.is_empty() {
-        return Err(AppError::UnsupportedMediaType("the body is empty: send the photo file".into()));
+        return Err(AppError::UnsupportedMediaType(
+            "the body is empty: send the photo file".into(),
+        ));
     }
     let (pool, id) = (state.pool.clone(), id.into_inner());
     let (width, height, bytes) = web::block(move || -> Result<_, AppError> {
@@ -214,7 +240,11 @@ pub async fn put_photo(
 /// A guest's photo (JPEG).
 #[utoipa::path(tag = "guests", responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
 #[get("/guests/{id}/photo")]
-pub async fn get_photo(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get_photo(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
     let (pool, id) = (state.pool.clone(), id.into_inner());
     let photo = web::block(move || -> Result<_, AppError> {
@@ -224,7 +254,10 @@ pub async fn get_photo(state: web::Data<AppState>, user: CurrentUser, id: web::P
     .await??;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")
-        .insert_header(CacheControl(vec![CacheDirective::Private, CacheDirective::MaxAge(60)]))
+        .insert_header(CacheControl(vec![
+            CacheDirective::Private,
+            CacheDirective::MaxAge(60),
+        ]))
         .insert_header(("ETag", format!("\"{}\"", &photo.sha256[..16])))
         .body(photo.jpeg))
 }
@@ -277,7 +310,10 @@ pub async fn import_guests(
                 &format!("{} errors; nothing was written", report.errors.len()),
             )),
         );
-        map.insert("details".into(), serde_json::to_value(&report.errors).unwrap_or(Value::Null));
+        map.insert(
+            "details".into(),
+            serde_json::to_value(&report.errors).unwrap_or(Value::Null),
+        );
     }
     Ok(HttpResponse::UnprocessableEntity().json(body))
 }
@@ -291,7 +327,11 @@ pub async fn export_guests(
     query: web::Query<GuestQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
-    let lang = query.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::En);
+    let lang = query
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::En);
     let tz = state.settings.timezone;
     let st = state.clone();
     let bytes = web::block(move || -> Result<_, AppError> {
@@ -299,7 +339,13 @@ pub async fn export_guests(
         let hubs = service::list_hubs(&mut conn)?;
         let mut filter = query.filter(&st, &hubs)?;
         filter.scope_department_id = user.department_scope();
-        import::export_guests(&mut conn, &filter, user.role.sees_full_id_numbers(), tz, lang)
+        import::export_guests(
+            &mut conn,
+            &filter,
+            user.role.sees_full_id_numbers(),
+            tz,
+            lang,
+        )
     })
     .await??;
     Ok(HttpResponse::Ok()
@@ -321,92 +367,161 @@ pub struct NameRequest {
 /// Departments with guest counts (a department user sees only its own).
 #[utoipa::path(tag = "registry", responses((status = 200, body = Vec<NamedCount>)))]
 #[get("/departments")]
-pub async fn list_departments(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list_departments(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
     let pool = state.pool.clone();
-    let items = web::block(move || -> Result<_, AppError> { service::list_departments(&mut *pool.get()?, &user) }).await??;
+    let items = web::block(move || -> Result<_, AppError> {
+        service::list_departments(&mut *pool.get()?, &user)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(items))
 }
 
 /// Delegations with guest counts.
 #[utoipa::path(tag = "registry", responses((status = 200, body = Vec<NamedCount>)))]
 #[get("/delegations")]
-pub async fn list_delegations(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list_delegations(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
     let pool = state.pool.clone();
-    let items = web::block(move || -> Result<_, AppError> { service::list_delegations(&mut *pool.get()?) }).await??;
+    let items =
+        web::block(move || -> Result<_, AppError> { service::list_delegations(&mut *pool.get()?) })
+            .await??;
     Ok(HttpResponse::Ok().json(items))
 }
 
 /// Airports and stations.
 #[utoipa::path(tag = "registry", responses((status = 200, body = Vec<HubResponse>)))]
 #[get("/hubs")]
-pub async fn list_hubs(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list_hubs(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
     let pool = state.pool.clone();
-    let items = web::block(move || -> Result<_, AppError> { service::list_hubs(&mut *pool.get()?) }).await??;
+    let items =
+        web::block(move || -> Result<_, AppError> { service::list_hubs(&mut *pool.get()?) })
+            .await??;
     Ok(HttpResponse::Ok().json(items))
 }
 
-async fn create_named(state: web::Data<AppState>, user: CurrentUser, kind: NamedKind, name: String) -> Result<HttpResponse, AppError> {
+async fn create_named(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: NamedKind,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(REGISTRARS)?;
+    let NameRequest { name } = parse_json(&body)?;
     let pool = state.pool.clone();
-    let created = web::block(move || -> Result<_, AppError> { service::create_named(&mut *pool.get()?, &user.actor(), kind, &name) }).await??;
+    let created = web::block(move || -> Result<_, AppError> {
+        service::create_named(&mut *pool.get()?, &user.actor(), kind, &name)
+    })
+    .await??;
     Ok(HttpResponse::Created().json(created))
 }
 
-async fn rename_named(state: web::Data<AppState>, user: CurrentUser, kind: NamedKind, id: i64, name: String) -> Result<HttpResponse, AppError> {
+async fn rename_named(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: NamedKind,
+    id: i64,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(REGISTRARS)?;
+    let NameRequest { name } = parse_json(&body)?;
     let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> { service::rename_named(&mut *pool.get()?, &user.actor(), kind, id, &name) }).await??;
+    web::block(move || -> Result<_, AppError> {
+        service::rename_named(&mut *pool.get()?, &user.actor(), kind, id, &name)
+    })
+    .await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn delete_named(state: web::Data<AppState>, user: CurrentUser, kind: NamedKind, id: i64) -> Result<HttpResponse, AppError> {
+async fn delete_named(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    kind: NamedKind,
+    id: i64,
+) -> Result<HttpResponse, AppError> {
     user.require(REGISTRARS)?;
     let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> { service::delete_named(&mut *pool.get()?, &user.actor(), kind, id) }).await??;
+    web::block(move || -> Result<_, AppError> {
+        service::delete_named(&mut *pool.get()?, &user.actor(), kind, id)
+    })
+    .await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Creates a department.
 #[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 201, body = NamedCount), (status = 409)))]
 #[post("/departments")]
-pub async fn create_department(state: web::Data<AppState>, user: CurrentUser, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
-    create_named(state, user, NamedKind::Department, form.into_inner().name).await
+pub async fn create_department(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    create_named(state, user, NamedKind::Department, body).await
 }
 
 /// Renames a department.
 #[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 204), (status = 404)))]
 #[patch("/departments/{id}")]
-pub async fn rename_department(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
-    rename_named(state, user, NamedKind::Department, id.into_inner(), form.into_inner().name).await
+pub async fn rename_department(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    rename_named(state, user, NamedKind::Department, id.into_inner(), body).await
 }
 
 /// Deletes a department without guests.
 #[utoipa::path(tag = "registry", responses((status = 204), (status = 404), (status = 409)))]
 #[delete("/departments/{id}")]
-pub async fn delete_department(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete_department(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     delete_named(state, user, NamedKind::Department, id.into_inner()).await
 }
 
 /// Creates a delegation.
 #[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 201, body = NamedCount), (status = 409)))]
 #[post("/delegations")]
-pub async fn create_delegation(state: web::Data<AppState>, user: CurrentUser, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
-    create_named(state, user, NamedKind::Delegation, form.into_inner().name).await
+pub async fn create_delegation(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    create_named(state, user, NamedKind::Delegation, body).await
 }
 
 /// Renames a delegation.
 #[utoipa::path(tag = "registry", request_body = NameRequest, responses((status = 204), (status = 404)))]
 #[patch("/delegations/{id}")]
-pub async fn rename_delegation(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, form: web::Json<NameRequest>) -> Result<HttpResponse, AppError> {
-    rename_named(state, user, NamedKind::Delegation, id.into_inner(), form.into_inner().name).await
+pub async fn rename_delegation(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    rename_named(state, user, NamedKind::Delegation, id.into_inner(), body).await
 }
 
 /// Deletes a delegation without guests.
 #[utoipa::path(tag = "registry", responses((status = 204), (status = 404), (status = 409)))]
 #[delete("/delegations/{id}")]
-pub async fn delete_delegation(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete_delegation(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     delete_named(state, user, NamedKind::Delegation, id.into_inner()).await
 }

@@ -15,7 +15,9 @@ use crate::db::{now_utc, write_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::{self, Column, GuestRecord, Travel};
 use crate::guests::fields::{Category, Gender, IdType, Language, TravelMode};
-use crate::guests::model::{Guest, GuestFields, GuestPhoto, GuestResponse, Hub, HubResponse, NamedCount};
+use crate::guests::model::{
+    Guest, GuestFields, GuestPhoto, GuestResponse, Hub, HubResponse, NamedCount,
+};
 use crate::guests::store::{self, GuestFilter};
 use crate::guests::{id_number, photo};
 use crate::i18n::Lang;
@@ -34,9 +36,18 @@ impl Lookups {
     /// Loads the three tables.
     pub fn load(conn: &mut DbConn) -> Result<Lookups, AppError> {
         Ok(Lookups {
-            departments: store::list_departments(conn)?.into_iter().map(|d| (d.id, d.name)).collect(),
-            delegations: store::list_delegations(conn)?.into_iter().map(|d| (d.id, d.name)).collect(),
-            hubs: store::list_hubs(conn)?.into_iter().map(|h| (h.id, h.code)).collect(),
+            departments: store::list_departments(conn)?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect(),
+            delegations: store::list_delegations(conn)?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect(),
+            hubs: store::list_hubs(conn)?
+                .into_iter()
+                .map(|h| (h.id, h.code))
+                .collect(),
         })
     }
 
@@ -64,7 +75,13 @@ pub fn to_rfc3339(tz: Tz, utc: NaiveDateTime) -> String {
 }
 
 /// The guest as the API shows it to `viewer`.
-pub fn to_response(g: &Guest, lk: &Lookups, has_photo: bool, reveal_id: bool, tz: Tz) -> GuestResponse {
+pub fn to_response(
+    g: &Guest,
+    lk: &Lookups,
+    has_photo: bool,
+    reveal_id: bool,
+    tz: Tz,
+) -> GuestResponse {
     GuestResponse {
         id: g.id,
         ref_code: g.ref_code.clone(),
@@ -73,12 +90,24 @@ pub fn to_response(g: &Guest, lk: &Lookups, has_photo: bool, reveal_id: bool, tz
         category: g.category.clone(),
         gender: g.gender.clone(),
         department_id: g.department_id,
-        department: lk.departments.get(&g.department_id).cloned().unwrap_or_default(),
+        department: lk
+            .departments
+            .get(&g.department_id)
+            .cloned()
+            .unwrap_or_default(),
         delegation_id: g.delegation_id,
-        delegation: g.delegation_id.and_then(|id| lk.delegations.get(&id).cloned()),
+        delegation: g
+            .delegation_id
+            .and_then(|id| lk.delegations.get(&id).cloned()),
         organization: g.organization.clone(),
         id_type: g.id_type.clone(),
-        id_number: g.id_number.as_deref().map(|n| if reveal_id { n.to_string() } else { id_number::mask(n) }),
+        id_number: g.id_number.as_deref().map(|n| {
+            if reveal_id {
+                n.to_string()
+            } else {
+                id_number::mask(n)
+            }
+        }),
         phone: g.phone.clone(),
         email: g.email.clone(),
         language: g.language.clone(),
@@ -103,7 +132,10 @@ pub fn to_response(g: &Guest, lk: &Lookups, has_photo: bool, reveal_id: bool, tz
 
 /// The guest as a CSV record (times local), ID number masked unless `reveal_id`.
 pub fn to_record(g: &Guest, lk: &Lookups, reveal_id: bool, tz: Tz) -> GuestRecord {
-    let travel = |mode: &Option<String>, no: &Option<String>, hub: Option<i64>, at: Option<NaiveDateTime>| Travel {
+    let travel = |mode: &Option<String>,
+                  no: &Option<String>,
+                  hub: Option<i64>,
+                  at: Option<NaiveDateTime>| Travel {
         mode: mode.as_deref().and_then(TravelMode::parse),
         number: no.clone(),
         hub: hub.and_then(|id| lk.hubs.get(&id).cloned()),
@@ -115,18 +147,40 @@ pub fn to_record(g: &Guest, lk: &Lookups, reveal_id: bool, tz: Tz) -> GuestRecor
         name_latin: g.name_latin.clone(),
         category: g.category.as_deref().and_then(Category::parse),
         gender: g.gender.as_deref().and_then(Gender::parse),
-        department: lk.departments.get(&g.department_id).cloned().unwrap_or_default(),
-        delegation: g.delegation_id.and_then(|id| lk.delegations.get(&id).cloned()),
+        department: lk
+            .departments
+            .get(&g.department_id)
+            .cloned()
+            .unwrap_or_default(),
+        delegation: g
+            .delegation_id
+            .and_then(|id| lk.delegations.get(&id).cloned()),
         organization: g.organization.clone(),
         id_type: g.id_type.as_deref().and_then(IdType::parse),
-        id_number: g.id_number.as_deref().map(|n| if reveal_id { n.to_string() } else { id_number::mask(n) }),
+        id_number: g.id_number.as_deref().map(|n| {
+            if reveal_id {
+                n.to_string()
+            } else {
+                id_number::mask(n)
+            }
+        }),
         phone: g.phone.clone(),
         email: g.email.clone(),
         language: Language::parse(&g.language).unwrap_or(Language::Zh),
         halal: g.halal,
         diet: g.diet.clone(),
-        arrival: travel(&g.arrival_mode, &g.arrival_no, g.arrival_hub_id, g.arrival_at),
-        departure: travel(&g.departure_mode, &g.departure_no, g.departure_hub_id, g.departure_at),
+        arrival: travel(
+            &g.arrival_mode,
+            &g.arrival_no,
+            g.arrival_hub_id,
+            g.arrival_at,
+        ),
+        departure: travel(
+            &g.departure_mode,
+            &g.departure_no,
+            g.departure_hub_id,
+            g.departure_at,
+        ),
         stay_from: g.stay_from,
         stay_to: g.stay_to,
         notes: g.notes.clone(),
@@ -159,7 +213,11 @@ impl Resolver {
             if !self.departments.contains_key(&r.department) {
                 deps.insert(r.department.clone());
             }
-            if let Some(d) = r.delegation.as_ref().filter(|d| !self.delegations.contains_key(*d)) {
+            if let Some(d) = r
+                .delegation
+                .as_ref()
+                .filter(|d| !self.delegations.contains_key(*d))
+            {
                 dels.insert(d.clone());
             }
             for h in [&r.arrival.hub, &r.departure.hub].into_iter().flatten() {
@@ -204,7 +262,12 @@ impl Resolver {
     }
 
     /// The stored fields of a record. A masked ID number keeps `stored`'s number.
-    pub fn fields(&self, r: &GuestRecord, stored: Option<&Guest>, tz: Tz) -> Result<GuestFields, AppError> {
+    pub fn fields(
+        &self,
+        r: &GuestRecord,
+        stored: Option<&Guest>,
+        tz: Tz,
+    ) -> Result<GuestFields, AppError> {
         let department_id = self
             .department(&r.department)
             .ok_or_else(|| AppError::Internal(format!("department {} unresolved", r.department)))?;
@@ -220,7 +283,10 @@ impl Resolver {
             name_latin: r.name_latin.clone(),
             category: r.category.map(|c| c.as_str().to_string()),
             gender: r.gender.map(|g| g.as_str().to_string()),
-            delegation_id: r.delegation.as_ref().and_then(|d| self.delegations.get(d).copied()),
+            delegation_id: r
+                .delegation
+                .as_ref()
+                .and_then(|d| self.delegations.get(d).copied()),
             organization: r.organization.clone(),
             id_type: r.id_type.map(|t| t.as_str().to_string()),
             id_number,
@@ -286,16 +352,31 @@ pub fn list_guests(
 }
 
 /// One guest.
-pub fn get_guest(conn: &mut DbConn, viewer: &CurrentUser, id: i64, tz: Tz) -> Result<GuestResponse, AppError> {
+pub fn get_guest(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    id: i64,
+    tz: Tz,
+) -> Result<GuestResponse, AppError> {
     let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
     check_guest_scope(viewer, &g)?;
     let lk = Lookups::load(conn)?;
     let has_photo = !store::guests_with_photos(conn, &[id])?.is_empty();
-    Ok(to_response(&g, &lk, has_photo, viewer.role.sees_full_id_numbers(), tz))
+    Ok(to_response(
+        &g,
+        &lk,
+        has_photo,
+        viewer.role.sees_full_id_numbers(),
+        tz,
+    ))
 }
 
 /// Turns a JSON guest (API keys = CSV column names) into column/value text pairs.
-fn json_to_columns(body: &Map<String, Value>, lk: &Lookups, tz: Tz) -> Result<Vec<(Column, String)>, AppError> {
+fn json_to_columns(
+    body: &Map<String, Value>,
+    lk: &Lookups,
+    tz: Tz,
+) -> Result<Vec<(Column, String)>, AppError> {
     let mut out = Vec::new();
     let mut unknown = Vec::new();
     for (key, value) in body {
@@ -304,7 +385,12 @@ fn json_to_columns(body: &Map<String, Value>, lk: &Lookups, tz: Tz) -> Result<Ve
                 let name = value
                     .as_i64()
                     .and_then(|id| lk.departments.get(&id).cloned())
-                    .ok_or_else(|| AppError::invalid("unknown department_id", json!([{"field": "department_id"}])))?;
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "unknown department_id",
+                            json!([{"field": "department_id"}]),
+                        )
+                    })?;
                 out.push((Column::Department, name));
                 continue;
             }
@@ -314,7 +400,12 @@ fn json_to_columns(body: &Map<String, Value>, lk: &Lookups, tz: Tz) -> Result<Ve
                     v => v
                         .as_i64()
                         .and_then(|id| lk.delegations.get(&id).cloned())
-                        .ok_or_else(|| AppError::invalid("unknown delegation_id", json!([{"field": "delegation_id"}])))?,
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "unknown delegation_id",
+                                json!([{"field": "delegation_id"}]),
+                            )
+                        })?,
                 };
                 out.push((Column::Delegation, name));
                 continue;
@@ -334,9 +425,15 @@ fn json_to_columns(body: &Map<String, Value>, lk: &Lookups, tz: Tz) -> Result<Ve
             Value::Number(n) => n.to_string(),
             Value::String(s) => match column {
                 // RFC 3339 instants become local event time, the CSV's form.
-                Column::ArrivalTime | Column::DepartureTime => chrono::DateTime::parse_from_rfc3339(s)
-                    .map(|t| to_local(tz, t.naive_utc()).format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_else(|_| s.clone()),
+                Column::ArrivalTime | Column::DepartureTime => {
+                    chrono::DateTime::parse_from_rfc3339(s)
+                        .map(|t| {
+                            to_local(tz, t.naive_utc())
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string()
+                        })
+                        .unwrap_or_else(|_| s.clone())
+                }
                 _ => s.clone(),
             },
             other => other.to_string(),
@@ -346,14 +443,21 @@ fn json_to_columns(body: &Map<String, Value>, lk: &Lookups, tz: Tz) -> Result<Ve
     if !unknown.is_empty() {
         return Err(AppError::invalid(
             format!("unknown fields: {}", unknown.join(", ")),
-            json!(unknown.iter().map(|u| json!({"field": u})).collect::<Vec<_>>()),
+            json!(unknown
+                .iter()
+                .map(|u| json!({"field": u}))
+                .collect::<Vec<_>>()),
         ));
     }
     Ok(out)
 }
 
 /// Validates text fields through the CSV rules: one in-memory row, one validation path.
-fn validate_columns(columns: &[(Column, String)], today: NaiveDate, lang: Lang) -> Result<GuestRecord, AppError> {
+fn validate_columns(
+    columns: &[(Column, String)],
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<GuestRecord, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header: Vec<&str> = columns.iter().map(|(c, _)| c.en()).collect();
     let values: Vec<&str> = columns.iter().map(|(_, v)| v.as_str()).collect();
@@ -362,7 +466,9 @@ fn validate_columns(columns: &[(Column, String)], today: NaiveDate, lang: Lang) 
         .and_then(|_| writer.write_record(&values))
         .map_err(|e| AppError::Internal(e.to_string()));
     written?;
-    let bytes = writer.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))?;
     let parsed = csv_format::parse(&text, today)
         .map_err(|e| AppError::invalid(e.message(lang), json!([])))?;
@@ -426,10 +532,20 @@ pub fn create_guest(
         resolver.create_missing(conn, &missing, now)?;
         let fields = resolver.fields(&record, None, tz)?;
         let id = store::insert_guest(conn, &fields, now).map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => AppError::conflict("duplicate_ref", format!("ref {} already exists in this department", record.ref_code)),
+            AppError::Conflict { .. } => AppError::conflict(
+                "duplicate_ref",
+                format!("ref {} already exists in this department", record.ref_code),
+            ),
             other => other,
         })?;
-        audit::store::record(conn, &viewer.actor(), "create", "guest", id, json!({"ref": record.ref_code, "name": record.name}))?;
+        audit::store::record(
+            conn,
+            &viewer.actor(),
+            "create",
+            "guest",
+            id,
+            json!({"ref": record.ref_code, "name": record.name}),
+        )?;
         Ok::<_, AppError>(id)
     })?;
     get_guest(conn, viewer, id, tz)
@@ -473,7 +589,14 @@ pub fn update_guest(
         let fields = resolver.fields(&record, Some(&stored), tz)?;
         if fields != stored.fields() {
             store::update_guest(conn, id, &fields, now)?;
-            audit::store::record(conn, &viewer.actor(), "update", "guest", id, changed_fields(&stored.fields(), &fields))?;
+            audit::store::record(
+                conn,
+                &viewer.actor(),
+                "update",
+                "guest",
+                id,
+                changed_fields(&stored.fields(), &fields),
+            )?;
         }
         Ok::<_, AppError>(())
     })?;
@@ -482,10 +605,16 @@ pub fn update_guest(
 
 /// Which fields changed, by name (values are not logged: they may hold ID numbers).
 pub fn changed_fields(before: &GuestFields, after: &GuestFields) -> Value {
-    let (Ok(Value::Object(a)), Ok(Value::Object(b))) = (serde_json::to_value(before), serde_json::to_value(after)) else {
+    let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
         return json!({});
     };
-    let changed: Vec<&String> = b.iter().filter(|(k, v)| a.get(*k) != Some(*v)).map(|(k, _)| k).collect();
+    let changed: Vec<&String> = b
+        .iter()
+        .filter(|(k, v)| a.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
     json!({ "changed": changed })
 }
 
@@ -495,7 +624,14 @@ pub fn delete_guest(conn: &mut DbConn, viewer: &CurrentUser, id: i64) -> Result<
         let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
         check_guest_scope(viewer, &g)?;
         store::delete_guest(conn, id)?;
-        audit::store::record(conn, &viewer.actor(), "delete", "guest", id, json!({"ref": g.ref_code, "name": g.name}))?;
+        audit::store::record(
+            conn,
+            &viewer.actor(),
+            "delete",
+            "guest",
+            id,
+            json!({"ref": g.ref_code, "name": g.name}),
+        )?;
         Ok(())
     })
 }
@@ -521,7 +657,14 @@ pub fn put_photo(
                 updated_at: now_utc(),
             },
         )?;
-        audit::store::record(conn, &viewer.actor(), "update", "guest_photo", id, json!({"bytes": size}))?;
+        audit::store::record(
+            conn,
+            &viewer.actor(),
+            "update",
+            "guest_photo",
+            id,
+            json!({"bytes": size}),
+        )?;
         Ok::<_, AppError>(())
     })?;
     Ok((photo::WIDTH, photo::HEIGHT, size))
@@ -535,13 +678,20 @@ pub fn get_photo(conn: &mut DbConn, viewer: &CurrentUser, id: i64) -> Result<Gue
 }
 
 /// Departments visible to `viewer`, with guest counts.
-pub fn list_departments(conn: &mut DbConn, viewer: &CurrentUser) -> Result<Vec<NamedCount>, AppError> {
+pub fn list_departments(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+) -> Result<Vec<NamedCount>, AppError> {
     let counts: HashMap<i64, i64> = store::count_by_department(conn)?.into_iter().collect();
     let scope = viewer.department_scope();
     Ok(store::list_departments(conn)?
         .into_iter()
         .filter(|d| scope.is_none_or(|s| s == d.id))
-        .map(|d| NamedCount { guest_count: counts.get(&d.id).copied().unwrap_or(0), id: d.id, name: d.name })
+        .map(|d| NamedCount {
+            guest_count: counts.get(&d.id).copied().unwrap_or(0),
+            id: d.id,
+            name: d.name,
+        })
         .collect())
 }
 
@@ -550,7 +700,11 @@ pub fn list_delegations(conn: &mut DbConn) -> Result<Vec<NamedCount>, AppError> 
     let counts: HashMap<Option<i64>, i64> = store::count_by_delegation(conn)?.into_iter().collect();
     Ok(store::list_delegations(conn)?
         .into_iter()
-        .map(|d| NamedCount { guest_count: counts.get(&Some(d.id)).copied().unwrap_or(0), id: d.id, name: d.name })
+        .map(|d| NamedCount {
+            guest_count: counts.get(&Some(d.id)).copied().unwrap_or(0),
+            id: d.id,
+            name: d.name,
+        })
         .collect())
 }
 
@@ -558,14 +712,22 @@ pub fn list_delegations(conn: &mut DbConn) -> Result<Vec<NamedCount>, AppError> 
 pub fn list_hubs(conn: &mut DbConn) -> Result<Vec<HubResponse>, AppError> {
     Ok(store::list_hubs(conn)?
         .into_iter()
-        .map(|h: Hub| HubResponse { id: h.id, code: h.code, name: h.name, kind: h.kind })
+        .map(|h: Hub| HubResponse {
+            id: h.id,
+            code: h.code,
+            name: h.name,
+            kind: h.kind,
+        })
         .collect())
 }
 
 fn check_name(name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::invalid("name must be 1–100 characters", json!([{"field": "name"}])));
+        return Err(AppError::invalid(
+            "name must be 1–100 characters",
+            json!([{"field": "name"}]),
+        ));
     }
     Ok(name.to_string())
 }
@@ -589,7 +751,12 @@ impl NamedKind {
 }
 
 /// Creates a department or delegation.
-pub fn create_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, name: &str) -> Result<NamedCount, AppError> {
+pub fn create_named(
+    conn: &mut DbConn,
+    actor: &Actor,
+    kind: NamedKind,
+    name: &str,
+) -> Result<NamedCount, AppError> {
     let name = check_name(name)?;
     write_tx(conn, |conn| {
         let now = now_utc();
@@ -597,13 +764,30 @@ pub fn create_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, name: &st
             NamedKind::Department => store::insert_department(conn, &name, now),
             NamedKind::Delegation => store::insert_delegation(conn, &name, now),
         }?;
-        audit::store::record(conn, actor, "create", kind.entity(), id, json!({"name": name}))?;
-        Ok(NamedCount { id, name: name.clone(), guest_count: 0 })
+        audit::store::record(
+            conn,
+            actor,
+            "create",
+            kind.entity(),
+            id,
+            json!({"name": name}),
+        )?;
+        Ok(NamedCount {
+            id,
+            name: name.clone(),
+            guest_count: 0,
+        })
     })
 }
 
 /// Renames a department or delegation.
-pub fn rename_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, id: i64, name: &str) -> Result<(), AppError> {
+pub fn rename_named(
+    conn: &mut DbConn,
+    actor: &Actor,
+    kind: NamedKind,
+    id: i64,
+    name: &str,
+) -> Result<(), AppError> {
     let name = check_name(name)?;
     write_tx(conn, |conn| {
         let n = match kind {
@@ -613,20 +797,34 @@ pub fn rename_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, id: i64, 
         if n == 0 {
             return Err(AppError::NotFound(kind.entity()));
         }
-        audit::store::record(conn, actor, "update", kind.entity(), id, json!({"name": name}))?;
+        audit::store::record(
+            conn,
+            actor,
+            "update",
+            kind.entity(),
+            id,
+            json!({"name": name}),
+        )?;
         Ok(())
     })
 }
 
 /// Deletes a department or delegation; refused (409) while guests belong to it.
-pub fn delete_named(conn: &mut DbConn, actor: &Actor, kind: NamedKind, id: i64) -> Result<(), AppError> {
+pub fn delete_named(
+    conn: &mut DbConn,
+    actor: &Actor,
+    kind: NamedKind,
+    id: i64,
+) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let n = match kind {
             NamedKind::Department => store::delete_department(conn, id),
             NamedKind::Delegation => store::delete_delegation(conn, id),
         }
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => AppError::conflict("in_use", format!("this {} still has guests", kind.entity())),
+            AppError::Conflict { .. } => {
+                AppError::conflict("in_use", format!("this {} still has guests", kind.entity()))
+            }
             other => other,
         })?;
         if n == 0 {
@@ -643,9 +841,12 @@ pub fn resolve_department_scope(conn: &mut DbConn, scope: &str) -> Result<i64, A
         Ok(id) => store::find_department(conn, id)?,
         Err(_) => store::find_department_by_name(conn, scope)?,
     };
-    found
-        .map(|d| d.id)
-        .ok_or_else(|| AppError::invalid(format!("unknown department {scope}"), json!([{"field": "scope"}])))
+    found.map(|d| d.id).ok_or_else(|| {
+        AppError::invalid(
+            format!("unknown department {scope}"),
+            json!([{"field": "scope"}]),
+        )
+    })
 }
 
 /// A greeter's scope, given as a hub id or code → the hub id.
@@ -654,5 +855,7 @@ pub fn resolve_hub_scope(conn: &mut DbConn, scope: &str) -> Result<i64, AppError
     hubs.iter()
         .find(|h| h.id.to_string() == scope || h.code == scope)
         .map(|h| h.id)
-        .ok_or_else(|| AppError::invalid(format!("unknown hub {scope}"), json!([{"field": "scope"}])))
+        .ok_or_else(|| {
+            AppError::invalid(format!("unknown hub {scope}"), json!([{"field": "scope"}]))
+        })
 }

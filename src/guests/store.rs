@@ -44,9 +44,13 @@ fn filtered(f: &GuestFilter) -> guests::BoxedQuery<'static, MultiBackend> {
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let p = like_pattern(q);
         query = query.filter(
-            lower(guests::name.nullable()).like(p.clone()).escape('\\')
+            lower(guests::name.nullable())
+                .like(p.clone())
+                .escape('\\')
                 .or(lower(guests::name_latin).like(p.clone()).escape('\\'))
-                .or(lower(guests::ref_code.nullable()).like(p.clone()).escape('\\'))
+                .or(lower(guests::ref_code.nullable())
+                    .like(p.clone())
+                    .escape('\\'))
                 .or(guests::phone.like(p.clone()).escape('\\'))
                 .or(lower(guests::organization).like(p).escape('\\')),
         );
@@ -124,9 +128,17 @@ pub fn find_guest(conn: &mut DbConn, id: i64) -> QueryResult<Option<Guest>> {
 }
 
 /// Inserts a guest; returns its id.
-pub fn insert_guest(conn: &mut DbConn, fields: &GuestFields, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_guest(
+    conn: &mut DbConn,
+    fields: &GuestFields,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(guests::table)
-        .values((fields, guests::created_at.eq(now), guests::updated_at.eq(now)))
+        .values((
+            fields,
+            guests::created_at.eq(now),
+            guests::updated_at.eq(now),
+        ))
         .returning(guests::id)
         .get_result(conn)
 }
@@ -271,7 +283,10 @@ pub fn count_by_delegation(conn: &mut DbConn) -> QueryResult<Vec<(Option<i64>, i
 
 /// All hubs by code.
 pub fn list_hubs(conn: &mut DbConn) -> QueryResult<Vec<Hub>> {
-    hubs::table.order(hubs::code.asc()).select(Hub::as_select()).load(conn)
+    hubs::table
+        .order(hubs::code.asc())
+        .select(Hub::as_select())
+        .load(conn)
 }
 
 /// Inserts a hub; returns its id.

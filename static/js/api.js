@@ -23,6 +23,7 @@ export class ApiError extends Error {
 }
 
 const LOGIN_PATH = '/api/v1/auth/login';
+let redirecting = false;
 
 /** Where the login page should send the user back to. */
 export function loginUrl() {
@@ -62,7 +63,9 @@ export async function api(path, { method = 'GET', json, body, headers = {} } = {
   // A 401 from the login call means "wrong password" and is shown on the form; from anything
   // else it means the session is gone, and the only useful next step is the login page.
   if (res.status === 401 && !path.startsWith(LOGIN_PATH) && !location.pathname.startsWith('/login/')) {
-    location.assign(loginUrl());
+    // A page fires several calls at once; one navigation is enough.
+    if (!redirecting) location.assign(loginUrl());
+    redirecting = true;
   }
 
   if (res.status === 204) return null;
@@ -102,19 +105,21 @@ export async function api(path, { method = 'GET', json, body, headers = {} } = {
 }
 
 /**
- * Every item of a `{"total","items"}` list, fetched page by page (200 at a time), for the
- * short registries (departments, delegations, hubs) that fill the filter menus.
- * A plain array answer is accepted too.
+ * Every item of a registry (departments, delegations, hubs) for the filter menus.
+ * The registries answer with a plain array today; a `{"total","items"}` page (the list
+ * convention) is followed page by page too, so the menus survive the registries growing paging.
  */
 export async function listAll(path) {
+  const first = await api(path);
+  if (Array.isArray(first)) return first;
+  const items = Array.isArray(first?.items) ? [...first.items] : [];
+  const total = Number(first?.total ?? items.length);
   const sep = path.includes('?') ? '&' : '?';
-  const items = [];
-  for (let offset = 0; ; ) {
-    const page = await api(`${path}${sep}limit=200&offset=${offset}`);
-    if (Array.isArray(page)) return page;
+  while (items.length < total) {
+    const page = await api(`${path}${sep}limit=200&offset=${items.length}`);
     const got = Array.isArray(page?.items) ? page.items : [];
+    if (got.length === 0) break;
     items.push(...got);
-    offset += got.length;
-    if (got.length === 0 || offset >= (page?.total ?? 0)) return items;
   }
+  return items;
 }

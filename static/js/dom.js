@@ -1,3 +1,5 @@
+import { t } from './i18n.js';
+
 // Tiny DOM helpers. Data from the server goes in through textContent only, never innerHTML,
 // so a guest named "<script>" is just a strange name.
 
@@ -33,11 +35,26 @@ export function clear(el) {
   return el;
 }
 
-/** Show `message` in `el` (an error or status line); hide it when empty. */
+/**
+ * Show `message` in `el` (an error or status line); hide it when empty. Use this for text
+ * from the server, which is already in the user's language.
+ */
 export function say(el, message) {
   if (!el) return;
+  delete el.dataset.i18n;
   el.textContent = message || '';
   el.hidden = !message;
+}
+
+/**
+ * Show the page's own message `key` in `el`. It carries `data-i18n`, so a language switch
+ * re-translates it like the static text.
+ */
+export function sayT(el, key) {
+  if (!el) return;
+  el.dataset.i18n = key;
+  el.textContent = t(key);
+  el.hidden = false;
 }
 
 /** Call `fn` once input has been quiet for `ms`. */

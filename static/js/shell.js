@@ -2,6 +2,7 @@
 // the current user's name and the sign-out button.
 
 import { api } from './api.js';
+import { h } from './dom.js';
 import { codeLabel } from './format.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 
@@ -10,9 +11,13 @@ let user = null;
 function showUser() {
   const el = document.getElementById('user-name');
   if (!el || !user) return;
-  const role = user.role ? ` · ${codeLabel('role', user.role)}` : '';
-  el.textContent = (user.display_name || user.username || '') + role;
-  el.title = t('app.full_name');
+  const role = user.role ? codeLabel('role', user.role) : '';
+  // The role is dropped on a narrow phone (CSS) but stays in the tooltip.
+  el.replaceChildren(
+    user.display_name || user.username || '',
+    role ? h('span', { class: 'user-role' }, ` · ${role}`) : '',
+  );
+  el.title = [user.username, role].filter(Boolean).join(' · ');
 }
 
 /**

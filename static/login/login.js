@@ -2,7 +2,7 @@
 
 import { api } from '../js/api.js';
 import { initI18n, onLangChange, t } from '../js/i18n.js';
-import { say } from '../js/dom.js';
+import { say, sayT } from '../js/dom.js';
 
 const DEFAULT_NEXT = '/reception/';
 
@@ -25,14 +25,7 @@ const password = document.getElementById('password');
 const submit = document.getElementById('login-submit');
 const error = document.getElementById('login-error');
 
-// The last error is kept as a key or a server message so a language switch can re-show it.
-let lastError = null;
-function showError(err) {
-  lastError = err;
-  say(error, err ? (err.key ? t(err.key) : err.message) : '');
-}
 onLangChange(() => {
-  if (lastError?.key) showError(lastError);
   if (submit.disabled) submit.textContent = t('login.busy');
 });
 
@@ -41,18 +34,18 @@ form.addEventListener('submit', async (event) => {
   if (submit.disabled) return;
   const user = username.value.trim();
   if (!user || !password.value) {
-    showError({ key: 'login.missing' });
+    sayT(error, 'login.missing');
     (user ? password : username).focus();
     return;
   }
-  showError(null);
+  say(error, '');
   submit.disabled = true;
   submit.textContent = t('login.busy');
   try {
     await api('/api/v1/auth/login', { method: 'POST', json: { username: user, password: password.value } });
     location.assign(nextPage());
   } catch (err) {
-    showError({ message: err.message });
+    say(error, err.message);
     password.select();
     submit.disabled = false;
     submit.textContent = t('login.submit');

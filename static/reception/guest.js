@@ -1,7 +1,7 @@
 // A guest's page: every field with its label, the photo and its upload.
 
 import { api } from '../js/api.js';
-import { clear, h, say } from '../js/dom.js';
+import { clear, h, say, sayT } from '../js/dom.js';
 import { categoryLabel, codeLabel, eventTime, orNone } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
@@ -98,7 +98,7 @@ function render() {
 
 async function load() {
   if (!id) {
-    say($('guest-error'), t('guest.missing_id'));
+    sayT($('guest-error'), 'guest.missing_id');
     $('guest-name').textContent = '';
     return;
   }
@@ -118,7 +118,7 @@ async function upload() {
   const button = $('photo-upload');
   say($('photo-status'), '');
   if (!file) {
-    say($('photo-error'), t('guest.photo_pick_first'));
+    sayT($('photo-error'), 'guest.photo_pick_first');
     return;
   }
   say($('photo-error'), '');
@@ -136,9 +136,9 @@ async function upload() {
     photoVersion = Date.now();
     if (guest) guest.has_photo = true;
     $('photo-file').value = '';
-    say($('photo-status'), t('guest.photo_done'));
     // Reload the record too: has_photo and updated_at changed.
     await load();
+    sayT($('photo-status'), 'guest.photo_done');
   } catch (err) {
     say($('photo-error'), err.message);
   } finally {
@@ -157,7 +157,7 @@ $('photo-file').addEventListener('change', () => {
   say($('photo-status'), '');
   const file = $('photo-file').files[0];
   // Say early what the server would refuse anyway, before a slow upload on a phone.
-  if (file && file.type && !PHOTO_TYPES.includes(file.type)) say($('photo-error'), t('error.status.415'));
+  if (file && file.type && !PHOTO_TYPES.includes(file.type)) sayT($('photo-error'), 'error.status.415');
 });
 
 // The back link returns to the list *with its filters* when the list is where we came from.
@@ -171,9 +171,10 @@ $('guest-back').addEventListener('click', (e) => {
 
 onLangChange(() => {
   if (guest) render();
-  else if (!id) say($('guest-error'), t('guest.missing_id'));
+  else if (!id) sayT($('guest-error'), 'guest.missing_id');
+  // applyI18n has reset the button's label; keep "uploading" while an upload runs.
   const button = $('photo-upload');
-  if (!button.disabled) button.textContent = t('guest.photo_upload');
+  if (button.disabled) button.textContent = t('guest.photo_uploading');
 });
 
 initShell();

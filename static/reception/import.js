@@ -5,8 +5,8 @@
 // check of *this* file came back clean.
 
 import { api } from '../js/api.js';
-import { clear, h, say } from '../js/dom.js';
-import { onLangChange, t } from '../js/i18n.js';
+import { clear, h, say, sayT } from '../js/dom.js';
+import { has, onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 
 const URL_IMPORT = '/api/v1/guests/import';
@@ -20,12 +20,12 @@ let bytes = null; // ArrayBuffer of the checked file
 let preview = null; // body of the last check (200 or 422)
 let result = null; // body of the real import
 let busy = null; // 'checking' | 'running' | null
-let lastError = null; // {message} or {key}
 
 function setBusy(kind) {
   busy = kind;
   $('import-progress').hidden = !kind;
-  say($('import-status'), kind === 'checking' ? t('import.checking') : kind === 'running' ? t('import.running') : '');
+  if (kind) sayT($('import-status'), kind === 'checking' ? 'import.checking' : 'import.running');
+  else say($('import-status'), '');
   previewBtn.disabled = Boolean(kind);
   fileInput.disabled = Boolean(kind);
   updateConfirm();
@@ -41,12 +41,18 @@ function updateConfirm() {
 }
 
 function showError(err) {
-  lastError = err;
-  say($('import-error'), err ? (err.key ? t(err.key) : err.message) : '');
+  if (err?.key) sayT($('import-error'), err.key);
+  else say($('import-error'), err ? err.message : '');
 }
 
 function count(value) {
   return value === undefined || value === null ? t('common.none') : String(value);
+}
+
+/** The server names columns in English (`name`); show the label the user's file likely used. */
+function columnLabel(column) {
+  if (!column) return t('common.none');
+  return has(`field.${column}`) ? `${t(`field.${column}`)} (${column})` : String(column);
 }
 
 function newNames(titleKey, names, strong) {
@@ -88,13 +94,13 @@ function renderPreview() {
       h(
         'tr',
         { dataset: { line: e.line ?? '' } },
-        h('td', { class: 'c-line mono', dataset: { label: t('import.err_line') } }, count(e.line)),
-        h('td', { class: 'c-column', dataset: { label: t('import.err_column') } }, count(e.column)),
+        h('td', { class: 'c-line', dataset: { label: t('import.err_line') } }, count(e.line)),
+        h('td', { class: 'c-column', dataset: { label: t('import.err_column') } }, columnLabel(e.column)),
         h('td', { class: 'c-message', dataset: { label: t('import.err_message') } }, e.message || ''),
       ),
     ),
   );
-  if (!busy && !result && errors.length === 0) say($('import-status'), t('import.ready'));
+  if (!busy && !result && errors.length === 0) sayT($('import-status'), 'import.ready');
 }
 
 function renderResult() {
@@ -111,7 +117,6 @@ function render() {
   renderPreview();
   renderResult();
   updateConfirm();
-  if (lastError?.key) showError(lastError);
 }
 
 /** Send the bytes; a 422 with row errors is an answer (the preview), not a failure. */
@@ -183,10 +188,7 @@ async function confirmImport() {
 fileInput.addEventListener('change', reset);
 previewBtn.addEventListener('click', check);
 confirmBtn.addEventListener('click', confirmImport);
-onLangChange(() => {
-  render();
-  if (busy) setBusy(busy);
-});
+onLangChange(render);
 
 initShell();
 render();

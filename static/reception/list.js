@@ -88,10 +88,13 @@ function syncControls() {
 
 function cell(labelKey, className, ...content) {
   const empty = content.every((c) => c === '' || c === null || c === undefined);
+  const [column, ...inner] = className.split(' ');
+  // One wrapper per cell: on a phone the cell is a two-column grid (label, value), and the
+  // value may be several nodes.
   return h(
     'td',
-    { class: [className, empty ? 'is-empty' : ''].filter(Boolean).join(' '), dataset: { label: t(labelKey) } },
-    empty ? t('common.none') : content,
+    { class: empty ? `${column} is-empty` : column, dataset: { label: t(labelKey) } },
+    h('span', { class: ['cell', ...inner].join(' ') }, empty ? t('common.none') : content),
   );
 }
 
@@ -309,6 +312,6 @@ fillSelect('filter-delegation', '/api/v1/delegations', withCount);
 fillSelect(
   'filter-hub',
   '/api/v1/hubs',
-  (hub) => `${hub.code} ${hub.name ?? ''}`.trim(),
+  (hub) => (hub.name && hub.name !== hub.code ? `${hub.code} ${hub.name}` : hub.code),
   (hub) => hub.code,
 );

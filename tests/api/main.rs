@@ -1,0 +1,12 @@
+//! The API tests: one binary (a link per test binary is slow on two cores), one module per
+//! part of the API. Each scenario runs on SQLite and, with `TEST_DATABASE_URL`, PostgreSQL.
+
+mod common;
+
+mod auth;
+// mod browser;
+mod guests;
+mod import;
+mod migrations;
+mod photos;
+mod roles;

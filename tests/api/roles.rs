@@ -1,0 +1,219 @@
+//! Every route, every role: no token → 401, a role the route does not admit → 403,
+//! an admitted role → neither.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{TestApp, TestResult};
+use crate::on_both_backends;
+
+const ALL_ROLES: [&str; 13] = [
+    "admin",
+    "reception",
+    "department",
+    "security",
+    "transport",
+    "office",
+    "committee",
+    "greeter",
+    "hotel_desk",
+    "canteen",
+    "checkpoint",
+    "inspector",
+    "health",
+];
+const READERS: &[&str] = &[
+    "admin",
+    "reception",
+    "department",
+    "security",
+    "transport",
+    "office",
+    "committee",
+];
+const WRITERS: &[&str] = &["admin", "reception", "department"];
+const REGISTRARS: &[&str] = &["admin", "reception"];
+const ADMIN: &[&str] = &["admin"];
+const ANY: &[&str] = &ALL_ROLES;
+
+/// (method, path, body, roles admitted). Ids that do not exist are fine: an admitted role
+/// gets 404 or 422, which is neither 401 nor 403.
+fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str])> {
+    vec![
+        (Method::GET, "/api/v1/auth/me", None, ANY),
+        (Method::GET, "/api/v1/users", None, ADMIN),
+        (Method::POST, "/api/v1/users", Some(json!({})), ADMIN),
+        (
+            Method::PATCH,
+            "/api/v1/users/999999",
+            Some(json!({})),
+            ADMIN,
+        ),
+        (
+            Method::POST,
+            "/api/v1/users/999999/password",
+            Some(json!({"password": "x"})),
+            ADMIN,
+        ),
+        (Method::GET, "/api/v1/audit", None, ADMIN),
+        (Method::GET, "/api/v1/guests", None, READERS),
+        (Method::POST, "/api/v1/guests", Some(json!({})), WRITERS),
+        (Method::GET, "/api/v1/guests/999999", None, READERS),
+        (
+            Method::PATCH,
+            "/api/v1/guests/999999",
+            Some(json!({})),
+            WRITERS,
+        ),
+        (Method::DELETE, "/api/v1/guests/999999", None, WRITERS),
+        (Method::PUT, "/api/v1/guests/999999/photo", None, WRITERS),
+        (Method::GET, "/api/v1/guests/999999/photo", None, READERS),
+        (
+            Method::POST,
+            "/api/v1/guests/import?dry_run=true",
+            None,
+            WRITERS,
+        ),
+        (Method::GET, "/api/v1/guests/export.csv", None, READERS),
+        (Method::GET, "/api/v1/departments", None, READERS),
+        (
+            Method::POST,
+            "/api/v1/departments",
+            Some(json!({"name": ""})),
+            REGISTRARS,
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/departments/999999",
+            Some(json!({"name": "x"})),
+            REGISTRARS,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/departments/999999",
+            None,
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/delegations", None, READERS),
+        (
+            Method::POST,
+            "/api/v1/delegations",
+            Some(json!({"name": ""})),
+            REGISTRARS,
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/delegations/999999",
+            Some(json!({"name": "x"})),
+            REGISTRARS,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/delegations/999999",
+            None,
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/hubs", None, READERS),
+        (Method::POST, "/api/v1/auth/logout", None, ANY),
+    ]
+}
+
+async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
+    let admin = app.admin().await;
+    // Scoped roles need something to be scoped to.
+    let (status, _) = app
+        .import(
+            &admin,
+            "ref,name,department,arrival_hub\nR1,测试,外事办,CTU\n",
+            false,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut tokens = Vec::new();
+    for role in ALL_ROLES {
+        let scope = match role {
+            "department" => Some("外事办"),
+            "greeter" => Some("CTU"),
+            "hotel_desk" => Some("H1"),
+            "canteen" => Some("P1"),
+            "checkpoint" => Some("G1"),
+            _ => None,
+        };
+        tokens.push((
+            role,
+            app.user(&admin, &format!("u_{role}"), role, scope).await,
+        ));
+    }
+    // The route table covers every documented route.
+    let (_, doc) = app.get_json("/api/v1/openapi.json", &admin).await;
+    let mut documented: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    documented.sort();
+    let table = routes();
+    let mut walked: Vec<String> = table
+        .iter()
+        .map(|r| {
+            r.1.split('?')
+                .next()
+                .unwrap_or("")
+                .replace("999999", "{id}")
+        })
+        .collect();
+    // Public routes: anyone may call them.
+    walked.extend(["/healthz".to_string(), "/api/v1/auth/login".to_string()]);
+    walked.sort();
+    walked.dedup();
+    assert_eq!(
+        walked, documented,
+        "the role walk covers every documented path"
+    );
+
+    let mut failures = Vec::new();
+    for (method, path, body, admitted) in &table {
+        let send = |token: Option<&str>| {
+            let mut r = app.req(method.clone(), path, token);
+            if let Some(b) = body {
+                r = r.json(b);
+            }
+            r.send()
+        };
+        let anonymous = send(None).await?.status().as_u16();
+        if anonymous != 401 {
+            failures.push(format!("{method} {path} without a token: {anonymous}"));
+        }
+        for (role, token) in &tokens {
+            // Logout would end the session used by later routes: check it last, once.
+            if *path == "/api/v1/auth/logout" {
+                continue;
+            }
+            let status = send(Some(token)).await?.status().as_u16();
+            let expect_admitted = admitted.contains(role);
+            let ok = if expect_admitted {
+                status != 401 && status != 403 && status < 500
+            } else {
+                status == 403
+            };
+            if !ok {
+                failures.push(format!(
+                    "{method} {path} as {role}: {status} (admitted: {expect_admitted})"
+                ));
+            }
+        }
+    }
+    for (role, token) in &tokens {
+        let status = app
+            .req(Method::POST, "/api/v1/auth/logout", Some(token))
+            .send()
+            .await?
+            .status()
+            .as_u16();
+        if status != 204 {
+            failures.push(format!("logout as {role}: {status}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    Ok(())
+}
+on_both_backends!(role_walk, every_route_admits_exactly_its_roles);
