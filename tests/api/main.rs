@@ -4,7 +4,7 @@
 mod common;
 
 mod auth;
-// mod browser;
+mod browser;
 mod guests;
 mod import;
 mod migrations;
