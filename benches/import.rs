@@ -23,7 +23,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn run_once(url: &str, csv: &[u8]) -> (Duration, Duration) {
     let pool = db::open_pool(
         &DbUrl::parse(url).expect("url"),
-        &PoolOptions { max_size: 2, timeout: Duration::from_secs(10), create_sqlite: true },
+        &PoolOptions {
+            max_size: 2,
+            timeout: Duration::from_secs(10),
+            create_sqlite: true,
+        },
     )
     .expect("pool");
     let mut conn = pool.get().expect("conn");
@@ -40,7 +44,12 @@ fn run_once(url: &str, csv: &[u8]) -> (Duration, Duration) {
     let start = Instant::now();
     let report = import_guests(&mut conn, &ctx, csv, false, &|_, _| {}).expect("import");
     let first = start.elapsed();
-    assert_eq!(report.created, ROWS, "{:?}", &report.errors[..report.errors.len().min(3)]);
+    assert_eq!(
+        report.created,
+        ROWS,
+        "{:?}",
+        &report.errors[..report.errors.len().min(3)]
+    );
     // The same file again: every row compared, none written.
     let start = Instant::now();
     let again = import_guests(&mut conn, &ctx, csv, false, &|_, _| {}).expect("reimport");
@@ -81,10 +90,17 @@ fn main() {
         for i in 0..RUNS {
             let name = format!("bench_import_{}_{i}", std::process::id());
             let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create");
-            let url = format!("{}/{name}", base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base));
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create");
+            let url = format!(
+                "{}/{name}",
+                base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
+            );
             runs.push(run_once(&url, &csv));
-            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).expect("drop");
+            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .expect("drop");
         }
         report("PostgreSQL", runs);
     }

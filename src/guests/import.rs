@@ -18,7 +18,7 @@ use crate::db::{now_utc, write_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::{self, Column, GuestRecord, Msg, RowError};
 use crate::guests::id_number;
-use crate::guests::model::Guest;
+use crate::guests::model::{Guest, NewGuest};
 use crate::guests::service::{to_record, Lookups, Resolver};
 use crate::guests::store::{self, GuestFilter};
 use crate::i18n::Lang;
@@ -210,6 +210,7 @@ fn plan(
     }
     let now = now_utc();
     let total = rows.len();
+    let mut new_rows = Vec::new();
     for (done, row) in rows.iter().enumerate() {
         let r = &row.record;
         let stored = resolver
@@ -246,13 +247,20 @@ fn plan(
                 report.created += 1;
                 if apply.is_some() && report.errors.is_empty() {
                     let fields = resolver.fields(r, None, ctx.tz)?;
-                    store::insert_guest(conn, &fields, now)?;
+                    new_rows.push(NewGuest {
+                        fields,
+                        created_at: now,
+                        updated_at: now,
+                    });
                 }
             }
         }
         if done % 1000 == 999 || done + 1 == total {
             progress(done + 1, total);
         }
+    }
+    if apply.is_some() && report.errors.is_empty() {
+        store::insert_guests(conn, &new_rows)?;
     }
     report.errors.sort_by_key(|e| e.line);
     Ok(())

@@ -90,6 +90,7 @@ pub struct Guest {
 #[derive(Insertable, AsChangeset, Clone, Debug, PartialEq, Serialize)]
 #[diesel(table_name = guests)]
 #[diesel(treat_none_as_null = true)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct GuestFields {
     pub department_id: i64,
     pub ref_code: String,
@@ -117,6 +118,20 @@ pub struct GuestFields {
     pub stay_from: Option<NaiveDate>,
     pub stay_to: Option<NaiveDate>,
     pub notes: Option<String>,
+}
+
+/// A new guest row: its fields and timestamps (batch inserts need one struct per row).
+#[derive(Insertable, Clone, Debug)]
+#[diesel(table_name = guests)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewGuest {
+    /// The fields.
+    #[diesel(embed)]
+    pub fields: GuestFields,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Changed.
+    pub updated_at: NaiveDateTime,
 }
 
 impl Guest {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{delegations, departments, guest_photos, guests, hubs};
 use crate::db::{DbConn, MultiBackend};
-use crate::guests::model::{Delegation, Department, Guest, GuestFields, GuestPhoto, Hub};
+use crate::guests::model::{Delegation, Department, Guest, GuestFields, GuestPhoto, Hub, NewGuest};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>);
 
@@ -141,6 +141,24 @@ pub fn insert_guest(
         ))
         .returning(guests::id)
         .get_result(conn)
+}
+
+/// Inserts many guests with multi-row INSERTs, in chunks under SQLite's limit of bound
+/// parameters. Batch inserts do not go through the connection enum, hence the match.
+pub fn insert_guests(conn: &mut DbConn, rows: &[NewGuest]) -> QueryResult<()> {
+    // 28 columns a row; SQLite allows 32,766 parameters a statement.
+    const CHUNK: usize = 1000;
+    for chunk in rows.chunks(CHUNK) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(guests::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Postgres(c) => diesel::insert_into(guests::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 /// Replaces a guest's fields.
