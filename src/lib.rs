@@ -12,6 +12,8 @@ pub mod error;
 pub mod guests;
 pub mod i18n;
 pub mod openapi;
+pub mod passes;
+pub mod scan;
 pub mod web;
 
 use std::net::TcpListener;
@@ -31,6 +33,24 @@ pub struct AppState {
     pub pool: DbPool,
     /// The settings the service started with.
     pub settings: Arc<Settings>,
+    /// Public keys for verifying passes, cached.
+    pub keys: passes::keys::KeyRing,
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking thread pool (r2d2 and diesel block).
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut db::DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        aw::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
 }
 
 /// Opens the pool and brings the database up to date; on an empty database creates the
@@ -49,6 +69,7 @@ pub fn prepare_database(settings: &Settings) -> Result<(DbPool, Option<String>),
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     db::run_migrations(&mut conn)?;
     let generated = auth::service::ensure_admin(&mut conn, settings.admin_password.as_deref())?;
+    passes::keys::ensure_key(&mut conn).map_err(|e| format!("cannot create the signing key: {e}"))?;
     Ok((pool, generated))
 }
 
@@ -69,6 +90,7 @@ impl Application {
         let state = aw::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
+            keys: passes::keys::KeyRing::default(),
         });
         let mut server =
             HttpServer::new(move || {
@@ -95,6 +117,8 @@ impl Application {
                             .configure(auth::routes)
                             .configure(audit::routes)
                             .configure(guests::routes)
+                        .configure(passes::routes)
+                        .configure(scan::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

@@ -34,6 +34,32 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Pass signing keys.
+    Keys {
+        #[command(subcommand)]
+        what: KeysCommand,
+    },
+    /// Verify a pass token offline, with the public keys from `GET /api/v1/passes/keys`.
+    Verify {
+        /// The token as read from the QR code.
+        token: String,
+        /// The keys file (JSON as the endpoint serves it).
+        #[arg(long)]
+        keys: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a new signing key; older keys still verify until retired.
+    Rotate,
+    /// List the keys.
+    List,
+    /// Retire a key: tokens it signed are rejected from then on.
+    Retire {
+        /// The key id.
+        key_id: i32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -73,6 +99,13 @@ fn init_logging() {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    // Offline verification needs no database.
+    if let Some(Command::Verify { token, keys }) = &cli.command {
+        let keys = std::fs::read_to_string(keys).map_err(|e| format!("cannot read {}: {e}", keys.display()))?;
+        let report = yingbin::passes::verify::verify_offline(token, &keys, chrono::Utc::now().timestamp())?;
+        println!("{report}");
+        return if report.starts_with("VALID") { Ok(()) } else { Err("the token is not valid".into()) };
+    }
     let settings = Settings::from_env()?;
     let (pool, generated) = yingbin::prepare_database(&settings)?;
     if let Some(password) = generated {
@@ -85,6 +118,8 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Import {
             what: ImportWhat::Guests { file, dry_run },
         } => yingbin::demo::import_file(&pool, &settings, &file, dry_run),
+        Command::Keys { what } => keys(&pool, what),
+        Command::Verify { .. } => Ok(()),
         Command::Serve { demo } => {
             if demo {
                 load_demo(&pool, &settings)?;
@@ -92,6 +127,31 @@ fn run(cli: Cli) -> Result<(), String> {
             serve(settings, pool)
         }
     }
+}
+
+fn keys(pool: &yingbin::db::DbPool, what: KeysCommand) -> Result<(), String> {
+    use yingbin::passes::keys as k;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    match what {
+        KeysCommand::Rotate => {
+            let id = k::create_key(&mut conn).map_err(|e| e.to_string())?;
+            println!("key {id} now signs new passes; older keys still verify until retired");
+        }
+        KeysCommand::Retire { key_id } => {
+            if k::retire_key(&mut conn, key_id).map_err(|e| e.to_string())? == 0 {
+                return Err(format!("no key {key_id}"));
+            }
+            k::ensure_key(&mut conn).map_err(|e| e.to_string())?;
+            println!("key {key_id} retired");
+        }
+        KeysCommand::List => {
+            for key in k::list_keys(&mut conn).map_err(|e| e.to_string())? {
+                let state = key.retired_at.map_or("active".to_string(), |t| format!("retired {t}"));
+                println!("{}\t{}\t{}\t{state}", key.key_id, key.public_key, key.created_at);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn load_demo(pool: &yingbin::db::DbPool, settings: &Settings) -> Result<(), String> {

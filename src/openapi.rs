@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, web};
+use crate::{audit, auth, guests, passes, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -36,6 +36,36 @@ use crate::{audit, auth, guests, web};
         guests::routes::rename_delegation,
         guests::routes::delete_delegation,
         guests::routes::list_hubs,
+        passes::routes::list_credentials,
+        passes::routes::request_credential,
+        passes::routes::request_credentials_bulk,
+        passes::routes::approve_credentials,
+        passes::routes::list_vehicle_passes,
+        passes::routes::request_vehicle_pass,
+        passes::routes::list_admissions,
+        passes::routes::create_admission,
+        passes::routes::get_pass,
+        passes::routes::approve_pass,
+        passes::routes::mark_printed,
+        passes::routes::mark_collected,
+        passes::routes::revoke_pass,
+        passes::routes::reissue_pass,
+        passes::routes::qr_png,
+        passes::routes::qr_svg,
+        passes::routes::public_keys,
+        passes::routes::revocations,
+        passes::routes::list_zones,
+        passes::routes::create_zone,
+        passes::routes::update_zone,
+        passes::routes::delete_zone,
+        passes::routes::list_sessions,
+        passes::routes::create_session,
+        scan::routes::record_scan,
+        scan::routes::list_points,
+        scan::routes::create_point,
+        scan::routes::update_point,
+        scan::routes::list_scans,
+        scan::routes::hourly,
     ),
     modifiers(&ApiPrefix),
 )]

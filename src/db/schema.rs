@@ -108,6 +108,130 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signing_keys (id) {
+        id -> BigInt,
+        key_id -> Integer,
+        public_key -> Text,
+        secret_key -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    zones (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        name_en -> Text,
+        color -> Text,
+        bit -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_sessions (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        name_en -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        gates -> Text,
+        allow_reentry -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    passes (id) {
+        id -> BigInt,
+        kind -> Text,
+        serial -> Integer,
+        status -> Text,
+        guest_id -> Nullable<BigInt>,
+        zones -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        plate -> Nullable<Text>,
+        stream -> Nullable<Text>,
+        vehicle_type -> Nullable<Text>,
+        driver_name -> Nullable<Text>,
+        driver_phone -> Nullable<Text>,
+        session_id -> Nullable<BigInt>,
+        section -> Nullable<Text>,
+        seat -> Nullable<Text>,
+        invitee_name -> Nullable<Text>,
+        invitee_org -> Nullable<Text>,
+        token -> Nullable<Text>,
+        key_id -> Nullable<Integer>,
+        revoked_reason -> Nullable<Text>,
+        revoked_note -> Nullable<Text>,
+        issued_at -> Nullable<Timestamp>,
+        printed_at -> Nullable<Timestamp>,
+        collected_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pass_revocations (id) {
+        id -> BigInt,
+        pass_id -> BigInt,
+        kind -> Text,
+        min_serial -> Integer,
+        revoked -> Bool,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scan_points (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        zone -> Nullable<Text>,
+        session_id -> Nullable<BigInt>,
+        target -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scans (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        point_id -> BigInt,
+        user_id -> BigInt,
+        device -> Nullable<Text>,
+        nonce -> Nullable<Text>,
+        pass_id -> Nullable<BigInt>,
+        serial -> Nullable<Integer>,
+        verdict -> Text,
+        reason -> Nullable<Text>,
+        response -> Text,
+    }
+}
+
+diesel::table! {
+    pass_uses (id) {
+        id -> BigInt,
+        pass_id -> BigInt,
+        session_id -> BigInt,
+        scan_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(passes -> guests (guest_id));
+diesel::joinable!(passes -> event_sessions (session_id));
+diesel::joinable!(scans -> scan_points (point_id));
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(guests -> departments (department_id));
 diesel::joinable!(guests -> delegations (delegation_id));
@@ -122,4 +246,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     hubs,
     guests,
     guest_photos,
+    signing_keys,
+    zones,
+    event_sessions,
+    passes,
+    pass_revocations,
+    scan_points,
+    scans,
+    pass_uses,
 );

@@ -29,6 +29,21 @@ pub const READERS: &[Role] = &[
     Role::Office,
     Role::Committee,
 ];
+/// Roles that see guests' photos: readers, and those who check faces at gates, desks,
+/// canteens and arrival halls.
+pub const PHOTO_READERS: &[Role] = &[
+    Role::Admin,
+    Role::Reception,
+    Role::Department,
+    Role::Security,
+    Role::Transport,
+    Role::Office,
+    Role::Committee,
+    Role::Greeter,
+    Role::HotelDesk,
+    Role::Canteen,
+    Role::Checkpoint,
+];
 /// Roles that change guests (a department only its own).
 pub const WRITERS: &[Role] = &[Role::Admin, Role::Reception, Role::Department];
 /// Roles that manage departments and delegations.
@@ -79,6 +94,7 @@ impl GuestQuery {
             delegation_id: self.delegation_id,
             halal: self.halal,
             arrival_hub_id,
+            organization: None,
             arrival_between: self.arrival_date.map(|d| {
                 let start = service::to_utc(tz, d.and_time(NaiveTime::MIN));
                 (start, start + Duration::days(1))

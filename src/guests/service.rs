@@ -859,3 +859,84 @@ pub fn resolve_hub_scope(conn: &mut DbConn, scope: &str) -> Result<i64, AppError
             AppError::invalid(format!("unknown hub {scope}"), json!([{"field": "scope"}]))
         })
 }
+
+/// What other domains show of a guest (passes, scans): no ID number, only whether there is one.
+#[derive(Clone, Debug)]
+pub struct GuestCard {
+    /// Id.
+    pub id: i64,
+    /// Ref within the department.
+    pub ref_code: String,
+    /// Name.
+    pub name: String,
+    /// Latin name.
+    pub name_latin: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+    /// Department id.
+    pub department_id: i64,
+    /// Department name.
+    pub department: String,
+    /// Delegation name.
+    pub delegation: Option<String>,
+    /// Organization.
+    pub organization: Option<String>,
+    /// Whether an ID number is on file.
+    pub has_id_number: bool,
+    /// SHA-256 of the stored photo (hex), if any.
+    pub photo_sha256: Option<String>,
+}
+
+/// Cards for these guests, by id.
+pub fn guest_cards(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, GuestCard>, AppError> {
+    let mut cards = HashMap::new();
+    if ids.is_empty() {
+        return Ok(cards);
+    }
+    let lk = Lookups::load(conn)?;
+    for chunk in ids.chunks(10_000) {
+        let guests = store::find_guests(conn, chunk)?;
+        let photos: HashMap<i64, String> = store::photo_hashes(conn, chunk)?.into_iter().collect();
+        for g in guests {
+            cards.insert(
+                g.id,
+                GuestCard {
+                    id: g.id,
+                    ref_code: g.ref_code.clone(),
+                    name: g.name.clone(),
+                    name_latin: g.name_latin.clone(),
+                    category: g.category.clone(),
+                    department_id: g.department_id,
+                    department: lk.departments.get(&g.department_id).cloned().unwrap_or_default(),
+                    delegation: g.delegation_id.and_then(|d| lk.delegations.get(&d).cloned()),
+                    organization: g.organization.clone(),
+                    has_id_number: g.id_number.as_deref().is_some_and(|n| !n.is_empty()),
+                    photo_sha256: photos.get(&g.id).cloned(),
+                },
+            );
+        }
+    }
+    Ok(cards)
+}
+
+/// One guest's card, in one query (the scan path).
+pub fn guest_card(conn: &mut DbConn, id: i64) -> Result<Option<GuestCard>, AppError> {
+    Ok(store::find_card_row(conn, id)?.map(|(g, department, delegation, photo)| GuestCard {
+        id: g.id,
+        ref_code: g.ref_code,
+        name: g.name,
+        name_latin: g.name_latin,
+        category: g.category,
+        department_id: g.department_id,
+        department,
+        delegation,
+        organization: g.organization,
+        has_id_number: g.id_number.is_some_and(|n| !n.is_empty()),
+        photo_sha256: photo,
+    }))
+}
+
+/// Whether `viewer` may act on this guest (a department only on its own).
+pub fn may_act_on(viewer: &CurrentUser, department_id: i64) -> bool {
+    viewer.department_scope().is_none_or(|d| d == department_id)
+}

@@ -28,6 +28,8 @@ pub struct GuestFilter {
     pub arrival_hub_id: Option<i64>,
     /// Arrivals in `[from, to)`.
     pub arrival_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Exact organization (a media outlet's journalists).
+    pub organization: Option<String>,
 }
 
 fn like_pattern(q: &str) -> String {
@@ -73,12 +75,20 @@ fn filtered(f: &GuestFilter) -> guests::BoxedQuery<'static, MultiBackend> {
     if let Some(h) = f.arrival_hub_id {
         query = query.filter(guests::arrival_hub_id.eq(h));
     }
+    if let Some(org) = &f.organization {
+        query = query.filter(guests::organization.eq(org.clone()));
+    }
     if let Some((from, to)) = f.arrival_between {
         query = query
             .filter(guests::arrival_at.ge(from))
             .filter(guests::arrival_at.lt(to));
     }
     query
+}
+
+/// The ids of the guests matching the filter.
+pub fn matching_guest_ids(conn: &mut DbConn, f: &GuestFilter) -> QueryResult<Vec<i64>> {
+    filtered(f).select(guests::id).load(conn)
 }
 
 /// Guests matching the filter, ordered by department and ref, and how many match in all.
@@ -123,6 +133,36 @@ pub fn find_guest(conn: &mut DbConn, id: i64) -> QueryResult<Option<Guest>> {
     guests::table
         .find(id)
         .select(Guest::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// These guests.
+pub fn find_guests(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Guest>> {
+    guests::table.filter(guests::id.eq_any(ids)).select(Guest::as_select()).load(conn)
+}
+
+/// (guest id, photo SHA-256) of these guests' photos.
+pub fn photo_hashes(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    guest_photos::table
+        .filter(guest_photos::guest_id.eq_any(ids))
+        .select((guest_photos::guest_id, guest_photos::sha256))
+        .load(conn)
+}
+
+/// One guest with their department's and delegation's names and photo hash, in one query.
+pub fn find_card_row(conn: &mut DbConn, id: i64) -> QueryResult<Option<(Guest, String, Option<String>, Option<String>)>> {
+    guests::table
+        .inner_join(departments::table)
+        .left_join(delegations::table)
+        .left_join(guest_photos::table)
+        .filter(guests::id.eq(id))
+        .select((
+            Guest::as_select(),
+            departments::name,
+            delegations::name.nullable(),
+            guest_photos::sha256.nullable(),
+        ))
         .first(conn)
         .optional()
 }

@@ -8,6 +8,37 @@ import { initI18n, onLangChange, t } from './i18n.js';
 
 let user = null;
 
+// Every screen, in menu order, with the roles that may open it (docs/api.md). A page's HTML
+// carries its own link; the rest are added here once the user's role is known, so each
+// person sees only the screens they can use.
+const REGISTRY_READERS = ['admin', 'reception', 'department', 'security', 'transport', 'office', 'committee'];
+const NAV = [
+  { id: 'nav-guests', href: '/reception/', key: 'nav.guests', roles: REGISTRY_READERS, match: /^\/reception\/(index\.html|guest\.html)?$/ },
+  { id: 'nav-import', href: '/reception/import.html', key: 'nav.import', roles: ['admin', 'reception', 'department'], match: /^\/reception\/import\.html$/ },
+  { id: 'nav-passes', href: '/passes/', key: 'nav.passes', roles: [...REGISTRY_READERS], match: /^\/(passes|print)\// },
+  { id: 'nav-scans', href: '/scans/', key: 'nav.scans', roles: ['admin', 'reception', 'security'], match: /^\/scans\// },
+  { id: 'nav-checkpoint', href: '/checkpoint/', key: 'nav.checkpoint', roles: ['admin', 'security', 'checkpoint', 'hotel_desk', 'canteen'], match: /^\/checkpoint\// },
+];
+
+/** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */
+const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/checkpoint/', canteen: '/checkpoint/' };
+
+function buildNav() {
+  const nav = document.querySelector('.topbar .nav');
+  if (!nav || !user || !user.role) return;
+  for (const item of NAV) {
+    let link = document.getElementById(item.id);
+    const allowed = item.roles.includes(user.role);
+    if (!link && !allowed) continue;
+    if (!link) {
+      link = h('a', { id: item.id, href: item.href, dataset: { i18n: item.key } }, t(item.key));
+      if (item.match.test(location.pathname)) link.setAttribute('aria-current', 'page');
+    }
+    link.hidden = !allowed;
+    nav.append(link); // appending an existing link moves it: the menu ends up in NAV order
+  }
+}
+
 function showUser() {
   const el = document.getElementById('user-name');
   if (!el || !user) return;
@@ -47,6 +78,11 @@ export async function initShell({ signedIn = true } = {}) {
     const me = await api('/api/v1/auth/me');
     user = me && me.user ? me.user : me;
     showUser();
+    if (user && HOME[user.role] && location.pathname === '/reception/') {
+      location.replace(HOME[user.role]);
+      return user;
+    }
+    buildNav();
   } catch {
     // A 401 has already redirected; other failures show on the page's own calls.
   }

@@ -1,0 +1,683 @@
+//! Use cases of passes: request, approve (sign), print, collect, revoke, reissue; vehicle
+//! passes and admissions; zones and sessions; the offline kit (keys, revocations).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+use ed25519_dalek::{Signer, SigningKey};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::{CurrentUser, Role};
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::guests::service::{guest_cards, may_act_on, to_rfc3339, GuestCard};
+use crate::guests::store::GuestFilter;
+use crate::passes::model::{
+    EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle, SessionResponse,
+    Stream, Zone,
+};
+use crate::passes::rules::{self, Action};
+use crate::passes::store::{self, PassFilter};
+use crate::passes::token::{self, PassKind, PassRecord};
+use crate::passes::{keys, plate};
+
+fn not_found(e: diesel::result::Error) -> AppError {
+    match e {
+        diesel::result::Error::NotFound => AppError::NotFound("pass"),
+        e => e.into(),
+    }
+}
+
+/// Zone codes → the zones, or 422 naming the unknown ones.
+fn resolve_zones(all: &[Zone], codes: &[String]) -> Result<Vec<Zone>, AppError> {
+    let unknown: Vec<&String> = codes.iter().filter(|c| !all.iter().any(|z| &z.code == *c)).collect();
+    if !unknown.is_empty() {
+        return Err(AppError::invalid(
+            format!("unknown zones: {}", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            json!([{"field": "zones"}]),
+        ));
+    }
+    Ok(all.iter().filter(|z| codes.contains(&z.code)).cloned().collect())
+}
+
+fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+    if to < from {
+        return Err(AppError::invalid("valid_to is before valid_from", json!([{"field": "valid_to"}])));
+    }
+    Ok(())
+}
+
+/// Signs a pass as it stands, with `serial`.
+fn sign_pass(pass: &Pass, serial: i32, zones: &[Zone], photo: Option<&str>, key: &(u16, SigningKey), tz: Tz) -> Result<String, AppError> {
+    let kind = PassKind::parse(&pass.kind).ok_or_else(|| AppError::Internal(format!("kind {}", pass.kind)))?;
+    let (valid_from, valid_until) = rules::validity_window(pass.valid_from, pass.valid_to, tz);
+    let access = match kind {
+        PassKind::Admission => pass.session_id.unwrap_or(0) as u64,
+        _ => {
+            let codes = pass.zone_codes();
+            let bits: Vec<u8> = zones
+                .iter()
+                .filter(|z| codes.contains(&z.code))
+                .filter_map(|z| u8::try_from(z.bit).ok())
+                .collect();
+            token::zone_mask(&bits)
+        }
+    };
+    let photo = photo
+        .and_then(|h| h.get(..8))
+        .and_then(|h| u32::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    let record = PassRecord {
+        kind,
+        key_id: key.0,
+        pass_id: u32::try_from(pass.id).map_err(|_| AppError::Internal("pass id beyond u32".into()))?,
+        serial: u16::try_from(serial).map_err(|_| AppError::conflict("serial_exhausted", "this pass has been reissued too often"))?,
+        valid_from,
+        valid_until,
+        access,
+        photo,
+    };
+    Ok(token::sign(&record, &key.1))
+}
+
+fn signing_key(conn: &mut DbConn) -> Result<(u16, SigningKey), AppError> {
+    keys::current_signing_key(conn)?.ok_or_else(|| AppError::Internal("no signing key".into()))
+}
+
+/// Builds the API view of passes, loading their guests and sessions in one go.
+pub fn responses(conn: &mut DbConn, passes: &[Pass], tz: Tz) -> Result<Vec<PassResponse>, AppError> {
+    let guest_ids: Vec<i64> = passes.iter().filter_map(|p| p.guest_id).collect();
+    let cards = guest_cards(conn, &guest_ids)?;
+    let sessions: HashMap<i64, EventSession> = if passes.iter().any(|p| p.session_id.is_some()) {
+        store::list_sessions(conn)?.into_iter().map(|s| (s.id, s)).collect()
+    } else {
+        HashMap::new()
+    };
+    Ok(passes.iter().map(|p| response(p, p.guest_id.and_then(|g| cards.get(&g)), &sessions, tz)).collect())
+}
+
+/// A session as the API shows it.
+pub fn session_response(s: &EventSession, tz: Tz) -> SessionResponse {
+    SessionResponse {
+        id: s.id,
+        code: s.code.clone(),
+        name: s.name.clone(),
+        name_en: s.name_en.clone(),
+        starts_at: to_rfc3339(tz, s.starts_at),
+        ends_at: to_rfc3339(tz, s.ends_at),
+        gates: s.gates.clone(),
+        allow_reentry: s.allow_reentry,
+    }
+}
+
+fn response(p: &Pass, card: Option<&GuestCard>, sessions: &HashMap<i64, EventSession>, tz: Tz) -> PassResponse {
+    let ts = |t: Option<NaiveDateTime>| t.map(|t| to_rfc3339(tz, t));
+    let missing = match (p.kind.as_str(), card) {
+        ("credential", Some(c)) => rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    PassResponse {
+        id: p.id,
+        kind: p.kind.clone(),
+        serial: p.serial,
+        status: p.status.clone(),
+        zones: p.zone_codes(),
+        valid_from: p.valid_from,
+        valid_to: p.valid_to,
+        missing,
+        revoked_reason: p.revoked_reason.clone(),
+        revoked_note: p.revoked_note.clone(),
+        token: p.token.clone().filter(|_| p.status != "revoked"),
+        guest: card.map(|c| PassGuest {
+            id: c.id,
+            ref_code: c.ref_code.clone(),
+            name: c.name.clone(),
+            name_latin: c.name_latin.clone(),
+            category: c.category.clone(),
+            department: c.department.clone(),
+            delegation: c.delegation.clone(),
+            organization: c.organization.clone(),
+            has_photo: c.photo_sha256.is_some(),
+        }),
+        vehicle: p.plate.as_ref().map(|plate| PassVehicle {
+            plate: plate.clone(),
+            stream: p.stream.clone().unwrap_or_default(),
+            vehicle_type: p.vehicle_type.clone(),
+            driver_name: p.driver_name.clone(),
+            driver_phone: p.driver_phone.clone(),
+        }),
+        admission: (p.kind == "admission").then(|| PassAdmission {
+            session: p.session_id.and_then(|s| sessions.get(&s)).map(|s| session_response(s, tz)),
+            section: p.section.clone(),
+            seat: p.seat.clone(),
+            invitee_name: p.invitee_name.clone(),
+            invitee_org: p.invitee_org.clone(),
+        }),
+        issued_at: ts(p.issued_at),
+        printed_at: ts(p.printed_at),
+        collected_at: ts(p.collected_at),
+        revoked_at: ts(p.revoked_at),
+    }
+}
+
+/// Who may see passes of a kind, and which (a department only its guests' credentials).
+pub fn check_view(user: &CurrentUser, pass: &Pass, card: Option<&GuestCard>) -> Result<(), AppError> {
+    let roles: &[Role] = match pass.kind.as_str() {
+        "credential" => &[Role::Admin, Role::Reception, Role::Security, Role::Department, Role::Office, Role::Committee],
+        "vehicle" => &[Role::Admin, Role::Reception, Role::Security, Role::Transport, Role::Office],
+        _ => &[Role::Admin, Role::Reception, Role::Security, Role::Office],
+    };
+    user.require(roles)?;
+    match (user.department_scope(), card) {
+        (Some(_), None) => Err(AppError::Forbidden),
+        (Some(_), Some(c)) if !may_act_on(user, c.department_id) => Err(AppError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// One pass, if `user` may see it.
+pub fn get_pass(conn: &mut DbConn, user: &CurrentUser, id: i64, tz: Tz) -> Result<PassResponse, AppError> {
+    let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+    let cards = guest_cards(conn, &pass.guest_id.into_iter().collect::<Vec<_>>())?;
+    check_view(user, &pass, pass.guest_id.and_then(|g| cards.get(&g)))?;
+    Ok(responses(conn, &[pass], tz)?.remove(0))
+}
+
+/// The token of a pass `user` may see (for QR rendering).
+pub fn pass_token(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<String, AppError> {
+    let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+    let cards = guest_cards(conn, &pass.guest_id.into_iter().collect::<Vec<_>>())?;
+    check_view(user, &pass, pass.guest_id.and_then(|g| cards.get(&g)))?;
+    match (pass.status.as_str(), pass.token) {
+        ("revoked", _) => Err(AppError::conflict("revoked", "this pass is revoked")),
+        (_, Some(t)) => Ok(t),
+        (_, None) => Err(AppError::conflict("not_issued", "this pass has not been issued yet")),
+    }
+}
+
+/// A page of passes.
+pub fn list(conn: &mut DbConn, filter: &PassFilter, guest_filter: Option<&GuestFilter>, limit: i64, offset: i64, tz: Tz) -> Result<(i64, Vec<PassResponse>), AppError> {
+    let (total, rows) = store::list_passes(conn, filter, guest_filter, limit, offset)?;
+    Ok((total, responses(conn, &rows, tz)?))
+}
+
+/// A credential request for one guest.
+pub fn request_credential(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    guest_id: i64,
+    zones: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
+    check_dates(from, to)?;
+    let id = write_tx(conn, |conn| {
+        let cards = guest_cards(conn, &[guest_id])?;
+        let card = cards.get(&guest_id).ok_or(AppError::NotFound("guest"))?;
+        if !may_act_on(user, card.department_id) {
+            return Err(AppError::Forbidden);
+        }
+        let all = store::list_zones(conn)?;
+        resolve_zones(&all, zones)?;
+        if !store::guests_with_live_credential(conn, &[guest_id])?.is_empty() {
+            return Err(AppError::conflict("has_credential", "this guest already has a credential (revoke it first, or reissue it)"));
+        }
+        let now = now_utc();
+        let id = store::insert_pass(conn, &new_credential(guest_id, zones, from, to, now))?;
+        audit::store::record(conn, &user.actor(), "request", "pass", id, json!({"kind": "credential", "guest_id": guest_id}))?;
+        Ok(id)
+    })?;
+    get_pass(conn, user, id, tz)
+}
+
+fn new_credential(guest_id: i64, zones: &[String], from: NaiveDate, to: NaiveDate, now: NaiveDateTime) -> NewPass {
+    NewPass {
+        kind: "credential".into(),
+        serial: 1,
+        status: PassStatus::Requested.as_str().into(),
+        guest_id: Some(guest_id),
+        zones: zones.join(","),
+        valid_from: from,
+        valid_to: to,
+        created_at: now,
+        updated_at: now,
+        ..Default::default()
+    }
+}
+
+/// The outcome of a bulk request.
+#[derive(Serialize, ToSchema, Debug, Default)]
+pub struct BulkRequested {
+    /// Credentials requested.
+    pub created: usize,
+    /// Guests skipped because they already hold a credential.
+    pub skipped: usize,
+}
+
+/// Requests credentials for every guest matching a filter who has none.
+pub fn request_credentials_bulk(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    mut filter: GuestFilter,
+    zones: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BulkRequested, AppError> {
+    check_dates(from, to)?;
+    filter.scope_department_id = user.department_scope();
+    write_tx(conn, |conn| {
+        let all = store::list_zones(conn)?;
+        resolve_zones(&all, zones)?;
+        let guests = crate::guests::store::list_all_guests(conn, &filter)?;
+        let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
+        let mut has: Vec<i64> = Vec::new();
+        for chunk in ids.chunks(10_000) {
+            has.extend(store::guests_with_live_credential(conn, chunk)?);
+        }
+        has.sort_unstable();
+        let now = now_utc();
+        let mut out = BulkRequested::default();
+        for id in ids {
+            if has.binary_search(&id).is_ok() {
+                out.skipped += 1;
+            } else {
+                store::insert_pass(conn, &new_credential(id, zones, from, to, now))?;
+                out.created += 1;
+            }
+        }
+        audit::store::record(conn, &user.actor(), "request", "pass", "*", json!({"kind": "credential", "created": out.created}))?;
+        Ok(out)
+    })
+}
+
+/// One pass that could not be approved, and why.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Incomplete {
+    /// Pass id.
+    pub id: i64,
+    /// What is missing (`photo`, `id_number`) or why not (`not_requested`).
+    pub missing: Vec<String>,
+}
+
+/// The outcome of approving.
+#[derive(Serialize, ToSchema, Debug, Default)]
+pub struct Approved {
+    /// Passes issued.
+    pub approved: usize,
+    /// Passes left as they were, with the reason.
+    pub incomplete: Vec<Incomplete>,
+}
+
+/// Approves and signs the requested passes among `ids` (security).
+pub fn approve(conn: &mut DbConn, user: &CurrentUser, ids: &[i64], tz: Tz) -> Result<Approved, AppError> {
+    write_tx(conn, |conn| {
+        let key = signing_key(conn)?;
+        let zones = store::list_zones(conn)?;
+        let mut out = Approved::default();
+        for chunk in ids.chunks(10_000) {
+            let filter = PassFilter { ids: Some(chunk.to_vec()), ..Default::default() };
+            let (_, passes) = store::list_passes(conn, &filter, None, i64::MAX, 0)?;
+            let guest_ids: Vec<i64> = passes.iter().filter_map(|p| p.guest_id).collect();
+            let cards = guest_cards(conn, &guest_ids)?;
+            let now = now_utc();
+            for pass in passes {
+                let status = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
+                if rules::transition(status, Action::Approve).is_err() {
+                    out.incomplete.push(Incomplete { id: pass.id, missing: vec![format!("status_{}", pass.status)] });
+                    continue;
+                }
+                let card = pass.guest_id.and_then(|g| cards.get(&g));
+                if pass.kind == "credential" {
+                    let missing = card.map_or(vec!["guest"], |c| rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number));
+                    if !missing.is_empty() {
+                        out.incomplete.push(Incomplete { id: pass.id, missing: missing.into_iter().map(str::to_string).collect() });
+                        continue;
+                    }
+                }
+                let token = sign_pass(&pass, pass.serial, &zones, card.and_then(|c| c.photo_sha256.as_deref()), &key, tz)?;
+                store::update_issued(conn, pass.id, pass.serial, &token, i32::from(key.0), now)?;
+                out.approved += 1;
+            }
+        }
+        audit::store::record(conn, &user.actor(), "approve", "pass", if ids.len() == 1 { ids[0].to_string() } else { "*".into() }, json!({"approved": out.approved, "ids": ids.len()}))?;
+        Ok(out)
+    })
+}
+
+/// Marks a pass printed or collected.
+pub fn mark(conn: &mut DbConn, user: &CurrentUser, id: i64, action: Action) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
+        let to = rules::transition(from, action).map_err(|m| AppError::conflict("bad_state", m))?;
+        store::update_status(conn, id, to.as_str(), now_utc())?;
+        audit::store::record(conn, &user.actor(), to.as_str(), "pass", id, json!({}))?;
+        Ok(())
+    })
+}
+
+/// Why a pass is revoked.
+pub const REVOKE_REASONS: [&str; 3] = ["lost", "stolen", "withdrawn"];
+
+/// Revokes a pass; scanners reject it from now on, offline ones after their next feed.
+pub fn revoke(conn: &mut DbConn, user: &CurrentUser, id: i64, reason: &str, note: Option<&str>) -> Result<(), AppError> {
+    if !REVOKE_REASONS.contains(&reason) {
+        return Err(AppError::invalid("reason must be lost, stolen or withdrawn", json!([{"field": "reason"}])));
+    }
+    write_tx(conn, |conn| {
+        let pass = store::find_pass(conn, id).map_err(not_found)?.ok_or(AppError::NotFound("pass"))?;
+        let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
+        rules::transition(from, Action::Revoke).map_err(|m| AppError::conflict("bad_state", m))?;
+        let now = now_utc();
+        store::update_revoked(conn, id, reason, note, now)?;
+        store::insert_revocation(conn, id, &pass.kind, pass.serial, true, now)?;
+        audit::store::record(conn, &user.actor(), "revoke", "pass", id, json!({"reason": reason, "note": note}))?;
+        Ok(())
+    })
+}
+
+/// A new card with the next serial; the old card is superseded.
+pub fn reissue(conn: &mut DbConn, user: &CurrentUser, id: i64, tz: Tz) -> Result<PassResponse, AppError> {
+    write_tx(conn, |conn| {
+        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Requested);
+        rules::transition(from, Action::Reissue).map_err(|m| AppError::conflict("bad_state", m))?;
+        let cards = guest_cards(conn, &pass.guest_id.into_iter().collect::<Vec<_>>())?;
+        let card = pass.guest_id.and_then(|g| cards.get(&g));
+        let serial = pass.serial + 1;
+        let key = signing_key(conn)?;
+        let zones = store::list_zones(conn)?;
+        let token = sign_pass(&pass, serial, &zones, card.and_then(|c| c.photo_sha256.as_deref()), &key, tz)?;
+        let now = now_utc();
+        store::update_issued(conn, id, serial, &token, i32::from(key.0), now)?;
+        store::insert_revocation(conn, id, &pass.kind, serial, false, now)?;
+        audit::store::record(conn, &user.actor(), "reissue", "pass", id, json!({"serial": serial}))?;
+        Ok::<(), AppError>(())
+    })?;
+    get_pass(conn, user, id, tz)
+}
+
+/// A vehicle pass request.
+#[derive(serde::Deserialize, ToSchema, Debug)]
+pub struct VehicleRequest {
+    /// Plate, e.g. 川A12345 or 川AD12345.
+    pub plate: String,
+    /// `transport_pool`, `delegation_car`, `leader_car`, `supply_medical`.
+    pub stream: String,
+    /// Sedan, bus, van…
+    pub vehicle_type: Option<String>,
+    /// Driver.
+    pub driver_name: Option<String>,
+    /// Driver's phone.
+    pub driver_phone: Option<String>,
+    /// Zone codes (gates the car may pass).
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// First day.
+    pub valid_from: NaiveDate,
+    /// Last day.
+    pub valid_to: NaiveDate,
+}
+
+/// Requests a vehicle pass in a stream the user's department handles.
+pub fn request_vehicle(conn: &mut DbConn, user: &CurrentUser, req: &VehicleRequest, tz: Tz) -> Result<PassResponse, AppError> {
+    let stream = Stream::parse(&req.stream).ok_or_else(|| {
+        AppError::invalid("stream must be transport_pool, delegation_car, leader_car or supply_medical", json!([{"field": "stream"}]))
+    })?;
+    user.require(rules::stream_requesters(stream))?;
+    let plate = plate::validate_plate(&req.plate).map_err(|e| {
+        AppError::invalid(format!("{} / {}", e.message_zh(), e.message_en()), json!([{"field": "plate"}]))
+    })?;
+    check_dates(req.valid_from, req.valid_to)?;
+    let id = write_tx(conn, |conn| {
+        let all = store::list_zones(conn)?;
+        resolve_zones(&all, &req.zones)?;
+        let now = now_utc();
+        let id = store::insert_pass(
+            conn,
+            &NewPass {
+                kind: "vehicle".into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                zones: req.zones.join(","),
+                valid_from: req.valid_from,
+                valid_to: req.valid_to,
+                plate: Some(plate.clone()),
+                stream: Some(stream.as_str().into()),
+                vehicle_type: req.vehicle_type.clone(),
+                driver_name: req.driver_name.clone(),
+                driver_phone: req.driver_phone.clone(),
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        audit::store::record(conn, &user.actor(), "request", "pass", id, json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}))?;
+        Ok::<_, AppError>(id)
+    })?;
+    get_pass(conn, user, id, tz)
+}
+
+/// A ticket to a session, for a guest or a host-city invitee.
+#[derive(serde::Deserialize, ToSchema, Debug)]
+pub struct AdmissionRequest {
+    /// The session.
+    pub session_id: i64,
+    /// A registered guest (reception) …
+    pub guest_id: Option<i64>,
+    /// … or a host-city invitee (office).
+    pub invitee_name: Option<String>,
+    /// The invitee's organization.
+    pub invitee_org: Option<String>,
+    /// Section.
+    pub section: Option<String>,
+    /// Seat.
+    pub seat: Option<String>,
+}
+
+/// Issues an admission at once (tickets need no photo check).
+pub fn create_admission(conn: &mut DbConn, user: &CurrentUser, req: &AdmissionRequest, tz: Tz) -> Result<PassResponse, AppError> {
+    match (&req.guest_id, req.invitee_name.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(_), None) => user.require(&[Role::Admin, Role::Reception])?,
+        (None, Some(_)) => user.require(&[Role::Admin, Role::Office])?,
+        _ => return Err(AppError::invalid("give either guest_id or invitee_name", json!([{"field": "guest_id"}]))),
+    }
+    let id = write_tx(conn, |conn| {
+        let session = store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
+        if let Some(g) = req.guest_id {
+            guest_cards(conn, &[g])?.get(&g).ok_or(AppError::NotFound("guest"))?;
+        }
+        let day = |t: NaiveDateTime| crate::guests::service::to_local(tz, t).date();
+        let now = now_utc();
+        let id = store::insert_pass(
+            conn,
+            &NewPass {
+                kind: "admission".into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                guest_id: req.guest_id,
+                valid_from: day(session.starts_at),
+                valid_to: day(session.ends_at),
+                session_id: Some(session.id),
+                section: req.section.clone(),
+                seat: req.seat.clone(),
+                invitee_name: req.invitee_name.clone(),
+                invitee_org: req.invitee_org.clone(),
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let key = signing_key(conn)?;
+        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
+        audit::store::record(conn, &user.actor(), "issue", "pass", id, json!({"kind": "admission", "session": session.code}))?;
+        Ok::<_, AppError>(id)
+    })?;
+    get_pass(conn, user, id, tz)
+}
+
+/// A zone to create or change.
+#[derive(serde::Deserialize, ToSchema, Debug)]
+pub struct ZoneRequest {
+    /// Short code (A, P, VIP…): letters and digits, up to 8.
+    pub code: Option<String>,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
+    /// CSS colour, `#rrggbb`.
+    pub color: Option<String>,
+}
+
+fn check_color(c: &str) -> Result<(), AppError> {
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit());
+    if ok { Ok(()) } else { Err(AppError::invalid("color must be #rrggbb", json!([{"field": "color"}]))) }
+}
+
+/// Creates a zone with the next free bit.
+pub fn create_zone(conn: &mut DbConn, user: &CurrentUser, req: &ZoneRequest) -> Result<Zone, AppError> {
+    let code = req.code.as_deref().map(str::trim).unwrap_or_default().to_uppercase();
+    if code.is_empty() || code.len() > 8 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid("code must be 1–8 letters or digits", json!([{"field": "code"}])));
+    }
+    let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
+    check_color(&color)?;
+    write_tx(conn, |conn| {
+        let all = store::list_zones(conn)?;
+        if all.iter().any(|z| z.code == code) {
+            return Err(AppError::conflict("zone_exists", format!("zone {code} exists")));
+        }
+        let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>())
+            .ok_or_else(|| AppError::conflict("too_many_zones", "an event can define at most 64 zones"))?;
+        let id = store::insert_zone(conn, &code, req.name.trim(), req.name_en.as_deref().unwrap_or(req.name.trim()), &color, bit, now_utc())?;
+        audit::store::record(conn, &user.actor(), "create", "zone", id, json!({"code": code}))?;
+        Ok(store::list_zones(conn)?.into_iter().find(|z| z.id == id).ok_or(AppError::NotFound("zone"))?)
+    })
+}
+
+/// Renames or recolours a zone.
+pub fn update_zone(conn: &mut DbConn, user: &CurrentUser, id: i64, req: &ZoneRequest) -> Result<(), AppError> {
+    let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
+    check_color(&color)?;
+    write_tx(conn, |conn| {
+        if store::update_zone(conn, id, req.name.trim(), req.name_en.as_deref().unwrap_or(req.name.trim()), &color)? == 0 {
+            return Err(AppError::NotFound("zone"));
+        }
+        audit::store::record(conn, &user.actor(), "update", "zone", id, json!({}))?;
+        Ok(())
+    })
+}
+
+/// Deletes a zone no pass names.
+pub fn delete_zone(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let zone = store::list_zones(conn)?.into_iter().find(|z| z.id == id).ok_or(AppError::NotFound("zone"))?;
+        if store::zone_in_use(conn, &zone.code)? {
+            return Err(AppError::conflict("in_use", format!("passes still grant zone {}", zone.code)));
+        }
+        store::delete_zone(conn, id)?;
+        audit::store::record(conn, &user.actor(), "delete", "zone", id, json!({"code": zone.code}))?;
+        Ok(())
+    })
+}
+
+/// A session to create.
+#[derive(serde::Deserialize, ToSchema, Debug)]
+pub struct SessionRequest {
+    /// Short code.
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
+    /// Start (RFC 3339 or `YYYY-MM-DD HH:MM` event time).
+    pub starts_at: String,
+    /// End.
+    pub ends_at: String,
+    /// Gates, free text.
+    #[serde(default)]
+    pub gates: String,
+    /// Whether a ticket may enter again.
+    #[serde(default)]
+    pub allow_reentry: bool,
+}
+
+fn parse_instant(s: &str, tz: Tz) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.naive_utc())
+        .ok()
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+                .ok()
+                .map(|t| crate::guests::service::to_utc(tz, t))
+        })
+}
+
+/// Creates a session.
+pub fn create_session(conn: &mut DbConn, user: &CurrentUser, req: &SessionRequest, tz: Tz) -> Result<SessionResponse, AppError> {
+    let starts = parse_instant(&req.starts_at, tz).ok_or_else(|| AppError::invalid("starts_at is not a time", json!([{"field": "starts_at"}])))?;
+    let ends = parse_instant(&req.ends_at, tz).ok_or_else(|| AppError::invalid("ends_at is not a time", json!([{"field": "ends_at"}])))?;
+    if ends <= starts || req.code.trim().is_empty() || req.name.trim().is_empty() {
+        return Err(AppError::invalid("a session needs a code, a name, and an end after its start", json!([])));
+    }
+    write_tx(conn, |conn| {
+        let id = store::insert_session(conn, req.code.trim(), req.name.trim(), req.name_en.as_deref().unwrap_or(req.name.trim()), starts, ends, &req.gates, req.allow_reentry, now_utc())?;
+        audit::store::record(conn, &user.actor(), "create", "event_session", id, json!({"code": req.code}))?;
+        let s = store::find_session(conn, id)?.ok_or(AppError::NotFound("session"))?;
+        Ok(session_response(&s, tz))
+    })
+}
+
+/// The signed revocation list (see docs/pass-format.md).
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RevocationList {
+    /// When made, RFC 3339 UTC.
+    pub generated_at: String,
+    /// Pass this as `since` next time.
+    pub cursor: i64,
+    /// What changed since the cursor.
+    pub entries: Vec<RevocationEntry>,
+    /// The key that signed.
+    pub key_id: u16,
+    /// Ed25519 signature, hex.
+    pub signature: String,
+}
+
+/// One revoked or superseded pass.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RevocationEntry {
+    /// Pass id.
+    pub pass_id: i64,
+    /// Kind.
+    pub kind: String,
+    /// Tokens with a lower serial are superseded.
+    pub min_serial: i32,
+    /// Revoked altogether.
+    pub revoked: bool,
+}
+
+/// The revocations since `since`, signed by the current key.
+pub fn revocations(conn: &mut DbConn, since: i64) -> Result<RevocationList, AppError> {
+    let rows = store::list_revocations(conn, since)?;
+    let cursor = rows.last().map_or(since, |r| r.0);
+    let entries: Vec<RevocationEntry> = rows
+        .into_iter()
+        .map(|(_, pass_id, kind, min_serial, revoked)| RevocationEntry { pass_id, kind, min_serial, revoked })
+        .collect();
+    let key = signing_key(conn)?;
+    let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let unsigned = json!({"generated_at": generated_at, "cursor": cursor, "entries": entries, "key_id": key.0});
+    let message = format!("yingbin-revocations-v1\n{unsigned}");
+    let signature = hex::encode(key.1.sign(message.as_bytes()).to_bytes());
+    Ok(RevocationList { generated_at, cursor, entries, key_id: key.0, signature })
+}

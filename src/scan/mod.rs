@@ -1,0 +1,23 @@
+//! Scanning: every pass is checked at a scan point — a person gate, a vehicle gate, a
+//! session gate, a hotel desk or a canteen — through one endpoint. The verdict is decided
+//! by `rules::decide` (pure), after the token's signature is verified; every scan is logged,
+//! append-only, with its answer, so a retried nonce gets the same answer and eats nothing twice.
+//! A checkpoint user scans only at the points its scope names.
+
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod service;
+pub mod store;
+
+use actix_web::web;
+
+/// The scan routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(routes::record_scan)
+        .service(routes::hourly)
+        .service(routes::list_scans)
+        .service(routes::list_points)
+        .service(routes::create_point)
+        .service(routes::update_point);
+}

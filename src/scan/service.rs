@@ -1,0 +1,362 @@
+//! Scanning: one endpoint for every kind of point. Decode, verify, decide, log — the log row
+//! and (for admissions) the first-use row are written in one transaction, so a verdict and
+//! its record cannot part, and "already used" is decided by a unique key, not a race.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::{CurrentUser, Role};
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::guests::service::{guest_card, to_rfc3339};
+use crate::i18n::Lang;
+use crate::passes::keys::KeyRing;
+use crate::passes::token::{self, PassKind};
+use crate::scan::model::{NewScan, ScanPoint};
+use crate::scan::rules::{self, PassState, PointKind, PointView, Reason};
+use crate::scan::store;
+
+/// A scan as the point sends it.
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct ScanRequest {
+    /// The text read from the QR code.
+    pub payload: Option<String>,
+    /// The scan point's code.
+    pub point: Option<String>,
+    /// A client-chosen id: the same nonce again gets the first answer and logs nothing.
+    pub nonce: Option<String>,
+    /// Which handset or scanner.
+    pub device: Option<String>,
+}
+
+/// The pass as a verdict shows it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct ScannedPass {
+    pub id: i64,
+    pub kind: String,
+    pub serial: u16,
+    pub zones: Vec<String>,
+    pub valid_from: String,
+    pub valid_until: String,
+}
+
+/// The holder as a verdict shows them (to compare with the person at the gate).
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct Holder {
+    pub name: String,
+    pub name_latin: Option<String>,
+    pub category: Option<String>,
+    pub delegation: Option<String>,
+    pub organization: Option<String>,
+    pub photo_url: Option<String>,
+    /// Whether the stored photo is the one the token was signed with.
+    pub photo_matches: bool,
+}
+
+/// The vehicle as a verdict shows it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct Vehicle {
+    pub plate: String,
+    pub stream: String,
+    pub driver: Option<String>,
+}
+
+/// When and where a pass was first used.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct FirstUse {
+    pub at: String,
+    pub point: String,
+    pub device: Option<String>,
+}
+
+/// A verdict.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct ScanResponse {
+    /// `accept` or `reject`.
+    pub verdict: String,
+    /// Why rejected.
+    pub reason: Option<String>,
+    /// For the person at the gate, in their language.
+    pub message: String,
+    /// The log row.
+    pub scan_id: i64,
+    pub pass: Option<ScannedPass>,
+    pub holder: Option<Holder>,
+    pub vehicle: Option<Vehicle>,
+    pub first_use: Option<FirstUse>,
+}
+
+/// Whether `user` may scan at `point`.
+fn may_scan_at(user: &CurrentUser, point: &ScanPoint) -> bool {
+    let scope = user.scope.as_deref().unwrap_or("");
+    match user.role {
+        Role::Admin | Role::Security => true,
+        Role::Checkpoint => scope.split(',').map(str::trim).any(|c| c == point.code),
+        Role::HotelDesk => point.kind == "hotel_desk" && point.target.as_deref() == Some(scope),
+        Role::Canteen => point.kind == "canteen" && point.target.as_deref() == Some(scope),
+        _ => false,
+    }
+}
+
+fn unix_to_rfc3339(tz: Tz, t: u32) -> String {
+    DateTime::from_timestamp(i64::from(t), 0)
+        .map(|d| to_rfc3339(tz, d.naive_utc()))
+        .unwrap_or_default()
+}
+
+/// Scans a payload at a point and logs the verdict.
+pub fn scan(
+    conn: &mut DbConn,
+    keys: &KeyRing,
+    user: &CurrentUser,
+    req: &ScanRequest,
+    lang: Lang,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<ScanResponse, AppError> {
+    let (Some(payload), Some(point_code)) = (req.payload.as_deref(), req.point.as_deref().map(str::trim)) else {
+        return Err(AppError::invalid("a scan needs payload and point", json!([{"field": "payload"}, {"field": "point"}])));
+    };
+    let point = store::find_point(conn, point_code)?.ok_or(AppError::NotFound("scan point"))?;
+    if !may_scan_at(user, &point) {
+        return Err(AppError::Forbidden);
+    }
+    let nonce = req.nonce.as_deref().filter(|n| !n.is_empty() && n.len() <= 100);
+    if let Some(n) = nonce {
+        if let Some(first) = store::find_by_nonce(conn, user.id, n)? {
+            return replay(first.id, &first.response);
+        }
+    }
+    let mut response = ScanResponse {
+        verdict: "reject".into(),
+        reason: None,
+        message: String::new(),
+        scan_id: 0,
+        pass: None,
+        holder: None,
+        vehicle: None,
+        first_use: None,
+    };
+    let outcome = judge(conn, keys, &point, payload, tz, now, &mut response)?;
+    let (pass_id, serial) = response.pass.as_ref().map_or((None, None), |p| (Some(p.id), Some(i32::from(p.serial))));
+    let session = match (&outcome, &response.pass) {
+        (Ok(()), Some(p)) if p.kind == PassKind::Admission.as_str() => point.session_id,
+        _ => None,
+    };
+    let at = now.naive_utc();
+    use chrono::SubsecRound;
+    let at = at.trunc_subsecs(6);
+    let result = write_tx(conn, |conn| -> Result<ScanResponse, AppError> {
+        let mut outcome = outcome;
+        let mut response = response.clone();
+        // Admissions without re-entry: the unique (pass, session) key decides, inside a
+        // savepoint so a conflict does not spoil the transaction on PostgreSQL.
+        let reentry = session.is_some() && crate::passes::store::find_session(conn, session.unwrap_or(0))?.is_some_and(|s| s.allow_reentry);
+        if let (Some(session_id), Some(pass_id), false) = (session, pass_id, reentry) {
+            let used = diesel::Connection::transaction(conn, |c| store::insert_use(c, pass_id, session_id, 0, at));
+            if let Err(e) = used {
+                if !matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) {
+                    return Err(e.into());
+                }
+                outcome = Err(Reason::AlreadyUsed);
+                response.first_use = store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| FirstUse {
+                    at: to_rfc3339(tz, t),
+                    point,
+                    device,
+                });
+            }
+        }
+        match outcome {
+            Ok(()) => {
+                response.verdict = "accept".into();
+                response.reason = None;
+                response.message = lang.pick("通过", "Accepted").into();
+            }
+            Err(reason) => {
+                response.verdict = "reject".into();
+                response.reason = Some(reason.as_str().into());
+                response.message = match (&response.first_use, reason) {
+                    (Some(f), Reason::AlreadyUsed) => format!("{} ({}, {})", reason.message(lang), f.at, f.point),
+                    _ => reason.message(lang).into(),
+                };
+            }
+        }
+        let stored = serde_json::to_string(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = store::insert_scan(
+            conn,
+            &NewScan {
+                at,
+                point_id: point.id,
+                user_id: user.id,
+                device: req.device.as_deref(),
+                nonce,
+                pass_id,
+                serial,
+                verdict: &response.verdict,
+                reason: response.reason.as_deref(),
+                response: &stored,
+            },
+        )?;
+        if let (Some(session_id), Some(pass_id), Ok(()), false) = (session, pass_id, outcome, reentry) {
+            store::set_use_scan(conn, pass_id, session_id, id)?;
+        }
+        response.scan_id = id;
+        Ok(response)
+    });
+    match result {
+        // Two retries with one nonce at the same instant: the second finds the first's row.
+        Err(AppError::Conflict { .. }) if nonce.is_some() => {
+            let first = store::find_by_nonce(conn, user.id, nonce.unwrap_or_default())?.ok_or(AppError::NotFound("scan"))?;
+            replay(first.id, &first.response)
+        }
+        other => other,
+    }
+}
+
+fn replay(id: i64, stored: &str) -> Result<ScanResponse, AppError> {
+    let mut response: ScanResponse = serde_json::from_str(stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    response.scan_id = id;
+    Ok(response)
+}
+
+/// Everything up to the verdict that needs no write: decode, verify, the pass's facts and
+/// holder, the rules. Fills what the response shows.
+fn judge(
+    conn: &mut DbConn,
+    keys: &KeyRing,
+    point: &ScanPoint,
+    payload: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+    response: &mut ScanResponse,
+) -> Result<Result<(), Reason>, AppError> {
+    let Ok(decoded) = token::decode(payload) else {
+        return Ok(Err(Reason::Malformed));
+    };
+    let record = decoded.record;
+    let Some(key) = keys.get(conn, record.key_id)? else {
+        return Ok(Err(Reason::UnknownKey));
+    };
+    if !decoded.verify(&key) {
+        return Ok(Err(Reason::BadSignature));
+    }
+    let pass_id = i64::from(record.pass_id);
+    let facts = store::pass_facts(conn, pass_id)?;
+    let zones = crate::passes::store::list_zones(conn)?;
+    response.pass = Some(ScannedPass {
+        id: pass_id,
+        kind: record.kind.as_str().into(),
+        serial: record.serial,
+        zones: match record.kind {
+            PassKind::Credential | PassKind::Vehicle => zones
+                .iter()
+                .filter(|z| z.bit >= 0 && z.bit < 64 && record.access & (1u64 << z.bit) != 0)
+                .map(|z| z.code.clone())
+                .collect(),
+            _ => Vec::new(),
+        },
+        valid_from: unix_to_rfc3339(tz, record.valid_from),
+        valid_until: unix_to_rfc3339(tz, record.valid_until),
+    });
+    if let Some((_, _, _, guest_id, plate, stream, driver)) = &facts {
+        if let Some(g) = guest_id.and_then(|g| guest_card(conn, g).transpose()).transpose()? {
+            let photo_hash = g.photo_sha256.as_deref().and_then(|h| h.get(..8)).and_then(|h| u32::from_str_radix(h, 16).ok());
+            response.holder = Some(Holder {
+                photo_url: g.photo_sha256.as_ref().map(|_| format!("/api/v1/guests/{}/photo", g.id)),
+                photo_matches: photo_hash.is_some_and(|h| h == record.photo),
+                name: g.name,
+                name_latin: g.name_latin,
+                category: g.category,
+                delegation: g.delegation,
+                organization: g.organization,
+            });
+        }
+        if let Some(plate) = plate {
+            response.vehicle = Some(Vehicle { plate: plate.clone(), stream: stream.clone().unwrap_or_default(), driver: driver.clone() });
+        }
+    }
+    let state = facts.as_ref().map(|(serial, status, _, _, _, _, _)| PassState {
+        serial: u16::try_from(*serial).unwrap_or(u16::MAX),
+        revoked: status == "revoked",
+    });
+    let kind = PointKind::parse(&point.kind).ok_or_else(|| AppError::Internal(format!("point kind {}", point.kind)))?;
+    let view = PointView {
+        kind,
+        zone_bit: point
+            .zone
+            .as_deref()
+            .and_then(|code| zones.iter().find(|z| z.code == code))
+            .and_then(|z| u8::try_from(z.bit).ok()),
+        session_id: point.session_id,
+    };
+    let now = u32::try_from(now.timestamp()).unwrap_or(u32::MAX);
+    Ok(rules::decide(&record, &view, state.as_ref(), now))
+}
+
+/// A scan point to create or change.
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct PointRequest {
+    /// Code (unique).
+    pub code: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: Option<String>,
+    /// The zone a gate guards.
+    pub zone: Option<String>,
+    /// The session a session gate admits to.
+    pub session_id: Option<i64>,
+    /// Hotel or dining point code for desks and canteens.
+    pub target: Option<String>,
+}
+
+/// Creates a scan point.
+pub fn create_point(conn: &mut DbConn, user: &CurrentUser, req: &PointRequest) -> Result<ScanPoint, AppError> {
+    let code = req.code.as_deref().map(str::trim).unwrap_or_default().to_string();
+    if code.is_empty() || code.len() > 32 || code.contains(',') {
+        return Err(AppError::invalid("code must be 1–32 characters without commas", json!([{"field": "code"}])));
+    }
+    let kind = req.kind.as_deref().and_then(PointKind::parse).ok_or_else(|| {
+        AppError::invalid("kind must be person_gate, vehicle_gate, session_gate, hotel_desk or canteen", json!([{"field": "kind"}]))
+    })?;
+    if kind == PointKind::SessionGate && req.session_id.is_none() {
+        return Err(AppError::invalid("a session gate needs session_id", json!([{"field": "session_id"}])));
+    }
+    write_tx(conn, |conn| {
+        if let Some(z) = req.zone.as_deref() {
+            if !crate::passes::store::list_zones(conn)?.iter().any(|x| x.code == z) {
+                return Err(AppError::invalid(format!("unknown zone {z}"), json!([{"field": "zone"}])));
+            }
+        }
+        if let Some(s) = req.session_id {
+            crate::passes::store::find_session(conn, s)?.ok_or_else(|| AppError::invalid("unknown session", json!([{"field": "session_id"}])))?;
+        }
+        let id = store::insert_point(conn, &code, req.name.trim(), kind.as_str(), req.zone.as_deref(), req.session_id, req.target.as_deref(), now_utc())?;
+        audit::store::record(conn, &user.actor(), "create", "scan_point", id, json!({"code": code, "kind": kind.as_str()}))?;
+        store::find_point(conn, &code)?.ok_or(AppError::NotFound("scan point"))
+    })
+}
+
+/// Changes a point's name or what it guards.
+pub fn update_point(conn: &mut DbConn, user: &CurrentUser, id: i64, req: &PointRequest) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        if store::update_point(conn, id, req.name.trim(), req.zone.as_deref(), req.session_id, req.target.as_deref())? == 0 {
+            return Err(AppError::NotFound("scan point"));
+        }
+        audit::store::record(conn, &user.actor(), "update", "scan_point", id, json!({}))?;
+        Ok(())
+    })
+}
+
+/// The points `user` may see: a checkpoint user only its own.
+pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<ScanPoint>, AppError> {
+    let all = store::list_points(conn)?;
+    Ok(match user.role {
+        Role::Checkpoint | Role::HotelDesk | Role::Canteen => all.into_iter().filter(|p| may_scan_at(user, p)).collect(),
+        _ => all,
+    })
+}

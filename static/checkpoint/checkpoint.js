@@ -1,0 +1,581 @@
+// The guard's screen: pick the scan point once, then scan, scan, scan.
+//
+// Two sources feed the same pipeline at once:
+//  - a handheld keyboard-wedge scanner "types" the QR's text into #scan-input and presses
+//    Enter; the input keeps the focus (refocused after each verdict and after any tap that is
+//    not on a control), and `inputmode="none"` keeps the phone's keyboard from covering it;
+//  - the phone's camera, decoded by the browser's own BarcodeDetector where it exists (no
+//    external library: the event network may be closed). A code held in front of the camera
+//    is read many times a second, so the same text within 3 s of its last reading is ignored.
+// Each scan is POST /api/v1/scans with a fresh nonce; a network error is retried once with the
+// same nonce, so the server logs it once even if the first attempt did arrive.
+
+import { api, listAll } from '../js/api.js';
+import { clear, h, say } from '../js/dom.js';
+import { categoryLabel, eventTimeShort } from '../js/format.js';
+import { onLangChange, t } from '../js/i18n.js';
+import { initShell } from '../js/shell.js';
+import { label, loadZones, plateClass, plateText, reasonText, zoneChip } from '../passes/shared.js';
+
+const POINT_KEY = 'yingbin.checkpoint.point';
+const DEVICE_KEY = 'yingbin.checkpoint.device';
+const SHOW_MS = { accept: 2500, reject: 4000, error: 4000 };
+const CAMERA_REPEAT_MS = 3000;
+const CAMERA_INTERVAL_MS = 150;
+const RECENT_MAX = 10;
+const RETRY_DELAY_MS = 400;
+
+const $ = (id) => document.getElementById(id);
+const input = $('scan-input');
+const overlay = $('verdict');
+
+let points = []; // [{id, code, name, kind, zone, …}]
+let zones = new Map();
+let recent = []; // newest first: {at: Date, result}
+let shown = null; // the result on the overlay
+let hideTimer = null;
+
+// ---------- storage that survives private mode ----------
+
+function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Not remembered; the guard picks the point again after a reload.
+  }
+}
+
+/**
+ * A random UUID. `crypto.randomUUID` exists only in secure contexts (HTTPS or localhost);
+ * a guard's phone on the venue LAN may load the page over plain HTTP, where
+ * `crypto.getRandomValues` still works.
+ */
+function uuid() {
+  if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** This browser's id, the same on every scan, so the log can tell two phones at one gate apart. */
+function deviceId() {
+  let id = stored(DEVICE_KEY);
+  if (!id) {
+    id = `web-${uuid()}`;
+    store(DEVICE_KEY, id);
+  }
+  return id;
+}
+
+// ---------- the scan point ----------
+
+function currentPoint() {
+  const code = $('point').value;
+  return points.find((p) => p.code === code) || null;
+}
+
+function pointName(code) {
+  const p = points.find((x) => x.code === code || String(x.id) === String(code));
+  return p ? p.name || p.code : String(code);
+}
+
+function renderPoint() {
+  const point = currentPoint();
+  const name = $('point-name');
+  delete name.dataset.i18n;
+  if (!point) {
+    name.textContent = points.length ? t('cp.point_choose') : t('cp.no_points');
+    name.classList.add('is-unset');
+    $('point-info').textContent = '';
+    document.title = t('cp.title');
+    return;
+  }
+  name.classList.remove('is-unset');
+  name.textContent = point.name || point.code;
+  const zone = point.zone ? zones.get(point.zone) : null;
+  const bits = [point.code, label('point_kind', point.kind)];
+  if (point.zone) bits.push(`${t('cp.zone')} ${point.zone}${zone ? ` ${zone.name || ''}` : ''}`);
+  $('point-info').textContent = bits.filter(Boolean).join(' · ');
+  document.title = `${point.name || point.code} · ${t('app.name')}`;
+}
+
+function fillPoints() {
+  const select = $('point');
+  const keep = select.value || stored(POINT_KEY) || '';
+  clear(select).append(
+    h('option', { value: '' }, t('cp.point_choose')),
+    ...points.map((p) => h('option', { value: p.code }, p.name && p.name !== p.code ? `${p.name}（${p.code}）` : p.code)),
+  );
+  if (points.some((p) => p.code === keep)) select.value = keep;
+  // One point (the usual for a guard's account): nothing to choose.
+  else if (points.length === 1) select.value = points[0].code;
+  else select.value = '';
+  if (select.value) store(POINT_KEY, select.value);
+  select.closest('.cp-point-picker').classList.toggle('is-single', points.length === 1);
+  renderPoint();
+}
+
+async function loadPoints() {
+  try {
+    [points, zones] = await Promise.all([listAll('/api/v1/scan-points'), loadZones()]);
+    say($('cp-error'), '');
+  } catch (err) {
+    points = [];
+    say($('cp-error'), err.message);
+  }
+  fillPoints();
+}
+
+// ---------- sound and vibration ----------
+
+let audio = null;
+
+/** The audio context, created or resumed inside a user gesture (browsers require one). */
+function unlockAudio() {
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) return null;
+  try {
+    if (!audio) audio = new Ctx();
+    if (audio.state === 'suspended') audio.resume().catch(() => {});
+  } catch {
+    audio = null;
+  }
+  return audio;
+}
+
+function tone(ctx, freq, start, length, type) {
+  const osc = ctx.createOscillator();
+  const gain = ctx.createGain();
+  const t0 = ctx.currentTime + start;
+  osc.type = type;
+  osc.frequency.setValueAtTime(freq, t0);
+  // Short ramps in and out: a click-free beep.
+  gain.gain.setValueAtTime(0.0001, t0);
+  gain.gain.exponentialRampToValueAtTime(0.35, t0 + 0.01);
+  gain.gain.setValueAtTime(0.35, t0 + length - 0.03);
+  gain.gain.exponentialRampToValueAtTime(0.0001, t0 + length);
+  osc.connect(gain).connect(ctx.destination);
+  osc.start(t0);
+  osc.stop(t0 + length + 0.02);
+}
+
+/** High beep for a pass, low double buzz for a refusal. */
+function signal(kind) {
+  const ctx = unlockAudio();
+  if (ctx) {
+    try {
+      if (kind === 'accept') tone(ctx, 1568, 0, 0.16, 'sine');
+      else {
+        tone(ctx, 220, 0, 0.17, 'square');
+        tone(ctx, 220, 0.24, 0.17, 'square');
+      }
+    } catch {
+      // No sound is not a reason to hide the verdict.
+    }
+  }
+  if (navigator.vibrate) navigator.vibrate(kind === 'accept' ? 60 : [140, 90, 140]);
+}
+
+// ---------- the verdict overlay ----------
+
+function holderName(result) {
+  const holder = result.holder;
+  if (holder && holder.name) return holder.name;
+  if (result.vehicle && result.vehicle.plate) return plateText(result.vehicle.plate);
+  return '';
+}
+
+function renderVerdict(result) {
+  const kind = result.kind; // accept | reject | error
+  overlay.className = `verdict ${kind}`;
+  overlay.dataset.reason = result.reason || '';
+
+  $('verdict-title').textContent =
+    kind === 'accept' ? t('verdict.accept') : kind === 'reject' ? t('verdict.reject') : t('verdict.error');
+  $('verdict-reason').textContent = kind === 'error' ? result.message : reasonText(result, pointName);
+
+  const holder = result.holder || null;
+  const vehicle = result.vehicle || null;
+  const pass = result.pass || null;
+
+  const photo = $('verdict-photo');
+  if (holder && holder.photo_url) {
+    photo.src = holder.photo_url;
+    photo.alt = t('cp.photo_alt', { name: holder.name || '' });
+    photo.hidden = false;
+  } else {
+    photo.removeAttribute('src');
+    photo.hidden = true;
+  }
+
+  const plate = $('verdict-plate');
+  if (vehicle && vehicle.plate) {
+    plate.textContent = plateText(vehicle.plate);
+    plate.className = `verdict-plate ${plateClass(vehicle.plate)}`;
+    plate.hidden = false;
+  } else {
+    plate.textContent = '';
+    plate.hidden = true;
+  }
+
+  const name = $('verdict-name');
+  const who = holder
+    ? [h('span', { class: 'verdict-name-main' }, holder.name || ''), holder.name_latin ? h('span', { class: 'name-latin' }, holder.name_latin) : null]
+    : vehicle && vehicle.driver_name
+      ? [h('span', { class: 'verdict-name-main' }, vehicle.driver_name)]
+      : [];
+  name.replaceChildren(...who.filter(Boolean));
+  $('verdict-org').textContent = holder ? [holder.delegation, holder.organization].filter(Boolean).join(' · ') : '';
+
+  const band = $('verdict-category');
+  if (holder && holder.category) {
+    band.className = `verdict-category cat-${holder.category}`;
+    band.textContent = categoryLabel(holder.category);
+    band.hidden = false;
+  } else if (vehicle && vehicle.stream) {
+    band.className = `verdict-category stream-${vehicle.stream}`;
+    band.textContent = label('stream', vehicle.stream);
+    band.hidden = false;
+  } else {
+    band.hidden = true;
+    band.textContent = '';
+  }
+
+  const zoneCodes = pass && Array.isArray(pass.zones) ? pass.zones : [];
+  clear($('verdict-zones')).append(...zoneCodes.map((c) => zoneChip(c, zones, { withName: true, cls: 'zone-xl' })));
+
+  const extra = [];
+  if (pass && pass.id != null) extra.push(`No. ${pass.id}-${pass.serial ?? 1}`);
+  if (pass && pass.kind) extra.push(label('kind', pass.kind));
+  if (pass && pass.valid_until) extra.push(t('cp.valid_until', { date: eventTimeShort(pass.valid_until) }));
+  $('verdict-extra').textContent = extra.join(' · ');
+
+  // The white card only when there is something to put on it.
+  overlay.querySelector('.verdict-card').hidden = !(holder || vehicle || zoneCodes.length || extra.length);
+}
+
+function showVerdict(result, { sound = true } = {}) {
+  shown = result;
+  renderVerdict(result);
+  overlay.hidden = false;
+  if (sound) signal(result.kind === 'accept' ? 'accept' : 'reject');
+  clearTimeout(hideTimer);
+  hideTimer = setTimeout(hideVerdict, SHOW_MS[result.kind] || SHOW_MS.reject);
+}
+
+function hideVerdict() {
+  clearTimeout(hideTimer);
+  overlay.hidden = true;
+  shown = null;
+  refocus();
+}
+
+// ---------- recent scans ----------
+
+function clock(d) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+function renderRecent() {
+  const list = $('recent');
+  clear(list).append(
+    ...recent.map((entry, i) => {
+      const r = entry.result;
+      const verdictText =
+        r.kind === 'accept' ? t('verdict.accept') : r.kind === 'reject' ? t('verdict.reject') : t('verdict.error');
+      const detail = r.kind === 'accept' ? '' : r.kind === 'error' ? r.message : reasonText(r, pointName);
+      return h(
+        'li',
+        { class: `recent-item is-${r.kind}`, dataset: { verdict: r.kind, index: i } },
+        h(
+          'button',
+          { type: 'button', class: 'recent-btn', title: t('cp.show_again') },
+          h('span', { class: 'recent-time mono' }, clock(entry.at)),
+          h(
+            'span',
+            { class: 'recent-who' },
+            r.vehicle && r.vehicle.plate
+              ? h('span', { class: plateClass(r.vehicle.plate) }, plateText(r.vehicle.plate))
+              : holderName(r) || h('span', { class: 'muted' }, t('cp.unknown_holder')),
+            detail ? h('span', { class: 'recent-reason' }, detail) : null,
+          ),
+          h('span', { class: 'recent-verdict' }, verdictText),
+        ),
+      );
+    }),
+  );
+  $('recent-empty').hidden = recent.length > 0;
+}
+
+function remember(result) {
+  recent.unshift({ at: new Date(), result });
+  recent = recent.slice(0, RECENT_MAX);
+  renderRecent();
+}
+
+// ---------- scanning ----------
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function postScan(body) {
+  try {
+    return await api('/api/v1/scans', { method: 'POST', json: body });
+  } catch (err) {
+    if (err.status !== 0) throw err;
+    // Network error: once more with the same nonce. If the first request did reach the
+    // server, the nonce makes it answer the first verdict again instead of logging a second use.
+    await wait(RETRY_DELAY_MS);
+    return api('/api/v1/scans', { method: 'POST', json: body });
+  }
+}
+
+async function scan(raw, source) {
+  const payload = String(raw || '').trim();
+  if (!payload) return;
+  const point = currentPoint();
+  if (!point) {
+    showVerdict({ kind: 'error', message: t('cp.pick_point_first') });
+    return;
+  }
+  const body = { payload, point: point.code, nonce: uuid(), device: deviceId() };
+  document.body.classList.add('is-checking');
+  try {
+    const answer = await postScan(body);
+    const kind = answer && answer.verdict === 'accept' ? 'accept' : 'reject';
+    const result = { ...answer, kind, source };
+    remember(result);
+    showVerdict(result);
+    say($('cp-error'), '');
+  } catch (err) {
+    // Not a verdict: the guard must not take it for one. Amber, with what went wrong.
+    const result = { kind: 'error', message: err.message || t('error.generic'), source };
+    remember(result);
+    showVerdict(result);
+  } finally {
+    document.body.classList.remove('is-checking');
+  }
+}
+
+// ---------- the keyboard-wedge scanner ----------
+
+const FIELDS = 'input, select, textarea, [contenteditable]';
+const CONTROLS = 'button, a, select, input, textarea, label, summary, video, [role="button"]';
+
+function refocus() {
+  if (document.activeElement === input) return;
+  const active = document.activeElement;
+  // Never steal the focus from a menu the guard is using.
+  if (active && active !== document.body && active.matches && active.matches('select, textarea')) return;
+  input.focus({ preventScroll: true });
+}
+
+function updateScannerState() {
+  $('scan-box').classList.toggle('is-ready', document.activeElement === input);
+  input.placeholder = document.activeElement === input ? t('cp.scan_ready') : t('cp.scan_paused');
+}
+
+input.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') return;
+  e.preventDefault();
+  // Take the text and clear the field at once: a fast scanner may already be typing the next code.
+  const value = input.value;
+  input.value = '';
+  scan(value, 'scanner');
+});
+input.addEventListener('focus', updateScannerState);
+input.addEventListener('blur', () => {
+  updateScannerState();
+  // Focus went nowhere (a tap on empty space, an overlay closing): take it back.
+  setTimeout(() => {
+    if (!document.activeElement || document.activeElement === document.body) refocus();
+  }, 0);
+});
+
+// Keys typed while something else has the focus (a button the guard just tapped) still belong
+// to the scanner: move the focus before the character lands.
+document.addEventListener(
+  'keydown',
+  (e) => {
+    if (e.target === input || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target instanceof Element && e.target.closest(FIELDS)) return;
+    if (e.key.length === 1) input.focus({ preventScroll: true });
+  },
+  true,
+);
+
+document.addEventListener('click', (e) => {
+  if (!(e.target instanceof Element) || !e.target.closest(CONTROLS)) refocus();
+});
+
+// ---------- the camera ----------
+
+let stream = null;
+let detector = null;
+let detectTimer = null;
+const lastRead = new Map(); // payload → when it was last seen by the camera
+
+function cameraSupported() {
+  return 'BarcodeDetector' in window;
+}
+
+function showCameraNote(key) {
+  const note = $('camera-note');
+  note.dataset.i18n = key;
+  note.textContent = t(key);
+  note.hidden = false;
+}
+
+function setCameraButton() {
+  const on = Boolean(stream);
+  $('camera-toggle').setAttribute('aria-pressed', on ? 'true' : 'false');
+  $('camera-toggle').classList.toggle('is-on', on);
+  const lbl = $('camera-label');
+  lbl.dataset.i18n = on ? 'cp.camera_off' : 'cp.camera_on';
+  lbl.textContent = t(lbl.dataset.i18n);
+}
+
+function fromCamera(raw) {
+  const now = Date.now();
+  const seen = lastRead.get(raw);
+  lastRead.set(raw, now);
+  for (const [key, at] of lastRead) if (now - at > CAMERA_REPEAT_MS * 4) lastRead.delete(key);
+  if (seen && now - seen < CAMERA_REPEAT_MS) return; // still the same code held in front of the lens
+  scan(raw, 'camera');
+}
+
+async function detectLoop() {
+  const video = $('camera-video');
+  if (!stream || !detector) return;
+  if (video.readyState >= 2) {
+    try {
+      const codes = await detector.detect(video);
+      for (const code of codes) if (code && code.rawValue) fromCamera(code.rawValue);
+    } catch {
+      // A frame that cannot be read (camera switching, tab in background): try the next.
+    }
+  }
+  if (stream) detectTimer = setTimeout(detectLoop, CAMERA_INTERVAL_MS);
+}
+
+async function startCamera() {
+  unlockAudio();
+  if (!cameraSupported()) {
+    showCameraNote('cp.camera_no_detector');
+    return;
+  }
+  let formats = ['qr_code'];
+  try {
+    if (typeof BarcodeDetector.getSupportedFormats === 'function') formats = await BarcodeDetector.getSupportedFormats();
+  } catch {
+    // Assume QR; the constructor below fails clearly if not.
+  }
+  if (!formats.includes('qr_code')) {
+    showCameraNote('cp.camera_no_detector');
+    return;
+  }
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    // Phones give the camera only to HTTPS pages (or localhost).
+    showCameraNote('cp.camera_insecure');
+    return;
+  }
+  try {
+    detector = new BarcodeDetector({ formats: ['qr_code'] });
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+  } catch (err) {
+    stream = null;
+    showCameraNote(err && err.name === 'NotAllowedError' ? 'cp.camera_denied' : 'cp.camera_failed');
+    setCameraButton();
+    return;
+  }
+  $('camera-note').hidden = true;
+  const video = $('camera-video');
+  video.srcObject = stream;
+  $('camera-box').hidden = false;
+  try {
+    await video.play();
+  } catch {
+    // autoplay+muted normally allows it; the frames still arrive for the detector.
+  }
+  setCameraButton();
+  detectLoop();
+}
+
+function stopCamera() {
+  clearTimeout(detectTimer);
+  if (stream) for (const track of stream.getTracks()) track.stop();
+  stream = null;
+  $('camera-video').srcObject = null;
+  $('camera-box').hidden = true;
+  setCameraButton();
+}
+
+$('camera-toggle').addEventListener('click', () => {
+  if (stream) stopCamera();
+  else startCamera();
+  refocus();
+});
+
+// A phone in a pocket should not keep the camera on; it comes back when the page does.
+let resumeCamera = false;
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden && stream) {
+    resumeCamera = true;
+    stopCamera();
+  } else if (!document.hidden && resumeCamera) {
+    resumeCamera = false;
+    startCamera();
+  }
+});
+
+// ---------- wiring ----------
+
+$('point').addEventListener('change', () => {
+  const code = $('point').value;
+  if (code) store(POINT_KEY, code);
+  renderPoint();
+  // Back to scanning once the menu is closed.
+  $('point').blur();
+  refocus();
+});
+
+overlay.addEventListener('click', (e) => {
+  e.stopPropagation();
+  hideVerdict();
+});
+
+$('recent').addEventListener('click', (e) => {
+  const item = e.target.closest('li[data-index]');
+  if (!item) return;
+  const entry = recent[Number(item.dataset.index)];
+  if (entry) showVerdict(entry.result, { sound: false });
+});
+
+// Browsers allow sound only after a gesture: the first tap or key unlocks it.
+for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, unlockAudio, { passive: true });
+
+onLangChange(() => {
+  fillPoints();
+  renderRecent();
+  setCameraButton();
+  updateScannerState();
+  if (shown) renderVerdict(shown);
+});
+
+if (!cameraSupported()) showCameraNote('cp.camera_no_detector');
+setCameraButton();
+renderRecent();
+initShell();
+loadPoints();
+refocus();
+updateScannerState();
