@@ -69,7 +69,8 @@ pub fn prepare_database(settings: &Settings) -> Result<(DbPool, Option<String>),
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     db::run_migrations(&mut conn)?;
     let generated = auth::service::ensure_admin(&mut conn, settings.admin_password.as_deref())?;
-    passes::keys::ensure_key(&mut conn).map_err(|e| format!("cannot create the signing key: {e}"))?;
+    passes::keys::ensure_key(&mut conn)
+        .map_err(|e| format!("cannot create the signing key: {e}"))?;
     Ok((pool, generated))
 }
 
@@ -117,8 +118,8 @@ impl Application {
                             .configure(auth::routes)
                             .configure(audit::routes)
                             .configure(guests::routes)
-                        .configure(passes::routes)
-                        .configure(scan::routes)
+                            .configure(passes::routes)
+                            .configure(scan::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

@@ -101,10 +101,16 @@ fn init_logging() {
 fn run(cli: Cli) -> Result<(), String> {
     // Offline verification needs no database.
     if let Some(Command::Verify { token, keys }) = &cli.command {
-        let keys = std::fs::read_to_string(keys).map_err(|e| format!("cannot read {}: {e}", keys.display()))?;
-        let report = yingbin::passes::verify::verify_offline(token, &keys, chrono::Utc::now().timestamp())?;
+        let keys = std::fs::read_to_string(keys)
+            .map_err(|e| format!("cannot read {}: {e}", keys.display()))?;
+        let report =
+            yingbin::passes::verify::verify_offline(token, &keys, chrono::Utc::now().timestamp())?;
         println!("{report}");
-        return if report.starts_with("VALID") { Ok(()) } else { Err("the token is not valid".into()) };
+        return if report.starts_with("VALID") {
+            Ok(())
+        } else {
+            Err("the token is not valid".into())
+        };
     }
     let settings = Settings::from_env()?;
     let (pool, generated) = yingbin::prepare_database(&settings)?;
@@ -146,8 +152,13 @@ fn keys(pool: &yingbin::db::DbPool, what: KeysCommand) -> Result<(), String> {
         }
         KeysCommand::List => {
             for key in k::list_keys(&mut conn).map_err(|e| e.to_string())? {
-                let state = key.retired_at.map_or("active".to_string(), |t| format!("retired {t}"));
-                println!("{}\t{}\t{}\t{state}", key.key_id, key.public_key, key.created_at);
+                let state = key
+                    .retired_at
+                    .map_or("active".to_string(), |t| format!("retired {t}"));
+                println!(
+                    "{}\t{}\t{}\t{state}",
+                    key.key_id, key.public_key, key.created_at
+                );
             }
         }
     }

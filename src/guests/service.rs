@@ -907,8 +907,14 @@ pub fn guest_cards(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, GuestC
                     name_latin: g.name_latin.clone(),
                     category: g.category.clone(),
                     department_id: g.department_id,
-                    department: lk.departments.get(&g.department_id).cloned().unwrap_or_default(),
-                    delegation: g.delegation_id.and_then(|d| lk.delegations.get(&d).cloned()),
+                    department: lk
+                        .departments
+                        .get(&g.department_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    delegation: g
+                        .delegation_id
+                        .and_then(|d| lk.delegations.get(&d).cloned()),
                     organization: g.organization.clone(),
                     has_id_number: g.id_number.as_deref().is_some_and(|n| !n.is_empty()),
                     photo_sha256: photos.get(&g.id).cloned(),
@@ -921,19 +927,21 @@ pub fn guest_cards(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, GuestC
 
 /// One guest's card, in one query (the scan path).
 pub fn guest_card(conn: &mut DbConn, id: i64) -> Result<Option<GuestCard>, AppError> {
-    Ok(store::find_card_row(conn, id)?.map(|(g, department, delegation, photo)| GuestCard {
-        id: g.id,
-        ref_code: g.ref_code,
-        name: g.name,
-        name_latin: g.name_latin,
-        category: g.category,
-        department_id: g.department_id,
-        department,
-        delegation,
-        organization: g.organization,
-        has_id_number: g.id_number.is_some_and(|n| !n.is_empty()),
-        photo_sha256: photo,
-    }))
+    Ok(
+        store::find_card_row(conn, id)?.map(|(g, department, delegation, photo)| GuestCard {
+            id: g.id,
+            ref_code: g.ref_code,
+            name: g.name,
+            name_latin: g.name_latin,
+            category: g.category,
+            department_id: g.department_id,
+            department,
+            delegation,
+            organization: g.organization,
+            has_id_number: g.id_number.is_some_and(|n| !n.is_empty()),
+            photo_sha256: photo,
+        }),
+    )
 }
 
 /// Whether `viewer` may act on this guest (a department only on its own).

@@ -139,7 +139,10 @@ pub fn find_guest(conn: &mut DbConn, id: i64) -> QueryResult<Option<Guest>> {
 
 /// These guests.
 pub fn find_guests(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Guest>> {
-    guests::table.filter(guests::id.eq_any(ids)).select(Guest::as_select()).load(conn)
+    guests::table
+        .filter(guests::id.eq_any(ids))
+        .select(Guest::as_select())
+        .load(conn)
 }
 
 /// (guest id, photo SHA-256) of these guests' photos.
@@ -151,7 +154,10 @@ pub fn photo_hashes(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
 }
 
 /// One guest with their department's and delegation's names and photo hash, in one query.
-pub fn find_card_row(conn: &mut DbConn, id: i64) -> QueryResult<Option<(Guest, String, Option<String>, Option<String>)>> {
+pub fn find_card_row(
+    conn: &mut DbConn,
+    id: i64,
+) -> QueryResult<Option<(Guest, String, Option<String>, Option<String>)>> {
     guests::table
         .inner_join(departments::table)
         .left_join(delegations::table)

@@ -96,7 +96,12 @@ impl KeyRing {
         let keys: HashMap<u16, VerifyingKey> = list_keys(conn)?
             .into_iter()
             .filter(|k| k.retired_at.is_none())
-            .filter_map(|k| Some((u16::try_from(k.key_id).ok()?, token::verifying_key_from_hex(&k.public_key)?)))
+            .filter_map(|k| {
+                Some((
+                    u16::try_from(k.key_id).ok()?,
+                    token::verifying_key_from_hex(&k.public_key)?,
+                ))
+            })
             .collect();
         let found = keys.get(&key_id).copied();
         if let Ok(mut guard) = self.cache.write() {

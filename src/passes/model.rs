@@ -37,9 +37,15 @@ impl PassStatus {
 
     /// Parses a stored code.
     pub fn parse(s: &str) -> Option<PassStatus> {
-        [Self::Requested, Self::Issued, Self::Printed, Self::Collected, Self::Revoked]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::Requested,
+            Self::Issued,
+            Self::Printed,
+            Self::Collected,
+            Self::Revoked,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -70,9 +76,14 @@ impl Stream {
 
     /// Parses a stored code.
     pub fn parse(s: &str) -> Option<Stream> {
-        [Self::TransportPool, Self::DelegationCar, Self::LeaderCar, Self::SupplyMedical]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::TransportPool,
+            Self::DelegationCar,
+            Self::LeaderCar,
+            Self::SupplyMedical,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -115,7 +126,11 @@ pub struct Pass {
 impl Pass {
     /// The zone codes.
     pub fn zone_codes(&self) -> Vec<String> {
-        self.zones.split(',').filter(|z| !z.is_empty()).map(str::to_string).collect()
+        self.zones
+            .split(',')
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 }
 

@@ -11,16 +11,43 @@ use crate::error::AppError;
 use crate::guests::store::GuestFilter;
 use crate::passes::model::{PassResponse, SessionResponse, Zone};
 use crate::passes::rules::Action;
-use crate::passes::service::{self, AdmissionRequest, Approved, BulkRequested, RevocationList, SessionRequest, VehicleRequest, ZoneRequest};
+use crate::passes::service::{
+    self, AdmissionRequest, Approved, BulkRequested, RevocationList, SessionRequest,
+    VehicleRequest, ZoneRequest,
+};
 use crate::passes::store::PassFilter;
 use crate::passes::{keys, qr};
 use crate::web::parse_json;
 use crate::AppState;
 
-const CREDENTIAL_VIEWERS: &[Role] = &[Role::Admin, Role::Reception, Role::Security, Role::Department, Role::Office, Role::Committee];
-const CREDENTIAL_REQUESTERS: &[Role] = &[Role::Admin, Role::Reception, Role::Security, Role::Department];
-const VEHICLE_VIEWERS: &[Role] = &[Role::Admin, Role::Reception, Role::Security, Role::Transport, Role::Office];
-const VEHICLE_REQUESTERS: &[Role] = &[Role::Admin, Role::Reception, Role::Security, Role::Transport, Role::Office];
+const CREDENTIAL_VIEWERS: &[Role] = &[
+    Role::Admin,
+    Role::Reception,
+    Role::Security,
+    Role::Department,
+    Role::Office,
+    Role::Committee,
+];
+const CREDENTIAL_REQUESTERS: &[Role] = &[
+    Role::Admin,
+    Role::Reception,
+    Role::Security,
+    Role::Department,
+];
+const VEHICLE_VIEWERS: &[Role] = &[
+    Role::Admin,
+    Role::Reception,
+    Role::Security,
+    Role::Transport,
+    Role::Office,
+];
+const VEHICLE_REQUESTERS: &[Role] = &[
+    Role::Admin,
+    Role::Reception,
+    Role::Security,
+    Role::Transport,
+    Role::Office,
+];
 const ADMISSION_VIEWERS: &[Role] = &[Role::Admin, Role::Reception, Role::Security, Role::Office];
 const APPROVERS: &[Role] = &[Role::Admin, Role::Security];
 const DESK: &[Role] = &[Role::Admin, Role::Reception, Role::Security];
@@ -55,8 +82,11 @@ pub struct PassQuery {
 
 impl PassQuery {
     fn guest_filter(&self, user: &CurrentUser) -> Option<GuestFilter> {
-        let any = self.category.is_some() || self.department_id.is_some() || self.delegation_id.is_some()
-            || self.organization.is_some() || self.q.as_deref().is_some_and(|q| !q.is_empty())
+        let any = self.category.is_some()
+            || self.department_id.is_some()
+            || self.delegation_id.is_some()
+            || self.organization.is_some()
+            || self.q.as_deref().is_some_and(|q| !q.is_empty())
             || user.department_scope().is_some();
         any.then(|| GuestFilter {
             q: self.q.clone(),
@@ -73,7 +103,11 @@ impl PassQuery {
         PassFilter {
             kind: Some(kind.into()),
             status: self.status.clone().filter(|s| !s.is_empty()),
-            ids: self.ids.as_deref().map(|ids| ids.split(',').filter_map(|i| i.trim().parse().ok()).collect()),
+            ids: self.ids.as_deref().map(|ids| {
+                ids.split(',')
+                    .filter_map(|i| i.trim().parse().ok())
+                    .collect()
+            }),
             guest_ids: None,
             stream: self.stream.clone().filter(|s| !s.is_empty()),
             session_id: self.session_id,
@@ -90,7 +124,12 @@ pub struct PassPage {
     pub items: Vec<PassResponse>,
 }
 
-async fn list_kind(state: web::Data<AppState>, user: CurrentUser, query: PassQuery, kind: &'static str) -> Result<HttpResponse, AppError> {
+async fn list_kind(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: PassQuery,
+    kind: &'static str,
+) -> Result<HttpResponse, AppError> {
     let tz = state.settings.timezone;
     let limit = query.limit.unwrap_or(50).clamp(0, 1000);
     let offset = query.offset.unwrap_or(0).max(0);
@@ -105,7 +144,11 @@ async fn list_kind(state: web::Data<AppState>, user: CurrentUser, query: PassQue
 /// Credentials, filtered by status and by their guests.
 #[utoipa::path(tag = "passes", params(PassQuery), responses((status = 200, body = PassPage)))]
 #[get("/credentials")]
-pub async fn list_credentials(state: web::Data<AppState>, user: CurrentUser, query: web::Query<PassQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_credentials(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<PassQuery>,
+) -> Result<HttpResponse, AppError> {
     user.require(CREDENTIAL_VIEWERS)?;
     list_kind(state, user, query.into_inner(), "credential").await
 }
@@ -127,12 +170,26 @@ pub struct CredentialRequest {
 /// Requests a credential for a guest.
 #[utoipa::path(tag = "passes", request_body = CredentialRequest, responses((status = 201, body = PassResponse), (status = 409), (status = 422)))]
 #[post("/credentials")]
-pub async fn request_credential(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn request_credential(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(CREDENTIAL_REQUESTERS)?;
     let req: CredentialRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let pass = state
-        .db(move |conn| service::request_credential(conn, &user, req.guest_id, &req.zones, req.valid_from, req.valid_to, tz))
+        .db(move |conn| {
+            service::request_credential(
+                conn,
+                &user,
+                req.guest_id,
+                &req.zones,
+                req.valid_from,
+                req.valid_to,
+                tz,
+            )
+        })
         .await?;
     Ok(HttpResponse::Created().json(pass))
 }
@@ -170,7 +227,11 @@ pub struct BulkCredentialRequest {
 /// Requests credentials for every matching guest who has none.
 #[utoipa::path(tag = "passes", request_body = BulkCredentialRequest, responses((status = 200, body = BulkRequested)))]
 #[post("/credentials/bulk")]
-pub async fn request_credentials_bulk(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn request_credentials_bulk(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(CREDENTIAL_REQUESTERS)?;
     let req: BulkCredentialRequest = parse_json(&body)?;
     let f = req.filter;
@@ -183,7 +244,16 @@ pub async fn request_credentials_bulk(state: web::Data<AppState>, user: CurrentU
         ..Default::default()
     };
     let out = state
-        .db(move |conn| service::request_credentials_bulk(conn, &user, filter, &req.zones, req.valid_from, req.valid_to))
+        .db(move |conn| {
+            service::request_credentials_bulk(
+                conn,
+                &user,
+                filter,
+                &req.zones,
+                req.valid_from,
+                req.valid_to,
+            )
+        })
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -200,7 +270,11 @@ pub struct ApproveRequest {
 /// Approves and signs passes (security); says which could not be approved and why.
 #[utoipa::path(tag = "passes", request_body = ApproveRequest, responses((status = 200, body = Approved)))]
 #[post("/credentials/approve")]
-pub async fn approve_credentials(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn approve_credentials(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let req: ApproveRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
@@ -209,9 +283,26 @@ pub async fn approve_credentials(state: web::Data<AppState>, user: CurrentUser, 
             let ids = match (req.ids, req.filter) {
                 (Some(ids), _) => ids,
                 (None, Some(f)) => {
-                    let filter = PassFilter { kind: Some("credential".into()), status: Some("requested".into()), ..Default::default() };
-                    let guests = GuestFilter { q: f.q, category: f.category, department_id: f.department_id, delegation_id: f.delegation_id, organization: f.organization, ..Default::default() };
-                    let (_, passes) = crate::passes::store::list_passes(conn, &filter, Some(&guests), i64::MAX, 0)?;
+                    let filter = PassFilter {
+                        kind: Some("credential".into()),
+                        status: Some("requested".into()),
+                        ..Default::default()
+                    };
+                    let guests = GuestFilter {
+                        q: f.q,
+                        category: f.category,
+                        department_id: f.department_id,
+                        delegation_id: f.delegation_id,
+                        organization: f.organization,
+                        ..Default::default()
+                    };
+                    let (_, passes) = crate::passes::store::list_passes(
+                        conn,
+                        &filter,
+                        Some(&guests),
+                        i64::MAX,
+                        0,
+                    )?;
                     passes.iter().map(|p| p.id).collect()
                 }
                 (None, None) => return Err(AppError::invalid("give ids or a filter", json!([]))),
@@ -225,7 +316,11 @@ pub async fn approve_credentials(state: web::Data<AppState>, user: CurrentUser, 
 /// Vehicle passes.
 #[utoipa::path(tag = "passes", params(PassQuery), responses((status = 200, body = PassPage)))]
 #[get("/vehicle-passes")]
-pub async fn list_vehicle_passes(state: web::Data<AppState>, user: CurrentUser, query: web::Query<PassQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_vehicle_passes(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<PassQuery>,
+) -> Result<HttpResponse, AppError> {
     user.require(VEHICLE_VIEWERS)?;
     list_kind(state, user, query.into_inner(), "vehicle").await
 }
@@ -233,18 +328,28 @@ pub async fn list_vehicle_passes(state: web::Data<AppState>, user: CurrentUser, 
 /// Requests a vehicle pass in a stream the caller's department handles.
 #[utoipa::path(tag = "passes", request_body = VehicleRequest, responses((status = 201, body = PassResponse), (status = 422)))]
 #[post("/vehicle-passes")]
-pub async fn request_vehicle_pass(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn request_vehicle_pass(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(VEHICLE_REQUESTERS)?;
     let req: VehicleRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
-    let pass = state.db(move |conn| service::request_vehicle(conn, &user, &req, tz)).await?;
+    let pass = state
+        .db(move |conn| service::request_vehicle(conn, &user, &req, tz))
+        .await?;
     Ok(HttpResponse::Created().json(pass))
 }
 
 /// Admissions (ceremony and banquet tickets).
 #[utoipa::path(tag = "passes", params(PassQuery), responses((status = 200, body = PassPage)))]
 #[get("/admissions")]
-pub async fn list_admissions(state: web::Data<AppState>, user: CurrentUser, query: web::Query<PassQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_admissions(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<PassQuery>,
+) -> Result<HttpResponse, AppError> {
     user.require(ADMISSION_VIEWERS)?;
     list_kind(state, user, query.into_inner(), "admission").await
 }
@@ -252,28 +357,52 @@ pub async fn list_admissions(state: web::Data<AppState>, user: CurrentUser, quer
 /// Issues a ticket to a guest (reception) or a host-city invitee (office).
 #[utoipa::path(tag = "passes", request_body = AdmissionRequest, responses((status = 201, body = PassResponse)))]
 #[post("/admissions")]
-pub async fn create_admission(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn create_admission(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin, Role::Reception, Role::Office])?;
     let req: AdmissionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
-    let pass = state.db(move |conn| service::create_admission(conn, &user, &req, tz)).await?;
+    let pass = state
+        .db(move |conn| service::create_admission(conn, &user, &req, tz))
+        .await?;
     Ok(HttpResponse::Created().json(pass))
 }
 
 /// One pass.
 #[utoipa::path(tag = "passes", responses((status = 200, body = PassResponse), (status = 404)))]
 #[get("/passes/{id}")]
-pub async fn get_pass(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Admin, Role::Reception, Role::Security, Role::Department, Role::Office, Role::Committee, Role::Transport])?;
+pub async fn get_pass(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[
+        Role::Admin,
+        Role::Reception,
+        Role::Security,
+        Role::Department,
+        Role::Office,
+        Role::Committee,
+        Role::Transport,
+    ])?;
     let (tz, id) = (state.settings.timezone, id.into_inner());
-    let pass = state.db(move |conn| service::get_pass(conn, &user, id, tz)).await?;
+    let pass = state
+        .db(move |conn| service::get_pass(conn, &user, id, tz))
+        .await?;
     Ok(HttpResponse::Ok().json(pass))
 }
 
 /// Approves and signs one pass; 422 `incomplete` says what is missing.
 #[utoipa::path(tag = "passes", responses((status = 200, body = PassResponse), (status = 422)))]
 #[post("/passes/{id}/approve")]
-pub async fn approve_pass(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn approve_pass(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let (tz, id) = (state.settings.timezone, id.into_inner());
     let pass = state
@@ -295,23 +424,38 @@ pub async fn approve_pass(state: web::Data<AppState>, user: CurrentUser, id: web
     Ok(HttpResponse::Ok().json(pass))
 }
 
-async fn mark(state: web::Data<AppState>, user: CurrentUser, id: i64, action: Action) -> Result<HttpResponse, AppError> {
+async fn mark(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: i64,
+    action: Action,
+) -> Result<HttpResponse, AppError> {
     user.require(DESK)?;
-    state.db(move |conn| service::mark(conn, &user, id, action)).await?;
+    state
+        .db(move |conn| service::mark(conn, &user, id, action))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Marks a pass printed.
 #[utoipa::path(tag = "passes", responses((status = 204), (status = 409)))]
 #[post("/passes/{id}/printed")]
-pub async fn mark_printed(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn mark_printed(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     mark(state, user, id.into_inner(), Action::Print).await
 }
 
 /// Marks a pass collected by its holder.
 #[utoipa::path(tag = "passes", responses((status = 204), (status = 409)))]
 #[post("/passes/{id}/collected")]
-pub async fn mark_collected(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn mark_collected(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     mark(state, user, id.into_inner(), Action::Collect).await
 }
 
@@ -327,21 +471,34 @@ pub struct RevokeRequest {
 /// Revokes a pass.
 #[utoipa::path(tag = "passes", request_body = RevokeRequest, responses((status = 204), (status = 409), (status = 422)))]
 #[post("/passes/{id}/revoke")]
-pub async fn revoke_pass(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn revoke_pass(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let req: RevokeRequest = parse_json(&body)?;
     let id = id.into_inner();
-    state.db(move |conn| service::revoke(conn, &user, id, &req.reason, req.note.as_deref())).await?;
+    state
+        .db(move |conn| service::revoke(conn, &user, id, &req.reason, req.note.as_deref()))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Reissues a pass with a new serial; the old card is superseded.
 #[utoipa::path(tag = "passes", responses((status = 200, body = PassResponse), (status = 409)))]
 #[post("/passes/{id}/reissue")]
-pub async fn reissue_pass(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn reissue_pass(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let (tz, id) = (state.settings.timezone, id.into_inner());
-    let pass = state.db(move |conn| service::reissue(conn, &user, id, tz)).await?;
+    let pass = state
+        .db(move |conn| service::reissue(conn, &user, id, tz))
+        .await?;
     Ok(HttpResponse::Ok().json(pass))
 }
 
@@ -355,25 +512,60 @@ pub struct QrQuery {
 /// The pass's QR code as PNG.
 #[utoipa::path(tag = "passes", params(QrQuery), responses((status = 200, content_type = "image/png"), (status = 409)))]
 #[get("/passes/{id}/qr.png")]
-pub async fn qr_png(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, query: web::Query<QrQuery>) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Admin, Role::Reception, Role::Security, Role::Department, Role::Office, Role::Committee, Role::Transport])?;
+pub async fn qr_png(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    query: web::Query<QrQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[
+        Role::Admin,
+        Role::Reception,
+        Role::Security,
+        Role::Department,
+        Role::Office,
+        Role::Committee,
+        Role::Transport,
+    ])?;
     let size = query.size.unwrap_or(400);
     if !qr::PNG_SIZES.contains(&size) {
         return Err(AppError::bad_request("size must be between 64 and 2048"));
     }
     let id = id.into_inner();
-    let png = state.db(move |conn| qr::png(&service::pass_token(conn, &user, id)?, size)).await?;
-    Ok(HttpResponse::Ok().content_type("image/png").insert_header(("Cache-Control", "private, no-cache")).body(png))
+    let png = state
+        .db(move |conn| qr::png(&service::pass_token(conn, &user, id)?, size))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "private, no-cache"))
+        .body(png))
 }
 
 /// The pass's QR code as SVG.
 #[utoipa::path(tag = "passes", responses((status = 200, content_type = "image/svg+xml"), (status = 409)))]
 #[get("/passes/{id}/qr.svg")]
-pub async fn qr_svg(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Admin, Role::Reception, Role::Security, Role::Department, Role::Office, Role::Committee, Role::Transport])?;
+pub async fn qr_svg(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[
+        Role::Admin,
+        Role::Reception,
+        Role::Security,
+        Role::Department,
+        Role::Office,
+        Role::Committee,
+        Role::Transport,
+    ])?;
     let id = id.into_inner();
-    let svg = state.db(move |conn| qr::svg(&service::pass_token(conn, &user, id)?)).await?;
-    Ok(HttpResponse::Ok().content_type("image/svg+xml").insert_header(("Cache-Control", "private, no-cache")).body(svg))
+    let svg = state
+        .db(move |conn| qr::svg(&service::pass_token(conn, &user, id)?))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "private, no-cache"))
+        .body(svg))
 }
 
 /// A public key.
@@ -424,58 +616,95 @@ pub struct SinceQuery {
 /// What was revoked or superseded since the cursor, signed and dated.
 #[utoipa::path(tag = "passes", params(SinceQuery), responses((status = 200, body = RevocationList)))]
 #[get("/passes/revocations")]
-pub async fn revocations(state: web::Data<AppState>, query: web::Query<SinceQuery>) -> Result<HttpResponse, AppError> {
+pub async fn revocations(
+    state: web::Data<AppState>,
+    query: web::Query<SinceQuery>,
+) -> Result<HttpResponse, AppError> {
     let since = query.since.unwrap_or(0).max(0);
-    let list = state.db(move |conn| service::revocations(conn, since)).await?;
+    let list = state
+        .db(move |conn| service::revocations(conn, since))
+        .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
 /// The event's zones.
 #[utoipa::path(tag = "passes", responses((status = 200, body = Vec<Zone>)))]
 #[get("/zones")]
-pub async fn list_zones(state: web::Data<AppState>, _user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let zones = state.db(|conn| Ok(crate::passes::store::list_zones(conn)?)).await?;
+pub async fn list_zones(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let zones = state
+        .db(|conn| Ok(crate::passes::store::list_zones(conn)?))
+        .await?;
     Ok(HttpResponse::Ok().json(zones))
 }
 
 /// Defines a zone.
 #[utoipa::path(tag = "passes", request_body = ZoneRequest, responses((status = 201, body = Zone), (status = 409)))]
 #[post("/zones")]
-pub async fn create_zone(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn create_zone(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let req: ZoneRequest = parse_json(&body)?;
-    let zone = state.db(move |conn| service::create_zone(conn, &user, &req)).await?;
+    let zone = state
+        .db(move |conn| service::create_zone(conn, &user, &req))
+        .await?;
     Ok(HttpResponse::Created().json(zone))
 }
 
 /// Renames or recolours a zone.
 #[utoipa::path(tag = "passes", request_body = ZoneRequest, responses((status = 204), (status = 404)))]
 #[patch("/zones/{id}")]
-pub async fn update_zone(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn update_zone(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let req: ZoneRequest = parse_json(&body)?;
     let id = id.into_inner();
-    state.db(move |conn| service::update_zone(conn, &user, id, &req)).await?;
+    state
+        .db(move |conn| service::update_zone(conn, &user, id, &req))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Deletes a zone no live pass grants.
 #[utoipa::path(tag = "passes", responses((status = 204), (status = 404), (status = 409)))]
 #[delete("/zones/{id}")]
-pub async fn delete_zone(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete_zone(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     user.require(APPROVERS)?;
     let id = id.into_inner();
-    state.db(move |conn| service::delete_zone(conn, &user, id)).await?;
+    state
+        .db(move |conn| service::delete_zone(conn, &user, id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Ceremonies, banquets and other sessions.
 #[utoipa::path(tag = "passes", responses((status = 200, body = Vec<SessionResponse>)))]
 #[get("/event-sessions")]
-pub async fn list_sessions(state: web::Data<AppState>, _user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let tz = state.settings.timezone;
     let sessions = state
-        .db(move |conn| Ok(crate::passes::store::list_sessions(conn)?.iter().map(|s| service::session_response(s, tz)).collect::<Vec<_>>()))
+        .db(move |conn| {
+            Ok(crate::passes::store::list_sessions(conn)?
+                .iter()
+                .map(|s| service::session_response(s, tz))
+                .collect::<Vec<_>>())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(sessions))
 }
@@ -483,10 +712,16 @@ pub async fn list_sessions(state: web::Data<AppState>, _user: CurrentUser) -> Re
 /// Creates a session.
 #[utoipa::path(tag = "passes", request_body = SessionRequest, responses((status = 201, body = SessionResponse), (status = 422)))]
 #[post("/event-sessions")]
-pub async fn create_session(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn create_session(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(SESSION_EDITORS)?;
     let req: SessionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
-    let s = state.db(move |conn| service::create_session(conn, &user, &req, tz)).await?;
+    let s = state
+        .db(move |conn| service::create_session(conn, &user, &req, tz))
+        .await?;
     Ok(HttpResponse::Created().json(s))
 }

@@ -45,7 +45,11 @@ pub fn transition(from: PassStatus, action: Action) -> Result<PassStatus, String
         (Requested | Issued | Printed | Collected, Action::Revoke) => Revoked,
         (Issued | Printed | Collected | Revoked, Action::Reissue) => Issued,
         _ => {
-            return Err(format!("cannot {} a pass that is {}", action.as_str(), from.as_str()));
+            return Err(format!(
+                "cannot {} a pass that is {}",
+                action.as_str(),
+                from.as_str()
+            ));
         }
     };
     Ok(to)
@@ -80,7 +84,9 @@ pub fn validity_window(from: NaiveDate, to: NaiveDate, tz: Tz) -> (u32, u32) {
 pub fn stream_requesters(stream: Stream) -> &'static [Role] {
     match stream {
         Stream::TransportPool => &[Role::Admin, Role::Security, Role::Transport],
-        Stream::DelegationCar | Stream::SupplyMedical => &[Role::Admin, Role::Security, Role::Reception],
+        Stream::DelegationCar | Stream::SupplyMedical => {
+            &[Role::Admin, Role::Security, Role::Reception]
+        }
         Stream::LeaderCar => &[Role::Admin, Role::Security, Role::Office],
     }
 }
@@ -96,16 +102,30 @@ mod tests {
 
     #[test]
     fn a_requested_credential_is_approved_into_issued_and_cannot_be_approved_twice() {
-        assert_eq!(transition(PassStatus::Requested, Action::Approve), Ok(PassStatus::Issued));
+        assert_eq!(
+            transition(PassStatus::Requested, Action::Approve),
+            Ok(PassStatus::Issued)
+        );
         assert!(transition(PassStatus::Issued, Action::Approve).is_err());
     }
 
     #[test]
     fn a_revoked_pass_can_only_be_reissued() {
-        for action in [Action::Approve, Action::Print, Action::Collect, Action::Revoke] {
-            assert!(transition(PassStatus::Revoked, action).is_err(), "{action:?}");
+        for action in [
+            Action::Approve,
+            Action::Print,
+            Action::Collect,
+            Action::Revoke,
+        ] {
+            assert!(
+                transition(PassStatus::Revoked, action).is_err(),
+                "{action:?}"
+            );
         }
-        assert_eq!(transition(PassStatus::Revoked, Action::Reissue), Ok(PassStatus::Issued));
+        assert_eq!(
+            transition(PassStatus::Revoked, Action::Reissue),
+            Ok(PassStatus::Issued)
+        );
     }
 
     #[test]
@@ -116,7 +136,10 @@ mod tests {
 
     #[test]
     fn approval_needs_a_photo_and_an_id_number() {
-        assert_eq!(missing_for_approval(false, false), vec!["photo", "id_number"]);
+        assert_eq!(
+            missing_for_approval(false, false),
+            vec!["photo", "id_number"]
+        );
         assert_eq!(missing_for_approval(true, false), vec!["id_number"]);
         assert!(missing_for_approval(true, true).is_empty());
     }

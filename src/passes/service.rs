@@ -17,8 +17,8 @@ use crate::error::AppError;
 use crate::guests::service::{guest_cards, may_act_on, to_rfc3339, GuestCard};
 use crate::guests::store::GuestFilter;
 use crate::passes::model::{
-    EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle, SessionResponse,
-    Stream, Zone,
+    EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle,
+    SessionResponse, Stream, Zone,
 };
 use crate::passes::rules::{self, Action};
 use crate::passes::store::{self, PassFilter};
@@ -34,26 +34,51 @@ fn not_found(e: diesel::result::Error) -> AppError {
 
 /// Zone codes → the zones, or 422 naming the unknown ones.
 fn resolve_zones(all: &[Zone], codes: &[String]) -> Result<Vec<Zone>, AppError> {
-    let unknown: Vec<&String> = codes.iter().filter(|c| !all.iter().any(|z| &z.code == *c)).collect();
+    let unknown: Vec<&String> = codes
+        .iter()
+        .filter(|c| !all.iter().any(|z| &z.code == *c))
+        .collect();
     if !unknown.is_empty() {
         return Err(AppError::invalid(
-            format!("unknown zones: {}", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "unknown zones: {}",
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             json!([{"field": "zones"}]),
         ));
     }
-    Ok(all.iter().filter(|z| codes.contains(&z.code)).cloned().collect())
+    Ok(all
+        .iter()
+        .filter(|z| codes.contains(&z.code))
+        .cloned()
+        .collect())
 }
 
 fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     if to < from {
-        return Err(AppError::invalid("valid_to is before valid_from", json!([{"field": "valid_to"}])));
+        return Err(AppError::invalid(
+            "valid_to is before valid_from",
+            json!([{"field": "valid_to"}]),
+        ));
     }
     Ok(())
 }
 
 /// Signs a pass as it stands, with `serial`.
-fn sign_pass(pass: &Pass, serial: i32, zones: &[Zone], photo: Option<&str>, key: &(u16, SigningKey), tz: Tz) -> Result<String, AppError> {
-    let kind = PassKind::parse(&pass.kind).ok_or_else(|| AppError::Internal(format!("kind {}", pass.kind)))?;
+fn sign_pass(
+    pass: &Pass,
+    serial: i32,
+    zones: &[Zone],
+    photo: Option<&str>,
+    key: &(u16, SigningKey),
+    tz: Tz,
+) -> Result<String, AppError> {
+    let kind = PassKind::parse(&pass.kind)
+        .ok_or_else(|| AppError::Internal(format!("kind {}", pass.kind)))?;
     let (valid_from, valid_until) = rules::validity_window(pass.valid_from, pass.valid_to, tz);
     let access = match kind {
         PassKind::Admission => pass.session_id.unwrap_or(0) as u64,
@@ -74,8 +99,11 @@ fn sign_pass(pass: &Pass, serial: i32, zones: &[Zone], photo: Option<&str>, key:
     let record = PassRecord {
         kind,
         key_id: key.0,
-        pass_id: u32::try_from(pass.id).map_err(|_| AppError::Internal("pass id beyond u32".into()))?,
-        serial: u16::try_from(serial).map_err(|_| AppError::conflict("serial_exhausted", "this pass has been reissued too often"))?,
+        pass_id: u32::try_from(pass.id)
+            .map_err(|_| AppError::Internal("pass id beyond u32".into()))?,
+        serial: u16::try_from(serial).map_err(|_| {
+            AppError::conflict("serial_exhausted", "this pass has been reissued too often")
+        })?,
         valid_from,
         valid_until,
         access,
@@ -89,15 +117,25 @@ fn signing_key(conn: &mut DbConn) -> Result<(u16, SigningKey), AppError> {
 }
 
 /// Builds the API view of passes, loading their guests and sessions in one go.
-pub fn responses(conn: &mut DbConn, passes: &[Pass], tz: Tz) -> Result<Vec<PassResponse>, AppError> {
+pub fn responses(
+    conn: &mut DbConn,
+    passes: &[Pass],
+    tz: Tz,
+) -> Result<Vec<PassResponse>, AppError> {
     let guest_ids: Vec<i64> = passes.iter().filter_map(|p| p.guest_id).collect();
     let cards = guest_cards(conn, &guest_ids)?;
     let sessions: HashMap<i64, EventSession> = if passes.iter().any(|p| p.session_id.is_some()) {
-        store::list_sessions(conn)?.into_iter().map(|s| (s.id, s)).collect()
+        store::list_sessions(conn)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect()
     } else {
         HashMap::new()
     };
-    Ok(passes.iter().map(|p| response(p, p.guest_id.and_then(|g| cards.get(&g)), &sessions, tz)).collect())
+    Ok(passes
+        .iter()
+        .map(|p| response(p, p.guest_id.and_then(|g| cards.get(&g)), &sessions, tz))
+        .collect())
 }
 
 /// A session as the API shows it.
@@ -114,13 +152,20 @@ pub fn session_response(s: &EventSession, tz: Tz) -> SessionResponse {
     }
 }
 
-fn response(p: &Pass, card: Option<&GuestCard>, sessions: &HashMap<i64, EventSession>, tz: Tz) -> PassResponse {
+fn response(
+    p: &Pass,
+    card: Option<&GuestCard>,
+    sessions: &HashMap<i64, EventSession>,
+    tz: Tz,
+) -> PassResponse {
     let ts = |t: Option<NaiveDateTime>| t.map(|t| to_rfc3339(tz, t));
     let missing = match (p.kind.as_str(), card) {
-        ("credential", Some(c)) => rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        ("credential", Some(c)) => {
+            rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        }
         _ => Vec::new(),
     };
     PassResponse {
@@ -154,7 +199,10 @@ fn response(p: &Pass, card: Option<&GuestCard>, sessions: &HashMap<i64, EventSes
             driver_phone: p.driver_phone.clone(),
         }),
         admission: (p.kind == "admission").then(|| PassAdmission {
-            session: p.session_id.and_then(|s| sessions.get(&s)).map(|s| session_response(s, tz)),
+            session: p
+                .session_id
+                .and_then(|s| sessions.get(&s))
+                .map(|s| session_response(s, tz)),
             section: p.section.clone(),
             seat: p.seat.clone(),
             invitee_name: p.invitee_name.clone(),
@@ -168,10 +216,27 @@ fn response(p: &Pass, card: Option<&GuestCard>, sessions: &HashMap<i64, EventSes
 }
 
 /// Who may see passes of a kind, and which (a department only its guests' credentials).
-pub fn check_view(user: &CurrentUser, pass: &Pass, card: Option<&GuestCard>) -> Result<(), AppError> {
+pub fn check_view(
+    user: &CurrentUser,
+    pass: &Pass,
+    card: Option<&GuestCard>,
+) -> Result<(), AppError> {
     let roles: &[Role] = match pass.kind.as_str() {
-        "credential" => &[Role::Admin, Role::Reception, Role::Security, Role::Department, Role::Office, Role::Committee],
-        "vehicle" => &[Role::Admin, Role::Reception, Role::Security, Role::Transport, Role::Office],
+        "credential" => &[
+            Role::Admin,
+            Role::Reception,
+            Role::Security,
+            Role::Department,
+            Role::Office,
+            Role::Committee,
+        ],
+        "vehicle" => &[
+            Role::Admin,
+            Role::Reception,
+            Role::Security,
+            Role::Transport,
+            Role::Office,
+        ],
         _ => &[Role::Admin, Role::Reception, Role::Security, Role::Office],
     };
     user.require(roles)?;
@@ -183,7 +248,12 @@ pub fn check_view(user: &CurrentUser, pass: &Pass, card: Option<&GuestCard>) -> 
 }
 
 /// One pass, if `user` may see it.
-pub fn get_pass(conn: &mut DbConn, user: &CurrentUser, id: i64, tz: Tz) -> Result<PassResponse, AppError> {
+pub fn get_pass(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
     let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
     let cards = guest_cards(conn, &pass.guest_id.into_iter().collect::<Vec<_>>())?;
     check_view(user, &pass, pass.guest_id.and_then(|g| cards.get(&g)))?;
@@ -198,12 +268,22 @@ pub fn pass_token(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<Stri
     match (pass.status.as_str(), pass.token) {
         ("revoked", _) => Err(AppError::conflict("revoked", "this pass is revoked")),
         (_, Some(t)) => Ok(t),
-        (_, None) => Err(AppError::conflict("not_issued", "this pass has not been issued yet")),
+        (_, None) => Err(AppError::conflict(
+            "not_issued",
+            "this pass has not been issued yet",
+        )),
     }
 }
 
 /// A page of passes.
-pub fn list(conn: &mut DbConn, filter: &PassFilter, guest_filter: Option<&GuestFilter>, limit: i64, offset: i64, tz: Tz) -> Result<(i64, Vec<PassResponse>), AppError> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &PassFilter,
+    guest_filter: Option<&GuestFilter>,
+    limit: i64,
+    offset: i64,
+    tz: Tz,
+) -> Result<(i64, Vec<PassResponse>), AppError> {
     let (total, rows) = store::list_passes(conn, filter, guest_filter, limit, offset)?;
     Ok((total, responses(conn, &rows, tz)?))
 }
@@ -228,17 +308,33 @@ pub fn request_credential(
         let all = store::list_zones(conn)?;
         resolve_zones(&all, zones)?;
         if !store::guests_with_live_credential(conn, &[guest_id])?.is_empty() {
-            return Err(AppError::conflict("has_credential", "this guest already has a credential (revoke it first, or reissue it)"));
+            return Err(AppError::conflict(
+                "has_credential",
+                "this guest already has a credential (revoke it first, or reissue it)",
+            ));
         }
         let now = now_utc();
         let id = store::insert_pass(conn, &new_credential(guest_id, zones, from, to, now))?;
-        audit::store::record(conn, &user.actor(), "request", "pass", id, json!({"kind": "credential", "guest_id": guest_id}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "request",
+            "pass",
+            id,
+            json!({"kind": "credential", "guest_id": guest_id}),
+        )?;
         Ok(id)
     })?;
     get_pass(conn, user, id, tz)
 }
 
-fn new_credential(guest_id: i64, zones: &[String], from: NaiveDate, to: NaiveDate, now: NaiveDateTime) -> NewPass {
+fn new_credential(
+    guest_id: i64,
+    zones: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: NaiveDateTime,
+) -> NewPass {
     NewPass {
         kind: "credential".into(),
         serial: 1,
@@ -293,7 +389,14 @@ pub fn request_credentials_bulk(
                 out.created += 1;
             }
         }
-        audit::store::record(conn, &user.actor(), "request", "pass", "*", json!({"kind": "credential", "created": out.created}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "request",
+            "pass",
+            "*",
+            json!({"kind": "credential", "created": out.created}),
+        )?;
         Ok(out)
     })
 }
@@ -317,13 +420,21 @@ pub struct Approved {
 }
 
 /// Approves and signs the requested passes among `ids` (security).
-pub fn approve(conn: &mut DbConn, user: &CurrentUser, ids: &[i64], tz: Tz) -> Result<Approved, AppError> {
+pub fn approve(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    ids: &[i64],
+    tz: Tz,
+) -> Result<Approved, AppError> {
     write_tx(conn, |conn| {
         let key = signing_key(conn)?;
         let zones = store::list_zones(conn)?;
         let mut out = Approved::default();
         for chunk in ids.chunks(10_000) {
-            let filter = PassFilter { ids: Some(chunk.to_vec()), ..Default::default() };
+            let filter = PassFilter {
+                ids: Some(chunk.to_vec()),
+                ..Default::default()
+            };
             let (_, passes) = store::list_passes(conn, &filter, None, i64::MAX, 0)?;
             let guest_ids: Vec<i64> = passes.iter().filter_map(|p| p.guest_id).collect();
             let cards = guest_cards(conn, &guest_ids)?;
@@ -331,29 +442,60 @@ pub fn approve(conn: &mut DbConn, user: &CurrentUser, ids: &[i64], tz: Tz) -> Re
             for pass in passes {
                 let status = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
                 if rules::transition(status, Action::Approve).is_err() {
-                    out.incomplete.push(Incomplete { id: pass.id, missing: vec![format!("status_{}", pass.status)] });
+                    out.incomplete.push(Incomplete {
+                        id: pass.id,
+                        missing: vec![format!("status_{}", pass.status)],
+                    });
                     continue;
                 }
                 let card = pass.guest_id.and_then(|g| cards.get(&g));
                 if pass.kind == "credential" {
-                    let missing = card.map_or(vec!["guest"], |c| rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number));
+                    let missing = card.map_or(vec!["guest"], |c| {
+                        rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number)
+                    });
                     if !missing.is_empty() {
-                        out.incomplete.push(Incomplete { id: pass.id, missing: missing.into_iter().map(str::to_string).collect() });
+                        out.incomplete.push(Incomplete {
+                            id: pass.id,
+                            missing: missing.into_iter().map(str::to_string).collect(),
+                        });
                         continue;
                     }
                 }
-                let token = sign_pass(&pass, pass.serial, &zones, card.and_then(|c| c.photo_sha256.as_deref()), &key, tz)?;
+                let token = sign_pass(
+                    &pass,
+                    pass.serial,
+                    &zones,
+                    card.and_then(|c| c.photo_sha256.as_deref()),
+                    &key,
+                    tz,
+                )?;
                 store::update_issued(conn, pass.id, pass.serial, &token, i32::from(key.0), now)?;
                 out.approved += 1;
             }
         }
-        audit::store::record(conn, &user.actor(), "approve", "pass", if ids.len() == 1 { ids[0].to_string() } else { "*".into() }, json!({"approved": out.approved, "ids": ids.len()}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "approve",
+            "pass",
+            if ids.len() == 1 {
+                ids[0].to_string()
+            } else {
+                "*".into()
+            },
+            json!({"approved": out.approved, "ids": ids.len()}),
+        )?;
         Ok(out)
     })
 }
 
 /// Marks a pass printed or collected.
-pub fn mark(conn: &mut DbConn, user: &CurrentUser, id: i64, action: Action) -> Result<(), AppError> {
+pub fn mark(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    action: Action,
+) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
         let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
@@ -368,24 +510,47 @@ pub fn mark(conn: &mut DbConn, user: &CurrentUser, id: i64, action: Action) -> R
 pub const REVOKE_REASONS: [&str; 3] = ["lost", "stolen", "withdrawn"];
 
 /// Revokes a pass; scanners reject it from now on, offline ones after their next feed.
-pub fn revoke(conn: &mut DbConn, user: &CurrentUser, id: i64, reason: &str, note: Option<&str>) -> Result<(), AppError> {
+pub fn revoke(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    reason: &str,
+    note: Option<&str>,
+) -> Result<(), AppError> {
     if !REVOKE_REASONS.contains(&reason) {
-        return Err(AppError::invalid("reason must be lost, stolen or withdrawn", json!([{"field": "reason"}])));
+        return Err(AppError::invalid(
+            "reason must be lost, stolen or withdrawn",
+            json!([{"field": "reason"}]),
+        ));
     }
     write_tx(conn, |conn| {
-        let pass = store::find_pass(conn, id).map_err(not_found)?.ok_or(AppError::NotFound("pass"))?;
+        let pass = store::find_pass(conn, id)
+            .map_err(not_found)?
+            .ok_or(AppError::NotFound("pass"))?;
         let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
         rules::transition(from, Action::Revoke).map_err(|m| AppError::conflict("bad_state", m))?;
         let now = now_utc();
         store::update_revoked(conn, id, reason, note, now)?;
         store::insert_revocation(conn, id, &pass.kind, pass.serial, true, now)?;
-        audit::store::record(conn, &user.actor(), "revoke", "pass", id, json!({"reason": reason, "note": note}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "revoke",
+            "pass",
+            id,
+            json!({"reason": reason, "note": note}),
+        )?;
         Ok(())
     })
 }
 
 /// A new card with the next serial; the old card is superseded.
-pub fn reissue(conn: &mut DbConn, user: &CurrentUser, id: i64, tz: Tz) -> Result<PassResponse, AppError> {
+pub fn reissue(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
     write_tx(conn, |conn| {
         let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
         let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Requested);
@@ -395,11 +560,25 @@ pub fn reissue(conn: &mut DbConn, user: &CurrentUser, id: i64, tz: Tz) -> Result
         let serial = pass.serial + 1;
         let key = signing_key(conn)?;
         let zones = store::list_zones(conn)?;
-        let token = sign_pass(&pass, serial, &zones, card.and_then(|c| c.photo_sha256.as_deref()), &key, tz)?;
+        let token = sign_pass(
+            &pass,
+            serial,
+            &zones,
+            card.and_then(|c| c.photo_sha256.as_deref()),
+            &key,
+            tz,
+        )?;
         let now = now_utc();
         store::update_issued(conn, id, serial, &token, i32::from(key.0), now)?;
         store::insert_revocation(conn, id, &pass.kind, serial, false, now)?;
-        audit::store::record(conn, &user.actor(), "reissue", "pass", id, json!({"serial": serial}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "reissue",
+            "pass",
+            id,
+            json!({"serial": serial}),
+        )?;
         Ok::<(), AppError>(())
     })?;
     get_pass(conn, user, id, tz)
@@ -428,13 +607,24 @@ pub struct VehicleRequest {
 }
 
 /// Requests a vehicle pass in a stream the user's department handles.
-pub fn request_vehicle(conn: &mut DbConn, user: &CurrentUser, req: &VehicleRequest, tz: Tz) -> Result<PassResponse, AppError> {
+pub fn request_vehicle(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &VehicleRequest,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
     let stream = Stream::parse(&req.stream).ok_or_else(|| {
-        AppError::invalid("stream must be transport_pool, delegation_car, leader_car or supply_medical", json!([{"field": "stream"}]))
+        AppError::invalid(
+            "stream must be transport_pool, delegation_car, leader_car or supply_medical",
+            json!([{"field": "stream"}]),
+        )
     })?;
     user.require(rules::stream_requesters(stream))?;
     let plate = plate::validate_plate(&req.plate).map_err(|e| {
-        AppError::invalid(format!("{} / {}", e.message_zh(), e.message_en()), json!([{"field": "plate"}]))
+        AppError::invalid(
+            format!("{} / {}", e.message_zh(), e.message_en()),
+            json!([{"field": "plate"}]),
+        )
     })?;
     check_dates(req.valid_from, req.valid_to)?;
     let id = write_tx(conn, |conn| {
@@ -460,7 +650,14 @@ pub fn request_vehicle(conn: &mut DbConn, user: &CurrentUser, req: &VehicleReque
                 ..Default::default()
             },
         )?;
-        audit::store::record(conn, &user.actor(), "request", "pass", id, json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "request",
+            "pass",
+            id,
+            json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
+        )?;
         Ok::<_, AppError>(id)
     })?;
     get_pass(conn, user, id, tz)
@@ -484,16 +681,35 @@ pub struct AdmissionRequest {
 }
 
 /// Issues an admission at once (tickets need no photo check).
-pub fn create_admission(conn: &mut DbConn, user: &CurrentUser, req: &AdmissionRequest, tz: Tz) -> Result<PassResponse, AppError> {
-    match (&req.guest_id, req.invitee_name.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
+pub fn create_admission(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &AdmissionRequest,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
+    match (
+        &req.guest_id,
+        req.invitee_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+    ) {
         (Some(_), None) => user.require(&[Role::Admin, Role::Reception])?,
         (None, Some(_)) => user.require(&[Role::Admin, Role::Office])?,
-        _ => return Err(AppError::invalid("give either guest_id or invitee_name", json!([{"field": "guest_id"}]))),
+        _ => {
+            return Err(AppError::invalid(
+                "give either guest_id or invitee_name",
+                json!([{"field": "guest_id"}]),
+            ))
+        }
     }
     let id = write_tx(conn, |conn| {
-        let session = store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
+        let session =
+            store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
         if let Some(g) = req.guest_id {
-            guest_cards(conn, &[g])?.get(&g).ok_or(AppError::NotFound("guest"))?;
+            guest_cards(conn, &[g])?
+                .get(&g)
+                .ok_or(AppError::NotFound("guest"))?;
         }
         let day = |t: NaiveDateTime| crate::guests::service::to_local(tz, t).date();
         let now = now_utc();
@@ -520,7 +736,14 @@ pub fn create_admission(conn: &mut DbConn, user: &CurrentUser, req: &AdmissionRe
         let key = signing_key(conn)?;
         let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
         store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
-        audit::store::record(conn, &user.actor(), "issue", "pass", id, json!({"kind": "admission", "session": session.code}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "issue",
+            "pass",
+            id,
+            json!({"kind": "admission", "session": session.code}),
+        )?;
         Ok::<_, AppError>(id)
     })?;
     get_pass(conn, user, id, tz)
@@ -541,36 +764,89 @@ pub struct ZoneRequest {
 
 fn check_color(c: &str) -> Result<(), AppError> {
     let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit());
-    if ok { Ok(()) } else { Err(AppError::invalid("color must be #rrggbb", json!([{"field": "color"}]))) }
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "color must be #rrggbb",
+            json!([{"field": "color"}]),
+        ))
+    }
 }
 
 /// Creates a zone with the next free bit.
-pub fn create_zone(conn: &mut DbConn, user: &CurrentUser, req: &ZoneRequest) -> Result<Zone, AppError> {
-    let code = req.code.as_deref().map(str::trim).unwrap_or_default().to_uppercase();
+pub fn create_zone(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &ZoneRequest,
+) -> Result<Zone, AppError> {
+    let code = req
+        .code
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_uppercase();
     if code.is_empty() || code.len() > 8 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::invalid("code must be 1–8 letters or digits", json!([{"field": "code"}])));
+        return Err(AppError::invalid(
+            "code must be 1–8 letters or digits",
+            json!([{"field": "code"}]),
+        ));
     }
     let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
     check_color(&color)?;
     write_tx(conn, |conn| {
         let all = store::list_zones(conn)?;
         if all.iter().any(|z| z.code == code) {
-            return Err(AppError::conflict("zone_exists", format!("zone {code} exists")));
+            return Err(AppError::conflict(
+                "zone_exists",
+                format!("zone {code} exists"),
+            ));
         }
-        let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>())
-            .ok_or_else(|| AppError::conflict("too_many_zones", "an event can define at most 64 zones"))?;
-        let id = store::insert_zone(conn, &code, req.name.trim(), req.name_en.as_deref().unwrap_or(req.name.trim()), &color, bit, now_utc())?;
-        audit::store::record(conn, &user.actor(), "create", "zone", id, json!({"code": code}))?;
-        Ok(store::list_zones(conn)?.into_iter().find(|z| z.id == id).ok_or(AppError::NotFound("zone"))?)
+        let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>()).ok_or_else(
+            || AppError::conflict("too_many_zones", "an event can define at most 64 zones"),
+        )?;
+        let id = store::insert_zone(
+            conn,
+            &code,
+            req.name.trim(),
+            req.name_en.as_deref().unwrap_or(req.name.trim()),
+            &color,
+            bit,
+            now_utc(),
+        )?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "create",
+            "zone",
+            id,
+            json!({"code": code}),
+        )?;
+        Ok(store::list_zones(conn)?
+            .into_iter()
+            .find(|z| z.id == id)
+            .ok_or(AppError::NotFound("zone"))?)
     })
 }
 
 /// Renames or recolours a zone.
-pub fn update_zone(conn: &mut DbConn, user: &CurrentUser, id: i64, req: &ZoneRequest) -> Result<(), AppError> {
+pub fn update_zone(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    req: &ZoneRequest,
+) -> Result<(), AppError> {
     let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
     check_color(&color)?;
     write_tx(conn, |conn| {
-        if store::update_zone(conn, id, req.name.trim(), req.name_en.as_deref().unwrap_or(req.name.trim()), &color)? == 0 {
+        if store::update_zone(
+            conn,
+            id,
+            req.name.trim(),
+            req.name_en.as_deref().unwrap_or(req.name.trim()),
+            &color,
+        )? == 0
+        {
             return Err(AppError::NotFound("zone"));
         }
         audit::store::record(conn, &user.actor(), "update", "zone", id, json!({}))?;
@@ -581,12 +857,25 @@ pub fn update_zone(conn: &mut DbConn, user: &CurrentUser, id: i64, req: &ZoneReq
 /// Deletes a zone no pass names.
 pub fn delete_zone(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     write_tx(conn, |conn| {
-        let zone = store::list_zones(conn)?.into_iter().find(|z| z.id == id).ok_or(AppError::NotFound("zone"))?;
+        let zone = store::list_zones(conn)?
+            .into_iter()
+            .find(|z| z.id == id)
+            .ok_or(AppError::NotFound("zone"))?;
         if store::zone_in_use(conn, &zone.code)? {
-            return Err(AppError::conflict("in_use", format!("passes still grant zone {}", zone.code)));
+            return Err(AppError::conflict(
+                "in_use",
+                format!("passes still grant zone {}", zone.code),
+            ));
         }
         store::delete_zone(conn, id)?;
-        audit::store::record(conn, &user.actor(), "delete", "zone", id, json!({"code": zone.code}))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "delete",
+            "zone",
+            id,
+            json!({"code": zone.code}),
+        )?;
         Ok(())
     })
 }
@@ -624,15 +913,43 @@ fn parse_instant(s: &str, tz: Tz) -> Option<NaiveDateTime> {
 }
 
 /// Creates a session.
-pub fn create_session(conn: &mut DbConn, user: &CurrentUser, req: &SessionRequest, tz: Tz) -> Result<SessionResponse, AppError> {
-    let starts = parse_instant(&req.starts_at, tz).ok_or_else(|| AppError::invalid("starts_at is not a time", json!([{"field": "starts_at"}])))?;
-    let ends = parse_instant(&req.ends_at, tz).ok_or_else(|| AppError::invalid("ends_at is not a time", json!([{"field": "ends_at"}])))?;
+pub fn create_session(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &SessionRequest,
+    tz: Tz,
+) -> Result<SessionResponse, AppError> {
+    let starts = parse_instant(&req.starts_at, tz).ok_or_else(|| {
+        AppError::invalid("starts_at is not a time", json!([{"field": "starts_at"}]))
+    })?;
+    let ends = parse_instant(&req.ends_at, tz)
+        .ok_or_else(|| AppError::invalid("ends_at is not a time", json!([{"field": "ends_at"}])))?;
     if ends <= starts || req.code.trim().is_empty() || req.name.trim().is_empty() {
-        return Err(AppError::invalid("a session needs a code, a name, and an end after its start", json!([])));
+        return Err(AppError::invalid(
+            "a session needs a code, a name, and an end after its start",
+            json!([]),
+        ));
     }
     write_tx(conn, |conn| {
-        let id = store::insert_session(conn, req.code.trim(), req.name.trim(), req.name_en.as_deref().unwrap_or(req.name.trim()), starts, ends, &req.gates, req.allow_reentry, now_utc())?;
-        audit::store::record(conn, &user.actor(), "create", "event_session", id, json!({"code": req.code}))?;
+        let id = store::insert_session(
+            conn,
+            req.code.trim(),
+            req.name.trim(),
+            req.name_en.as_deref().unwrap_or(req.name.trim()),
+            starts,
+            ends,
+            &req.gates,
+            req.allow_reentry,
+            now_utc(),
+        )?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "create",
+            "event_session",
+            id,
+            json!({"code": req.code}),
+        )?;
         let s = store::find_session(conn, id)?.ok_or(AppError::NotFound("session"))?;
         Ok(session_response(&s, tz))
     })
@@ -672,12 +989,37 @@ pub fn revocations(conn: &mut DbConn, since: i64) -> Result<RevocationList, AppE
     let cursor = rows.last().map_or(since, |r| r.0);
     let entries: Vec<RevocationEntry> = rows
         .into_iter()
-        .map(|(_, pass_id, kind, min_serial, revoked)| RevocationEntry { pass_id, kind, min_serial, revoked })
+        .map(|(_, pass_id, kind, min_serial, revoked)| RevocationEntry {
+            pass_id,
+            kind,
+            min_serial,
+            revoked,
+        })
         .collect();
     let key = signing_key(conn)?;
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let unsigned = json!({"generated_at": generated_at, "cursor": cursor, "entries": entries, "key_id": key.0});
+    // Members in the order docs/pass-format.md gives, so a third party can rebuild the text.
+    #[derive(Serialize)]
+    struct Unsigned<'a> {
+        generated_at: &'a str,
+        cursor: i64,
+        entries: &'a [RevocationEntry],
+        key_id: u16,
+    }
+    let unsigned = serde_json::to_string(&Unsigned {
+        generated_at: &generated_at,
+        cursor,
+        entries: &entries,
+        key_id: key.0,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     let message = format!("yingbin-revocations-v1\n{unsigned}");
     let signature = hex::encode(key.1.sign(message.as_bytes()).to_bytes());
-    Ok(RevocationList { generated_at, cursor, entries, key_id: key.0, signature })
+    Ok(RevocationList {
+        generated_at,
+        cursor,
+        entries,
+        key_id: key.0,
+        signature,
+    })
 }

@@ -70,7 +70,9 @@ pub fn list_passes(
             .load(conn)?;
         return Ok((total, items));
     };
-    let wanted: HashSet<i64> = crate::guests::store::matching_guest_ids(conn, g)?.into_iter().collect();
+    let wanted: HashSet<i64> = crate::guests::store::matching_guest_ids(conn, g)?
+        .into_iter()
+        .collect();
     let pairs: Vec<(i64, Option<i64>)> = filtered(f)
         .order(passes::id.desc())
         .select((passes::id, passes::guest_id))
@@ -82,10 +84,17 @@ pub fn list_passes(
         .collect();
     let total = ids.len() as i64;
     let start = usize::try_from(offset).unwrap_or(usize::MAX).min(ids.len());
-    let end = start.saturating_add(usize::try_from(limit).unwrap_or(usize::MAX)).min(ids.len());
+    let end = start
+        .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
+        .min(ids.len());
     let mut items = Vec::with_capacity(end - start);
     for chunk in ids[start..end].chunks(10_000) {
-        items.extend(passes::table.filter(passes::id.eq_any(chunk)).select(Pass::as_select()).load(conn)?);
+        items.extend(
+            passes::table
+                .filter(passes::id.eq_any(chunk))
+                .select(Pass::as_select())
+                .load(conn)?,
+        );
     }
     items.sort_by_key(|p| std::cmp::Reverse(p.id));
     Ok((total, items))
@@ -93,7 +102,11 @@ pub fn list_passes(
 
 /// One pass.
 pub fn find_pass(conn: &mut DbConn, id: i64) -> QueryResult<Option<Pass>> {
-    passes::table.find(id).select(Pass::as_select()).first(conn).optional()
+    passes::table
+        .find(id)
+        .select(Pass::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Guests (of these) that already hold a credential that is not revoked.
@@ -141,14 +154,27 @@ pub fn update_issued(
 }
 
 /// Marks printed or collected.
-pub fn update_status(conn: &mut DbConn, id: i64, status: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn update_status(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     let target = passes::table.find(id);
     match status {
         "printed" => diesel::update(target)
-            .set((passes::status.eq(status), passes::printed_at.eq(Some(now)), passes::updated_at.eq(now)))
+            .set((
+                passes::status.eq(status),
+                passes::printed_at.eq(Some(now)),
+                passes::updated_at.eq(now),
+            ))
             .execute(conn),
         "collected" => diesel::update(target)
-            .set((passes::status.eq(status), passes::collected_at.eq(Some(now)), passes::updated_at.eq(now)))
+            .set((
+                passes::status.eq(status),
+                passes::collected_at.eq(Some(now)),
+                passes::updated_at.eq(now),
+            ))
             .execute(conn),
         _ => diesel::update(target)
             .set((passes::status.eq(status), passes::updated_at.eq(now)))
@@ -157,7 +183,13 @@ pub fn update_status(conn: &mut DbConn, id: i64, status: &str, now: NaiveDateTim
 }
 
 /// Marks revoked, with the reason.
-pub fn update_revoked(conn: &mut DbConn, id: i64, reason: &str, note: Option<&str>, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn update_revoked(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(passes::table.find(id))
         .set((
             passes::status.eq("revoked"),
@@ -170,7 +202,14 @@ pub fn update_revoked(conn: &mut DbConn, id: i64, reason: &str, note: Option<&st
 }
 
 /// Appends to the revocation feed scanners poll.
-pub fn insert_revocation(conn: &mut DbConn, pass_id: i64, kind: &str, min_serial: i32, revoked: bool, now: NaiveDateTime) -> QueryResult<()> {
+pub fn insert_revocation(
+    conn: &mut DbConn,
+    pass_id: i64,
+    kind: &str,
+    min_serial: i32,
+    revoked: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(pass_revocations::table)
         .values((
             pass_revocations::pass_id.eq(pass_id),
@@ -184,7 +223,10 @@ pub fn insert_revocation(conn: &mut DbConn, pass_id: i64, kind: &str, min_serial
 }
 
 /// Feed entries after `since`: (cursor id, pass id, kind, min serial, revoked).
-pub fn list_revocations(conn: &mut DbConn, since: i64) -> QueryResult<Vec<(i64, i64, String, i32, bool)>> {
+pub fn list_revocations(
+    conn: &mut DbConn,
+    since: i64,
+) -> QueryResult<Vec<(i64, i64, String, i32, bool)>> {
     pass_revocations::table
         .filter(pass_revocations::id.gt(since))
         .order(pass_revocations::id.asc())
@@ -200,16 +242,30 @@ pub fn list_revocations(conn: &mut DbConn, since: i64) -> QueryResult<Vec<(i64, 
 
 /// Guest ids whose organization is exactly `org` (badge batches by outlet).
 pub fn guest_ids_of_organization(conn: &mut DbConn, org: &str) -> QueryResult<Vec<i64>> {
-    guests::table.filter(guests::organization.eq(org)).select(guests::id).load(conn)
+    guests::table
+        .filter(guests::organization.eq(org))
+        .select(guests::id)
+        .load(conn)
 }
 
 /// All zones by code.
 pub fn list_zones(conn: &mut DbConn) -> QueryResult<Vec<Zone>> {
-    zones::table.order(zones::code.asc()).select(Zone::as_select()).load(conn)
+    zones::table
+        .order(zones::code.asc())
+        .select(Zone::as_select())
+        .load(conn)
 }
 
 /// Inserts a zone.
-pub fn insert_zone(conn: &mut DbConn, code: &str, name: &str, name_en: &str, color: &str, bit: i32, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_zone(
+    conn: &mut DbConn,
+    code: &str,
+    name: &str,
+    name_en: &str,
+    color: &str,
+    bit: i32,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(zones::table)
         .values((
             zones::code.eq(code),
@@ -224,9 +280,19 @@ pub fn insert_zone(conn: &mut DbConn, code: &str, name: &str, name_en: &str, col
 }
 
 /// Changes a zone's names and colour (the code and bit stay: tokens carry the bit).
-pub fn update_zone(conn: &mut DbConn, id: i64, name: &str, name_en: &str, color: &str) -> QueryResult<usize> {
+pub fn update_zone(
+    conn: &mut DbConn,
+    id: i64,
+    name: &str,
+    name_en: &str,
+    color: &str,
+) -> QueryResult<usize> {
     diesel::update(zones::table.find(id))
-        .set((zones::name.eq(name), zones::name_en.eq(name_en), zones::color.eq(color)))
+        .set((
+            zones::name.eq(name),
+            zones::name_en.eq(name_en),
+            zones::color.eq(color),
+        ))
         .execute(conn)
 }
 
@@ -255,7 +321,11 @@ pub fn list_sessions(conn: &mut DbConn) -> QueryResult<Vec<EventSession>> {
 
 /// One session.
 pub fn find_session(conn: &mut DbConn, id: i64) -> QueryResult<Option<EventSession>> {
-    event_sessions::table.find(id).select(EventSession::as_select()).first(conn).optional()
+    event_sessions::table
+        .find(id)
+        .select(EventSession::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Inserts a session.

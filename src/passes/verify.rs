@@ -39,7 +39,9 @@ pub fn verify_offline(text: &str, keys_json: &str, now: i64) -> Result<String, S
         Some(k) if !decoded.verify(&k) => "INVALID: bad_signature",
         Some(_) if now < i64::from(r.valid_from) => "INVALID: not_yet_valid",
         Some(_) if now >= i64::from(r.valid_until) => "INVALID: expired",
-        Some(_) => "VALID (signature and dates; check the revocation list for revoked or superseded)",
+        Some(_) => {
+            "VALID (signature and dates; check the revocation list for revoked or superseded)"
+        }
     };
     Ok(format!("{verdict}\n{fields}"))
 }

@@ -17,48 +17,83 @@ use crate::scan::store::{self, ScanFilter};
 use crate::web::parse_json;
 use crate::AppState;
 
-const SCANNERS: &[Role] = &[Role::Admin, Role::Security, Role::Checkpoint, Role::HotelDesk, Role::Canteen];
+const SCANNERS: &[Role] = &[
+    Role::Admin,
+    Role::Security,
+    Role::Checkpoint,
+    Role::HotelDesk,
+    Role::Canteen,
+];
 const LOG_READERS: &[Role] = &[Role::Admin, Role::Reception, Role::Security];
 const POINT_EDITORS: &[Role] = &[Role::Admin, Role::Security];
 
 /// Scans a pass at a point. A malformed payload is a logged reject (200), not an error.
 #[utoipa::path(tag = "scan", request_body = ScanRequest, responses((status = 200, body = ScanResponse), (status = 403), (status = 422)))]
 #[post("/scans")]
-pub async fn record_scan(req: HttpRequest, state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn record_scan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(SCANNERS)?;
     let scan: ScanRequest = parse_json(&body)?;
-    let (lang, tz, now) = (Lang::of_request(&req), state.settings.timezone, chrono::Utc::now());
+    let (lang, tz, now) = (
+        Lang::of_request(&req),
+        state.settings.timezone,
+        chrono::Utc::now(),
+    );
     let st = state.clone();
-    let verdict = state.db(move |conn| service::scan(conn, &st.keys, &user, &scan, lang, tz, now)).await?;
+    let verdict = state
+        .db(move |conn| service::scan(conn, &st.keys, &user, &scan, lang, tz, now))
+        .await?;
     Ok(HttpResponse::Ok().json(verdict))
 }
 
 /// Scan points (a checkpoint, desk or canteen user sees its own).
 #[utoipa::path(tag = "scan", responses((status = 200, body = Vec<ScanPoint>)))]
 #[get("/scan-points")]
-pub async fn list_points(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let points = state.db(move |conn| service::list_points(conn, &user)).await?;
+pub async fn list_points(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let points = state
+        .db(move |conn| service::list_points(conn, &user))
+        .await?;
     Ok(HttpResponse::Ok().json(points))
 }
 
 /// Creates a scan point.
 #[utoipa::path(tag = "scan", request_body = PointRequest, responses((status = 201, body = ScanPoint), (status = 409), (status = 422)))]
 #[post("/scan-points")]
-pub async fn create_point(state: web::Data<AppState>, user: CurrentUser, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn create_point(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(POINT_EDITORS)?;
     let req: PointRequest = parse_json(&body)?;
-    let point = state.db(move |conn| service::create_point(conn, &user, &req)).await?;
+    let point = state
+        .db(move |conn| service::create_point(conn, &user, &req))
+        .await?;
     Ok(HttpResponse::Created().json(point))
 }
 
 /// Changes a scan point.
 #[utoipa::path(tag = "scan", request_body = PointRequest, responses((status = 204), (status = 404)))]
 #[patch("/scan-points/{id}")]
-pub async fn update_point(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>, body: web::Bytes) -> Result<HttpResponse, AppError> {
+pub async fn update_point(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     user.require(POINT_EDITORS)?;
     let req: PointRequest = parse_json(&body)?;
     let id = id.into_inner();
-    state.db(move |conn| service::update_point(conn, &user, id, &req)).await?;
+    state
+        .db(move |conn| service::update_point(conn, &user, id, &req))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -127,7 +162,11 @@ pub struct ScanLogPage {
 /// The scan log, newest first.
 #[utoipa::path(tag = "scan", params(LogQuery), responses((status = 200, body = ScanLogPage)))]
 #[get("/scans")]
-pub async fn list_scans(state: web::Data<AppState>, user: CurrentUser, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_scans(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<LogQuery>,
+) -> Result<HttpResponse, AppError> {
     user.require(LOG_READERS)?;
     let tz = state.settings.timezone;
     let limit = query.limit.unwrap_or(100).clamp(0, 1000);
@@ -143,13 +182,18 @@ pub async fn list_scans(state: web::Data<AppState>, user: CurrentUser, query: we
                     ScanLogEntry {
                         id: r.id,
                         at: to_rfc3339(tz, r.at),
-                        point: points.iter().find(|p| p.id == r.point_id).map(|p| p.code.clone()).unwrap_or_default(),
+                        point: points
+                            .iter()
+                            .find(|p| p.id == r.point_id)
+                            .map(|p| p.code.clone())
+                            .unwrap_or_default(),
                         device: r.device,
                         pass_id: r.pass_id,
                         serial: r.serial,
                         verdict: r.verdict,
                         reason: r.reason,
-                        who: response.and_then(|v| v.holder.map(|h| h.name).or(v.vehicle.map(|v| v.plate))),
+                        who: response
+                            .and_then(|v| v.holder.map(|h| h.name).or(v.vehicle.map(|v| v.plate))),
                     }
                 })
                 .collect();
@@ -173,7 +217,11 @@ pub struct HourlyCount {
 /// Scans per point per hour (event time), for the chart.
 #[utoipa::path(tag = "scan", params(LogQuery), responses((status = 200, body = Vec<HourlyCount>)))]
 #[get("/scans/hourly")]
-pub async fn hourly(state: web::Data<AppState>, user: CurrentUser, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+pub async fn hourly(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<LogQuery>,
+) -> Result<HttpResponse, AppError> {
     user.require(LOG_READERS)?;
     let tz = state.settings.timezone;
     let counts = state
@@ -183,10 +231,22 @@ pub async fn hourly(state: web::Data<AppState>, user: CurrentUser, query: web::Q
             let mut buckets: BTreeMap<(String, NaiveDateTime), (i64, i64)> = BTreeMap::new();
             for (point_id, at, verdict) in rows {
                 let local = to_local(tz, at);
-                let hour = local.with_minute(0).and_then(|t| t.with_second(0)).and_then(|t| t.with_nanosecond(0)).unwrap_or(local);
-                let code = points.iter().find(|p| p.id == point_id).map(|p| p.code.clone()).unwrap_or_default();
+                let hour = local
+                    .with_minute(0)
+                    .and_then(|t| t.with_second(0))
+                    .and_then(|t| t.with_nanosecond(0))
+                    .unwrap_or(local);
+                let code = points
+                    .iter()
+                    .find(|p| p.id == point_id)
+                    .map(|p| p.code.clone())
+                    .unwrap_or_default();
                 let slot = buckets.entry((code, hour)).or_default();
-                if verdict == "accept" { slot.0 += 1 } else { slot.1 += 1 }
+                if verdict == "accept" {
+                    slot.0 += 1
+                } else {
+                    slot.1 += 1
+                }
             }
             Ok(buckets
                 .into_iter()

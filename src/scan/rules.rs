@@ -24,7 +24,13 @@ pub enum PointKind {
 
 impl PointKind {
     /// Every kind.
-    pub const ALL: [PointKind; 5] = [Self::PersonGate, Self::VehicleGate, Self::SessionGate, Self::HotelDesk, Self::Canteen];
+    pub const ALL: [PointKind; 5] = [
+        Self::PersonGate,
+        Self::VehicleGate,
+        Self::SessionGate,
+        Self::HotelDesk,
+        Self::Canteen,
+    ];
 
     /// Stored code.
     pub fn as_str(self) -> &'static str {
@@ -106,7 +112,10 @@ impl Reason {
             Reason::Expired => ("证件已过期", "Pass expired"),
             Reason::NotYetValid => ("证件尚未生效", "Pass not yet valid"),
             Reason::ZoneDenied => ("无权进入此区域", "Not valid for this area"),
-            Reason::WrongKind => ("此处不接受该类证件", "This kind of pass is not for this point"),
+            Reason::WrongKind => (
+                "此处不接受该类证件",
+                "This kind of pass is not for this point",
+            ),
             Reason::AlreadyUsed => ("已使用", "Already used"),
         };
         lang.pick(zh, en)
@@ -135,7 +144,12 @@ pub struct PassState {
 
 /// The verdict for a token whose signature has been verified. `state` is `None` when the
 /// pass no longer exists (deleted with its guest): treated as revoked.
-pub fn decide(record: &PassRecord, point: &PointView, state: Option<&PassState>, now: u32) -> Result<(), Reason> {
+pub fn decide(
+    record: &PassRecord,
+    point: &PointView,
+    state: Option<&PassState>,
+    now: u32,
+) -> Result<(), Reason> {
     if !point.kind.accepts(record.kind) {
         return Err(Reason::WrongKind);
     }
@@ -173,52 +187,105 @@ mod tests {
     use super::*;
 
     fn credential(access: u64) -> PassRecord {
-        PassRecord { kind: PassKind::Credential, key_id: 1, pass_id: 9, serial: 2, valid_from: 1000, valid_until: 2000, access, photo: 0 }
+        PassRecord {
+            kind: PassKind::Credential,
+            key_id: 1,
+            pass_id: 9,
+            serial: 2,
+            valid_from: 1000,
+            valid_until: 2000,
+            access,
+            photo: 0,
+        }
     }
 
     fn gate(zone_bit: Option<u8>) -> PointView {
-        PointView { kind: PointKind::PersonGate, zone_bit, session_id: None }
+        PointView {
+            kind: PointKind::PersonGate,
+            zone_bit,
+            session_id: None,
+        }
     }
 
     fn live() -> PassState {
-        PassState { serial: 2, revoked: false }
+        PassState {
+            serial: 2,
+            revoked: false,
+        }
     }
 
     #[test]
     fn a_valid_credential_with_the_zone_is_accepted() {
-        assert_eq!(decide(&credential(0b10), &gate(Some(1)), Some(&live()), 1500), Ok(()));
+        assert_eq!(
+            decide(&credential(0b10), &gate(Some(1)), Some(&live()), 1500),
+            Ok(())
+        );
     }
 
     #[test]
     fn a_credential_without_the_gates_zone_is_denied() {
-        assert_eq!(decide(&credential(0b01), &gate(Some(1)), Some(&live()), 1500), Err(Reason::ZoneDenied));
+        assert_eq!(
+            decide(&credential(0b01), &gate(Some(1)), Some(&live()), 1500),
+            Err(Reason::ZoneDenied)
+        );
     }
 
     #[test]
     fn the_validity_window_is_inclusive_at_the_start_and_exclusive_at_the_end() {
         let r = credential(0b10);
-        assert_eq!(decide(&r, &gate(None), Some(&live()), 999), Err(Reason::NotYetValid));
+        assert_eq!(
+            decide(&r, &gate(None), Some(&live()), 999),
+            Err(Reason::NotYetValid)
+        );
         assert_eq!(decide(&r, &gate(None), Some(&live()), 1000), Ok(()));
         assert_eq!(decide(&r, &gate(None), Some(&live()), 1999), Ok(()));
-        assert_eq!(decide(&r, &gate(None), Some(&live()), 2000), Err(Reason::Expired));
+        assert_eq!(
+            decide(&r, &gate(None), Some(&live()), 2000),
+            Err(Reason::Expired)
+        );
     }
 
     #[test]
     fn an_older_serial_is_superseded_and_a_revoked_pass_revoked() {
-        let newer = PassState { serial: 3, revoked: false };
-        assert_eq!(decide(&credential(1), &gate(None), Some(&newer), 1500), Err(Reason::Superseded));
-        let revoked = PassState { serial: 2, revoked: true };
-        assert_eq!(decide(&credential(1), &gate(None), Some(&revoked), 1500), Err(Reason::Revoked));
-        assert_eq!(decide(&credential(1), &gate(None), None, 1500), Err(Reason::Revoked));
+        let newer = PassState {
+            serial: 3,
+            revoked: false,
+        };
+        assert_eq!(
+            decide(&credential(1), &gate(None), Some(&newer), 1500),
+            Err(Reason::Superseded)
+        );
+        let revoked = PassState {
+            serial: 2,
+            revoked: true,
+        };
+        assert_eq!(
+            decide(&credential(1), &gate(None), Some(&revoked), 1500),
+            Err(Reason::Revoked)
+        );
+        assert_eq!(
+            decide(&credential(1), &gate(None), None, 1500),
+            Err(Reason::Revoked)
+        );
     }
 
     #[test]
     fn each_point_takes_only_its_kind_of_pass() {
-        let vehicle_gate = PointView { kind: PointKind::VehicleGate, zone_bit: None, session_id: None };
-        assert_eq!(decide(&credential(1), &vehicle_gate, Some(&live()), 1500), Err(Reason::WrongKind));
+        let vehicle_gate = PointView {
+            kind: PointKind::VehicleGate,
+            zone_bit: None,
+            session_id: None,
+        };
+        assert_eq!(
+            decide(&credential(1), &vehicle_gate, Some(&live()), 1500),
+            Err(Reason::WrongKind)
+        );
         let mut car = credential(1);
         car.kind = PassKind::Vehicle;
-        assert_eq!(decide(&car, &gate(None), Some(&live()), 1500), Err(Reason::WrongKind));
+        assert_eq!(
+            decide(&car, &gate(None), Some(&live()), 1500),
+            Err(Reason::WrongKind)
+        );
         assert_eq!(decide(&car, &vehicle_gate, Some(&live()), 1500), Ok(()));
     }
 
@@ -226,8 +293,15 @@ mod tests {
     fn an_admission_opens_only_its_own_session() {
         let mut ticket = credential(42);
         ticket.kind = PassKind::Admission;
-        let gate = |s| PointView { kind: PointKind::SessionGate, zone_bit: None, session_id: Some(s) };
+        let gate = |s| PointView {
+            kind: PointKind::SessionGate,
+            zone_bit: None,
+            session_id: Some(s),
+        };
         assert_eq!(decide(&ticket, &gate(42), Some(&live()), 1500), Ok(()));
-        assert_eq!(decide(&ticket, &gate(43), Some(&live()), 1500), Err(Reason::ZoneDenied));
+        assert_eq!(
+            decide(&ticket, &gate(43), Some(&live()), 1500),
+            Err(Reason::ZoneDenied)
+        );
     }
 }

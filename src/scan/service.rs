@@ -118,14 +118,22 @@ pub fn scan(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Result<ScanResponse, AppError> {
-    let (Some(payload), Some(point_code)) = (req.payload.as_deref(), req.point.as_deref().map(str::trim)) else {
-        return Err(AppError::invalid("a scan needs payload and point", json!([{"field": "payload"}, {"field": "point"}])));
+    let (Some(payload), Some(point_code)) =
+        (req.payload.as_deref(), req.point.as_deref().map(str::trim))
+    else {
+        return Err(AppError::invalid(
+            "a scan needs payload and point",
+            json!([{"field": "payload"}, {"field": "point"}]),
+        ));
     };
     let point = store::find_point(conn, point_code)?.ok_or(AppError::NotFound("scan point"))?;
     if !may_scan_at(user, &point) {
         return Err(AppError::Forbidden);
     }
-    let nonce = req.nonce.as_deref().filter(|n| !n.is_empty() && n.len() <= 100);
+    let nonce = req
+        .nonce
+        .as_deref()
+        .filter(|n| !n.is_empty() && n.len() <= 100);
     if let Some(n) = nonce {
         if let Some(first) = store::find_by_nonce(conn, user.id, n)? {
             return replay(first.id, &first.response);
@@ -142,7 +150,10 @@ pub fn scan(
         first_use: None,
     };
     let outcome = judge(conn, keys, &point, payload, tz, now, &mut response)?;
-    let (pass_id, serial) = response.pass.as_ref().map_or((None, None), |p| (Some(p.id), Some(i32::from(p.serial))));
+    let (pass_id, serial) = response
+        .pass
+        .as_ref()
+        .map_or((None, None), |p| (Some(p.id), Some(i32::from(p.serial))));
     let session = match (&outcome, &response.pass) {
         (Ok(()), Some(p)) if p.kind == PassKind::Admission.as_str() => point.session_id,
         _ => None,
@@ -155,19 +166,32 @@ pub fn scan(
         let mut response = response.clone();
         // Admissions without re-entry: the unique (pass, session) key decides, inside a
         // savepoint so a conflict does not spoil the transaction on PostgreSQL.
-        let reentry = session.is_some() && crate::passes::store::find_session(conn, session.unwrap_or(0))?.is_some_and(|s| s.allow_reentry);
+        let reentry = session.is_some()
+            && crate::passes::store::find_session(conn, session.unwrap_or(0))?
+                .is_some_and(|s| s.allow_reentry);
         if let (Some(session_id), Some(pass_id), false) = (session, pass_id, reentry) {
-            let used = diesel::Connection::transaction(conn, |c| store::insert_use(c, pass_id, session_id, 0, at));
+            let used = diesel::Connection::transaction(conn, |c| {
+                store::insert_use(c, pass_id, session_id, 0, at)
+            });
             if let Err(e) = used {
-                if !matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) {
+                if !matches!(
+                    e,
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _
+                    )
+                ) {
                     return Err(e.into());
                 }
                 outcome = Err(Reason::AlreadyUsed);
-                response.first_use = store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| FirstUse {
-                    at: to_rfc3339(tz, t),
-                    point,
-                    device,
-                });
+                response.first_use =
+                    store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| {
+                        FirstUse {
+                            at: to_rfc3339(tz, t),
+                            point,
+                            device,
+                        }
+                    });
             }
         }
         match outcome {
@@ -180,12 +204,15 @@ pub fn scan(
                 response.verdict = "reject".into();
                 response.reason = Some(reason.as_str().into());
                 response.message = match (&response.first_use, reason) {
-                    (Some(f), Reason::AlreadyUsed) => format!("{} ({}, {})", reason.message(lang), f.at, f.point),
+                    (Some(f), Reason::AlreadyUsed) => {
+                        format!("{} ({}, {})", reason.message(lang), f.at, f.point)
+                    }
                     _ => reason.message(lang).into(),
                 };
             }
         }
-        let stored = serde_json::to_string(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+        let stored =
+            serde_json::to_string(&response).map_err(|e| AppError::Internal(e.to_string()))?;
         let id = store::insert_scan(
             conn,
             &NewScan {
@@ -201,7 +228,9 @@ pub fn scan(
                 response: &stored,
             },
         )?;
-        if let (Some(session_id), Some(pass_id), Ok(()), false) = (session, pass_id, outcome, reentry) {
+        if let (Some(session_id), Some(pass_id), Ok(()), false) =
+            (session, pass_id, outcome, reentry)
+        {
             store::set_use_scan(conn, pass_id, session_id, id)?;
         }
         response.scan_id = id;
@@ -210,7 +239,8 @@ pub fn scan(
     match result {
         // Two retries with one nonce at the same instant: the second finds the first's row.
         Err(AppError::Conflict { .. }) if nonce.is_some() => {
-            let first = store::find_by_nonce(conn, user.id, nonce.unwrap_or_default())?.ok_or(AppError::NotFound("scan"))?;
+            let first = store::find_by_nonce(conn, user.id, nonce.unwrap_or_default())?
+                .ok_or(AppError::NotFound("scan"))?;
             replay(first.id, &first.response)
         }
         other => other,
@@ -218,7 +248,8 @@ pub fn scan(
 }
 
 fn replay(id: i64, stored: &str) -> Result<ScanResponse, AppError> {
-    let mut response: ScanResponse = serde_json::from_str(stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut response: ScanResponse =
+        serde_json::from_str(stored).map_err(|e| AppError::Internal(e.to_string()))?;
     response.scan_id = id;
     Ok(response)
 }
@@ -263,10 +294,20 @@ fn judge(
         valid_until: unix_to_rfc3339(tz, record.valid_until),
     });
     if let Some((_, _, _, guest_id, plate, stream, driver)) = &facts {
-        if let Some(g) = guest_id.and_then(|g| guest_card(conn, g).transpose()).transpose()? {
-            let photo_hash = g.photo_sha256.as_deref().and_then(|h| h.get(..8)).and_then(|h| u32::from_str_radix(h, 16).ok());
+        if let Some(g) = guest_id
+            .and_then(|g| guest_card(conn, g).transpose())
+            .transpose()?
+        {
+            let photo_hash = g
+                .photo_sha256
+                .as_deref()
+                .and_then(|h| h.get(..8))
+                .and_then(|h| u32::from_str_radix(h, 16).ok());
             response.holder = Some(Holder {
-                photo_url: g.photo_sha256.as_ref().map(|_| format!("/api/v1/guests/{}/photo", g.id)),
+                photo_url: g
+                    .photo_sha256
+                    .as_ref()
+                    .map(|_| format!("/api/v1/guests/{}/photo", g.id)),
                 photo_matches: photo_hash.is_some_and(|h| h == record.photo),
                 name: g.name,
                 name_latin: g.name_latin,
@@ -276,14 +317,21 @@ fn judge(
             });
         }
         if let Some(plate) = plate {
-            response.vehicle = Some(Vehicle { plate: plate.clone(), stream: stream.clone().unwrap_or_default(), driver: driver.clone() });
+            response.vehicle = Some(Vehicle {
+                plate: plate.clone(),
+                stream: stream.clone().unwrap_or_default(),
+                driver: driver.clone(),
+            });
         }
     }
-    let state = facts.as_ref().map(|(serial, status, _, _, _, _, _)| PassState {
-        serial: u16::try_from(*serial).unwrap_or(u16::MAX),
-        revoked: status == "revoked",
-    });
-    let kind = PointKind::parse(&point.kind).ok_or_else(|| AppError::Internal(format!("point kind {}", point.kind)))?;
+    let state = facts
+        .as_ref()
+        .map(|(serial, status, _, _, _, _, _)| PassState {
+            serial: u16::try_from(*serial).unwrap_or(u16::MAX),
+            revoked: status == "revoked",
+        });
+    let kind = PointKind::parse(&point.kind)
+        .ok_or_else(|| AppError::Internal(format!("point kind {}", point.kind)))?;
     let view = PointView {
         kind,
         zone_bit: point
@@ -315,36 +363,95 @@ pub struct PointRequest {
 }
 
 /// Creates a scan point.
-pub fn create_point(conn: &mut DbConn, user: &CurrentUser, req: &PointRequest) -> Result<ScanPoint, AppError> {
-    let code = req.code.as_deref().map(str::trim).unwrap_or_default().to_string();
+pub fn create_point(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &PointRequest,
+) -> Result<ScanPoint, AppError> {
+    let code = req
+        .code
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
     if code.is_empty() || code.len() > 32 || code.contains(',') {
-        return Err(AppError::invalid("code must be 1–32 characters without commas", json!([{"field": "code"}])));
+        return Err(AppError::invalid(
+            "code must be 1–32 characters without commas",
+            json!([{"field": "code"}]),
+        ));
     }
-    let kind = req.kind.as_deref().and_then(PointKind::parse).ok_or_else(|| {
-        AppError::invalid("kind must be person_gate, vehicle_gate, session_gate, hotel_desk or canteen", json!([{"field": "kind"}]))
-    })?;
+    let kind = req
+        .kind
+        .as_deref()
+        .and_then(PointKind::parse)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "kind must be person_gate, vehicle_gate, session_gate, hotel_desk or canteen",
+                json!([{"field": "kind"}]),
+            )
+        })?;
     if kind == PointKind::SessionGate && req.session_id.is_none() {
-        return Err(AppError::invalid("a session gate needs session_id", json!([{"field": "session_id"}])));
+        return Err(AppError::invalid(
+            "a session gate needs session_id",
+            json!([{"field": "session_id"}]),
+        ));
     }
     write_tx(conn, |conn| {
         if let Some(z) = req.zone.as_deref() {
-            if !crate::passes::store::list_zones(conn)?.iter().any(|x| x.code == z) {
-                return Err(AppError::invalid(format!("unknown zone {z}"), json!([{"field": "zone"}])));
+            if !crate::passes::store::list_zones(conn)?
+                .iter()
+                .any(|x| x.code == z)
+            {
+                return Err(AppError::invalid(
+                    format!("unknown zone {z}"),
+                    json!([{"field": "zone"}]),
+                ));
             }
         }
         if let Some(s) = req.session_id {
-            crate::passes::store::find_session(conn, s)?.ok_or_else(|| AppError::invalid("unknown session", json!([{"field": "session_id"}])))?;
+            crate::passes::store::find_session(conn, s)?.ok_or_else(|| {
+                AppError::invalid("unknown session", json!([{"field": "session_id"}]))
+            })?;
         }
-        let id = store::insert_point(conn, &code, req.name.trim(), kind.as_str(), req.zone.as_deref(), req.session_id, req.target.as_deref(), now_utc())?;
-        audit::store::record(conn, &user.actor(), "create", "scan_point", id, json!({"code": code, "kind": kind.as_str()}))?;
+        let id = store::insert_point(
+            conn,
+            &code,
+            req.name.trim(),
+            kind.as_str(),
+            req.zone.as_deref(),
+            req.session_id,
+            req.target.as_deref(),
+            now_utc(),
+        )?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "create",
+            "scan_point",
+            id,
+            json!({"code": code, "kind": kind.as_str()}),
+        )?;
         store::find_point(conn, &code)?.ok_or(AppError::NotFound("scan point"))
     })
 }
 
 /// Changes a point's name or what it guards.
-pub fn update_point(conn: &mut DbConn, user: &CurrentUser, id: i64, req: &PointRequest) -> Result<(), AppError> {
+pub fn update_point(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    req: &PointRequest,
+) -> Result<(), AppError> {
     write_tx(conn, |conn| {
-        if store::update_point(conn, id, req.name.trim(), req.zone.as_deref(), req.session_id, req.target.as_deref())? == 0 {
+        if store::update_point(
+            conn,
+            id,
+            req.name.trim(),
+            req.zone.as_deref(),
+            req.session_id,
+            req.target.as_deref(),
+        )? == 0
+        {
             return Err(AppError::NotFound("scan point"));
         }
         audit::store::record(conn, &user.actor(), "update", "scan_point", id, json!({}))?;
@@ -356,7 +463,9 @@ pub fn update_point(conn: &mut DbConn, user: &CurrentUser, id: i64, req: &PointR
 pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<ScanPoint>, AppError> {
     let all = store::list_points(conn)?;
     Ok(match user.role {
-        Role::Checkpoint | Role::HotelDesk | Role::Canteen => all.into_iter().filter(|p| may_scan_at(user, p)).collect(),
+        Role::Checkpoint | Role::HotelDesk | Role::Canteen => {
+            all.into_iter().filter(|p| may_scan_at(user, p)).collect()
+        }
         _ => all,
     })
 }

@@ -9,7 +9,10 @@ use crate::scan::model::{NewScan, ScanPoint, ScanRow};
 
 /// All points by code.
 pub fn list_points(conn: &mut DbConn) -> QueryResult<Vec<ScanPoint>> {
-    scan_points::table.order(scan_points::code.asc()).select(ScanPoint::as_select()).load(conn)
+    scan_points::table
+        .order(scan_points::code.asc())
+        .select(ScanPoint::as_select())
+        .load(conn)
 }
 
 /// A point by code.
@@ -48,7 +51,14 @@ pub fn insert_point(
 }
 
 /// Renames a point or changes what it guards.
-pub fn update_point(conn: &mut DbConn, id: i64, name: &str, zone: Option<&str>, session_id: Option<i64>, target: Option<&str>) -> QueryResult<usize> {
+pub fn update_point(
+    conn: &mut DbConn,
+    id: i64,
+    name: &str,
+    zone: Option<&str>,
+    session_id: Option<i64>,
+    target: Option<&str>,
+) -> QueryResult<usize> {
     diesel::update(scan_points::table.find(id))
         .set((
             scan_points::name.eq(name),
@@ -60,13 +70,29 @@ pub fn update_point(conn: &mut DbConn, id: i64, name: &str, zone: Option<&str>, 
 }
 
 /// (serial, status, kind, guest id, plate, stream, driver) of a pass — what a verdict needs.
-pub type PassFacts = (i32, String, String, Option<i64>, Option<String>, Option<String>, Option<String>);
+pub type PassFacts = (
+    i32,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// What a verdict needs to know of a pass.
 pub fn pass_facts(conn: &mut DbConn, id: i64) -> QueryResult<Option<PassFacts>> {
     passes::table
         .find(id)
-        .select((passes::serial, passes::status, passes::kind, passes::guest_id, passes::plate, passes::stream, passes::driver_name))
+        .select((
+            passes::serial,
+            passes::status,
+            passes::kind,
+            passes::guest_id,
+            passes::plate,
+            passes::stream,
+            passes::driver_name,
+        ))
         .first(conn)
         .optional()
 }
@@ -83,11 +109,20 @@ pub fn find_by_nonce(conn: &mut DbConn, user_id: i64, nonce: &str) -> QueryResul
 
 /// Appends a scan; returns its id.
 pub fn insert_scan(conn: &mut DbConn, scan: &NewScan) -> QueryResult<i64> {
-    diesel::insert_into(scans::table).values(scan).returning(scans::id).get_result(conn)
+    diesel::insert_into(scans::table)
+        .values(scan)
+        .returning(scans::id)
+        .get_result(conn)
 }
 
 /// Records a first entry; fails with a unique violation when the pass was used already.
-pub fn insert_use(conn: &mut DbConn, pass_id: i64, session_id: i64, scan_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn insert_use(
+    conn: &mut DbConn,
+    pass_id: i64,
+    session_id: i64,
+    scan_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::insert_into(pass_uses::table)
         .values((
             pass_uses::pass_id.eq(pass_id),
@@ -99,14 +134,27 @@ pub fn insert_use(conn: &mut DbConn, pass_id: i64, session_id: i64, scan_id: i64
 }
 
 /// Points a first-use row at the scan that made it.
-pub fn set_use_scan(conn: &mut DbConn, pass_id: i64, session_id: i64, scan_id: i64) -> QueryResult<usize> {
-    diesel::update(pass_uses::table.filter(pass_uses::pass_id.eq(pass_id)).filter(pass_uses::session_id.eq(session_id)))
-        .set(pass_uses::scan_id.eq(scan_id))
-        .execute(conn)
+pub fn set_use_scan(
+    conn: &mut DbConn,
+    pass_id: i64,
+    session_id: i64,
+    scan_id: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        pass_uses::table
+            .filter(pass_uses::pass_id.eq(pass_id))
+            .filter(pass_uses::session_id.eq(session_id)),
+    )
+    .set(pass_uses::scan_id.eq(scan_id))
+    .execute(conn)
 }
 
 /// When, where (point name) and by which device a pass was first used for a session.
-pub fn first_use(conn: &mut DbConn, pass_id: i64, session_id: i64) -> QueryResult<Option<(NaiveDateTime, String, Option<String>)>> {
+pub fn first_use(
+    conn: &mut DbConn,
+    pass_id: i64,
+    session_id: i64,
+) -> QueryResult<Option<(NaiveDateTime, String, Option<String>)>> {
     pass_uses::table
         .inner_join(scans::table.on(scans::id.eq(pass_uses::scan_id)))
         .inner_join(scan_points::table.on(scan_points::id.eq(scans::point_id)))
@@ -148,13 +196,28 @@ fn filtered(f: &ScanFilter) -> scans::BoxedQuery<'static, MultiBackend> {
 }
 
 /// A page of the log, newest first.
-pub fn list_scans(conn: &mut DbConn, f: &ScanFilter, limit: i64, offset: i64) -> QueryResult<(i64, Vec<ScanRow>)> {
+pub fn list_scans(
+    conn: &mut DbConn,
+    f: &ScanFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(i64, Vec<ScanRow>)> {
     let total = filtered(f).count().get_result(conn)?;
-    let rows = filtered(f).order(scans::id.desc()).limit(limit).offset(offset).select(ScanRow::as_select()).load(conn)?;
+    let rows = filtered(f)
+        .order(scans::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select(ScanRow::as_select())
+        .load(conn)?;
     Ok((total, rows))
 }
 
 /// (point id, time, verdict) of the scans in a window, for hourly counts.
-pub fn scan_times(conn: &mut DbConn, f: &ScanFilter) -> QueryResult<Vec<(i64, NaiveDateTime, String)>> {
-    filtered(f).select((scans::point_id, scans::at, scans::verdict)).load(conn)
+pub fn scan_times(
+    conn: &mut DbConn,
+    f: &ScanFilter,
+) -> QueryResult<Vec<(i64, NaiveDateTime, String)>> {
+    filtered(f)
+        .select((scans::point_id, scans::at, scans::verdict))
+        .load(conn)
 }

@@ -15,7 +15,7 @@ import { clear, h, say } from '../js/dom.js';
 import { categoryLabel, eventTimeShort } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
-import { label, loadZones, plateClass, plateText, reasonText, zoneChip } from '../passes/shared.js';
+import { label, loadZones, plateClass, plateText, reasonText, zoneChip, zoneName } from '../passes/shared.js';
 
 const POINT_KEY = 'yingbin.checkpoint.point';
 const DEVICE_KEY = 'yingbin.checkpoint.device';
@@ -24,6 +24,7 @@ const CAMERA_REPEAT_MS = 3000;
 const CAMERA_INTERVAL_MS = 150;
 const RECENT_MAX = 10;
 const RETRY_DELAY_MS = 400;
+const NO_PHOTO = '/img/no-photo.svg';
 
 const $ = (id) => document.getElementById(id);
 const input = $('scan-input');
@@ -104,7 +105,7 @@ function renderPoint() {
   name.textContent = point.name || point.code;
   const zone = point.zone ? zones.get(point.zone) : null;
   const bits = [point.code, label('point_kind', point.kind)];
-  if (point.zone) bits.push(`${t('cp.zone')} ${point.zone}${zone ? ` ${zone.name || ''}` : ''}`);
+  if (point.zone) bits.push(`${t('cp.zone')} ${point.zone}${zone ? ` ${zoneName(zone)}` : ''}`);
   $('point-info').textContent = bits.filter(Boolean).join(' · ');
   document.title = `${point.name || point.code} · ${t('app.name')}`;
 }
@@ -208,10 +209,12 @@ function renderVerdict(result) {
   const vehicle = result.vehicle || null;
   const pass = result.pass || null;
 
+  overlay.classList.toggle('is-vehicle', Boolean(vehicle && vehicle.plate && !holder));
   const photo = $('verdict-photo');
-  if (holder && holder.photo_url) {
-    photo.src = holder.photo_url;
-    photo.alt = t('cp.photo_alt', { name: holder.name || '' });
+  if (holder && (holder.photo_url || holder.name)) {
+    // A person without a photo on file shows the silhouette: the guard sees there is none.
+    photo.src = holder.photo_url || NO_PHOTO;
+    photo.alt = holder.photo_url ? t('cp.photo_alt', { name: holder.name || '' }) : t('guest.photo_none');
     photo.hidden = false;
   } else {
     photo.removeAttribute('src');
@@ -547,6 +550,10 @@ $('point').addEventListener('change', () => {
   // Back to scanning once the menu is closed.
   $('point').blur();
   refocus();
+});
+
+$('verdict-photo').addEventListener('error', (e) => {
+  if (!e.target.src.endsWith(NO_PHOTO)) e.target.src = NO_PHOTO;
 });
 
 overlay.addEventListener('click', (e) => {

@@ -28,6 +28,7 @@ export function passList(o) {
   let total = 0;
   let offset = 0;
   let seq = 0;
+  let shown = false; // nothing to re-render before the first answer
   let onSelection = () => {};
 
   /** A cell with its column label for the phone card layout. */
@@ -61,6 +62,7 @@ export function passList(o) {
   }
 
   function render() {
+    shown = true;
     clear(tbody).append(...items.map(row));
     $(`${o.prefix}-empty`).hidden = items.length > 0;
     $(`${o.prefix}-total`).textContent = String(total);
@@ -152,7 +154,9 @@ export function passList(o) {
 
   return {
     load,
-    render,
+    render() {
+      if (shown) render();
+    },
     /** Back to the first page, selection cleared (the filter changed). */
     reset() {
       offset = 0;

@@ -167,8 +167,13 @@ function wireBulkBar(panel, list) {
   for (const btn of buttons) {
     if (btn.dataset.role) btn.hidden = !can(user, btn.dataset.role);
   }
+  const bar = panel.querySelector('.bulk-bar');
   list.onSelection((n) => {
     for (const btn of buttons) if ('needsSelection' in btn.dataset) btn.disabled = n === 0;
+    // On a phone the actions on ticked passes appear only once something is ticked, in a bar
+    // at the bottom of the screen, within reach of the thumb that ticked it.
+    bar.classList.toggle('has-selection', n > 0);
+    document.body.classList.toggle('has-bulk', Boolean(document.querySelector('.tab-panel:not([hidden]) .bulk-bar.has-selection')));
   });
 }
 
@@ -812,6 +817,7 @@ function showTab(name, { focus = false } = {}) {
     $(`panel-${n}`).hidden = n !== name;
   }
   if (focus) $(`tab-${name}`).focus();
+  document.body.classList.toggle('has-bulk', Boolean(document.querySelector('.tab-panel:not([hidden]) .bulk-bar.has-selection')));
   clearMessages();
   writeUrl();
   if (!loaded.has(name)) {
@@ -823,6 +829,10 @@ function showTab(name, { focus = false } = {}) {
 }
 
 function wireTabs() {
+  window.addEventListener('hashchange', () => {
+    const hash = location.hash.replace('#', '');
+    if (TABS.includes(hash) && hash !== tab) showTab(hash);
+  });
   const list = document.querySelector('.tabs');
   list.addEventListener('click', (e) => {
     const btn = e.target.closest('[data-tab]');

@@ -71,11 +71,13 @@ function middle(p, zones) {
   if (p.kind === 'admission') {
     const a = p.admission || {};
     const s = a.session || {};
-    const seat = [a.section ? `${a.section} 区` : '', a.seat ? `${a.seat} 座` : ''].filter(Boolean).join(' ');
+    const seat = [a.section ? `${a.section}区` : '', a.seat ? `${a.seat}座` : ''].filter(Boolean).join(' ');
+    const seatEn = [a.section ? `Section ${a.section}` : '', a.seat ? `Seat ${a.seat}` : ''].filter(Boolean).join(' · ');
     return h(
       'div',
       { class: 'bc-zones bc-seat' },
       seat ? h('span', { class: 'bc-seat-main' }, seat) : null,
+      seatEn ? h('span', { class: 'bc-seat-sub' }, seatEn) : null,
       s.gates ? h('span', { class: 'bc-seat-sub' }, `入口 Gate ${Array.isArray(s.gates) ? s.gates.join(' / ') : s.gates}`) : null,
       s.starts_at ? h('span', { class: 'bc-seat-sub' }, eventTime(s.starts_at)) : null,
     );
@@ -85,23 +87,30 @@ function middle(p, zones) {
   return box;
 }
 
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
 function card(p, zones) {
   const g = p.guest;
   const photo = guestPhotoUrl(p);
+  const withPhoto = !(p.kind === 'admission' && !g);
   const org = g ? [g.delegation, g.organization].filter(Boolean).join(' · ') : p.admission?.invitee_org || '';
+  const name = who(p);
+  // A Chinese name stays on one line and shrinks; a Latin-script name may wrap at a space.
+  // When the name is already in Latin script, the Latin line would only repeat it.
+  const cjk = CJK.test(name);
   return h(
     'article',
-    { class: `badge-card kind-${p.kind || 'credential'}`, dataset: { passId: p.id } },
+    { class: `badge-card kind-${p.kind || 'credential'}${withPhoto ? '' : ' no-photo'}`, dataset: { passId: p.id } },
     band(p),
     h(
       'div',
       { class: 'bc-main' },
-      p.kind === 'admission' && !g ? null : h('img', { class: 'bc-photo', src: photo || NO_PHOTO, alt: '' }),
+      withPhoto ? h('img', { class: 'bc-photo', src: photo || NO_PHOTO, alt: '' }) : null,
       h(
         'div',
         { class: 'bc-who' },
-        h('p', { class: 'bc-name', dataset: { fitMm: '7' } }, who(p)),
-        g?.name_latin ? h('p', { class: 'bc-latin', dataset: { fitMm: '3.2' } }, g.name_latin) : null,
+        h('p', { class: `bc-name ${cjk ? 'is-cjk' : 'is-latin'}`, dataset: { fitMm: '7', fitMin: cjk ? '3.5' : '2.6' } }, name),
+        g?.name_latin && cjk ? h('p', { class: 'bc-latin', dataset: { fitMm: '3.2', fitMin: '2.2' } }, g.name_latin) : null,
         org ? h('p', { class: 'bc-org' }, org) : null,
       ),
     ),
@@ -162,10 +171,10 @@ async function main() {
   clear(area).append(...(sheet ? sheets(cards) : cards));
   toolbar({ user, passes: printable, skipped, failed: failed.map((f) => f.item) });
   showLoading(true);
-  fitText(area.querySelectorAll('[data-fit-mm]'), 3);
+  fitText(area.querySelectorAll('[data-fit-mm]'));
   await imagesReady(area);
   // Photos change the layout of nothing, but fonts may have arrived meanwhile: fit again.
-  fitText(area.querySelectorAll('[data-fit-mm]'), 3);
+  fitText(area.querySelectorAll('[data-fit-mm]'));
   showLoading(false);
   $('print-button').disabled = printable.length === 0;
 }

@@ -29,12 +29,13 @@ export function imagesReady(root, ms = 20000) {
 }
 
 /**
- * Shrink each element's font until its text fits its box on one line (long foreign names,
- * long plates). Sizes in mm, so the result is the same on screen and on paper.
+ * Shrink each element's font (from `data-fit-mm` down to `data-fit-min`) until its text fits
+ * its box (long foreign names, long plates). Sizes in mm, so screen and paper agree.
  */
-export function fitText(elements, minMm) {
+export function fitText(elements) {
   for (const el of elements) {
     let size = parseFloat(el.dataset.fitMm || '0');
+    const minMm = parseFloat(el.dataset.fitMin || '2');
     if (!size) continue;
     el.style.fontSize = `${size}mm`;
     while ((el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) && size > minMm) {

@@ -39,11 +39,10 @@ function card(p, zones) {
     h(
       'header',
       { class: 'ws-band' },
-      h('span', { class: 'ws-stream-zh' }, zh),
-      h('span', { class: 'ws-stream-en' }, en),
-      h('span', { class: 'ws-title' }, '车辆通行证 VEHICLE PASS'),
+      h('span', { class: 'ws-stream' }, h('span', { class: 'ws-stream-zh' }, zh), h('span', { class: 'ws-stream-en' }, en)),
+      h('span', { class: 'ws-title' }, h('span', {}, '车辆通行证'), h('span', {}, 'VEHICLE PASS')),
     ),
-    h('p', { class: `ws-plate${String(v.plate || '').length === 8 ? ' ws-plate-green' : ''}`, dataset: { fitMm: '34' } }, plateText(v.plate)),
+    h('p', { class: `ws-plate${String(v.plate || '').length === 8 ? ' ws-plate-green' : ''}`, dataset: { fitMm: '34', fitMin: '14' } }, plateText(v.plate)),
     h(
       'div',
       { class: 'ws-bottom' },
@@ -84,9 +83,9 @@ async function main() {
   clear(area).append(...printable.map((p) => card(p, zones)));
   toolbar({ user, passes: printable, skipped, failed: failed.map((f) => f.item) });
   showLoading(true);
-  fitText(area.querySelectorAll('[data-fit-mm]'), 14);
+  fitText(area.querySelectorAll('[data-fit-mm]'));
   await imagesReady(area);
-  fitText(area.querySelectorAll('[data-fit-mm]'), 14);
+  fitText(area.querySelectorAll('[data-fit-mm]'));
   showLoading(false);
   $('print-button').disabled = printable.length === 0;
 }

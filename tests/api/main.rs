@@ -8,5 +8,6 @@ mod browser;
 mod guests;
 mod import;
 mod migrations;
+mod passes;
 mod photos;
 mod roles;
