@@ -74,7 +74,12 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let csv = yingbin::demo::demo_csv(ROWS, 42).into_bytes();
+    let csv = yingbin::demo::demo_csv(
+        ROWS,
+        42,
+        chrono::NaiveDate::from_ymd_opt(2027, 5, 14).expect("date"),
+    )
+    .into_bytes();
     println!("file: {} rows, {:.1} MB", ROWS, csv.len() as f64 / 1e6);
 
     let mut runs = Vec::new();

@@ -35,6 +35,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Public keys for verifying passes, cached.
     pub keys: passes::keys::KeyRing,
+    /// Signed-in users, cached for a few seconds.
+    pub sessions: auth::extract::SessionCache,
 }
 
 impl AppState {
@@ -87,12 +89,15 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let workers = settings.workers;
+        let settings_pool_size = settings.pool_size;
         let max_upload = settings.max_upload_bytes;
         let state = aw::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
             keys: passes::keys::KeyRing::default(),
+            sessions: auth::extract::SessionCache::default(),
         });
+        let blocking_threads = settings_pool_size.max(2) as usize;
         let mut server =
             HttpServer::new(move || {
                 App::new()
@@ -126,6 +131,9 @@ impl Application {
                     )
                     .default_service(aw::get().to(web::static_file))
             })
+            // Database work runs on the blocking pool; more threads than connections would
+            // only queue on the connection pool's lock and switch contexts.
+            .worker_max_blocking_threads(blocking_threads)
             .listen(listener)
             .map_err(|e| e.to_string())?;
         if let Some(n) = workers {

@@ -91,6 +91,9 @@ impl FromRequest for CurrentUser {
                 .ok_or(AppError::Unauthenticated)?;
             let state = state.ok_or_else(|| AppError::Internal("app state missing".into()))?;
             let hash = token_hash(&token);
+            if let Some(user) = state.sessions.get(&hash) {
+                return Ok(user);
+            }
             let pool = state.pool.clone();
             let lookup = hash.clone();
             let user = web::block(move || -> Result<_, AppError> {
@@ -101,13 +104,57 @@ impl FromRequest for CurrentUser {
             .ok_or(AppError::Unauthenticated)?;
             let role = Role::parse(&user.role)
                 .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
-            Ok(CurrentUser {
+            let current = CurrentUser {
                 id: user.id,
                 username: user.username,
                 role,
                 scope: user.scope,
                 token_hash: hash,
-            })
+            };
+            state.sessions.put(&current);
+            Ok(current)
         })
+    }
+}
+
+/// Signed-in users by token hash, remembered for a few seconds so that a scanner posting
+/// many scans a second does not look its session up each time. The sessions table stays the
+/// truth: a sign-out here forgets at once; one on another instance, or a disabled account,
+/// is seen within `SESSION_CACHE_TTL`.
+#[derive(Default)]
+pub struct SessionCache {
+    entries:
+        std::sync::RwLock<std::collections::HashMap<String, (std::time::Instant, CurrentUser)>>,
+}
+
+/// How long a looked-up session is trusted without asking the database again.
+pub const SESSION_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl SessionCache {
+    fn get(&self, hash: &str) -> Option<CurrentUser> {
+        let entries = self.entries.read().ok()?;
+        entries
+            .get(hash)
+            .filter(|(at, _)| at.elapsed() < SESSION_CACHE_TTL)
+            .map(|(_, user)| user.clone())
+    }
+
+    fn put(&self, user: &CurrentUser) {
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.len() > 10_000 {
+                entries.retain(|_, (at, _)| at.elapsed() < SESSION_CACHE_TTL);
+            }
+            entries.insert(
+                user.token_hash.clone(),
+                (std::time::Instant::now(), user.clone()),
+            );
+        }
+    }
+
+    /// Forgets a session (sign-out), or every session of a user (`user_id`).
+    pub fn forget(&self, hash: Option<&str>, user_id: Option<i64>) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.retain(|h, (_, u)| Some(h.as_str()) != hash && Some(u.id) != user_id);
+        }
     }
 }

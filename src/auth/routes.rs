@@ -68,6 +68,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
+    state.sessions.forget(Some(&user.token_hash), None);
     let pool = state.pool.clone();
     web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
@@ -200,6 +201,7 @@ pub async fn update_user(
         service::update_user(&mut conn, &user.actor(), id, changes)
     })
     .await??;
+    state.sessions.forget(None, Some(id));
     Ok(HttpResponse::Ok().json(UserResponse::from(&updated)))
 }
 
@@ -231,5 +233,6 @@ pub async fn reset_password(
         service::reset_password(&mut conn, &user.actor(), id, &form.password, lang)
     })
     .await??;
+    state.sessions.forget(None, Some(id));
     Ok(HttpResponse::NoContent().finish())
 }

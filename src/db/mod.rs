@@ -100,6 +100,8 @@ impl ManageConnection for ConnManager {
                     "PRAGMA busy_timeout = 5000;",
                     "PRAGMA foreign_keys = ON;",
                     "PRAGMA synchronous = NORMAL;",
+                    // Read pages through a memory map rather than a pread() call each.
+                    "PRAGMA mmap_size = 268435456;",
                 ] {
                     conn.batch_execute(pragma)
                         .map_err(diesel::r2d2::Error::QueryError)?;
@@ -152,6 +154,9 @@ pub fn open_pool(url: &DbUrl, options: &PoolOptions) -> Result<DbPool, String> {
     }
     Pool::builder()
         .max_size(options.max_size)
+        // No ping before every checkout (a query per request); a connection that failed is
+        // dropped by `has_broken` and the next checkout opens a new one.
+        .test_on_check_out(false)
         .connection_timeout(options.timeout)
         .build(ConnManager { url: url.clone() })
         .map_err(|e| format!("cannot connect to the {} database: {e}", url.backend()))
@@ -175,13 +180,27 @@ pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), String> {
     result.map_err(|e| format!("reverting migrations failed: {e}"))
 }
 
+/// SQLite has one writer at a time. Writers of this process queue here, on a mutex that
+/// wakes the next one the moment the last commits, instead of in SQLite's busy handler,
+/// which sleeps 1, 2, 5, 10… ms between tries and turns contention into long tail latency.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so it can't deadlock on
 /// upgrade), a plain transaction on PostgreSQL. Any `Err` rolls everything back.
+/// Never nest: a `write_tx` inside another would wait for itself on SQLite.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let _writer = match conn {
+        DbConn::Sqlite(_) => Some(
+            SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        ),
+        DbConn::Postgres(_) => None,
+    };
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,

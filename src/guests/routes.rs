@@ -261,7 +261,7 @@ pub async fn get_photo(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(READERS)?;
+    user.require(PHOTO_READERS)?;
     let (pool, id) = (state.pool.clone(), id.into_inner());
     let photo = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;

@@ -1,8 +1,5 @@
 //! QR codes of pass tokens: PNG and SVG, error level M, with the 4-module quiet zone.
 
-use std::io::Cursor;
-
-use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 
 use crate::error::AppError;
@@ -15,20 +12,40 @@ fn code(token: &str) -> Result<QrCode, AppError> {
         .map_err(|e| AppError::Internal(format!("QR encoding: {e}")))
 }
 
-/// A PNG about `size` pixels wide (whole modules, so never blurred).
+/// A PNG about `size` pixels wide (whole modules, so never blurred), one bit per pixel: a
+/// QR code is black and white, and a 1-bit image is 8 times less to compress than a grey one.
 pub fn png(token: &str, size: u32) -> Result<Vec<u8>, AppError> {
+    const QUIET: usize = 4;
     let code = code(token)?;
-    let modules = code.width() as u32 + 8;
-    let scale = (size / modules).max(1);
-    let img = code
-        .render::<Luma<u8>>()
-        .quiet_zone(true)
-        .module_dimensions(scale, scale)
-        .build();
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, ImageFormat::Png)
-        .map_err(|e| AppError::Internal(format!("PNG encoding: {e}")))?;
-    Ok(out.into_inner())
+    let width = code.width();
+    let colors = code.to_colors();
+    let modules = width + 2 * QUIET;
+    let scale = (size as usize / modules).max(1);
+    let pixels = modules * scale;
+    let row_bytes = pixels.div_ceil(8);
+    // Grayscale 1-bit: a set bit is white.
+    let mut data = vec![0xFFu8; row_bytes * pixels];
+    for (i, color) in colors.iter().enumerate() {
+        if *color != qrcode::Color::Dark {
+            continue;
+        }
+        let (mx, my) = (i % width + QUIET, i / width + QUIET);
+        for y in my * scale..(my + 1) * scale {
+            for x in mx * scale..(mx + 1) * scale {
+                data[y * row_bytes + x / 8] &= !(0x80 >> (x % 8));
+            }
+        }
+    }
+    let side = u32::try_from(pixels).map_err(|_| AppError::Internal("QR too large".into()))?;
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::One);
+    let written = encoder
+        .write_header()
+        .and_then(|mut w| w.write_image_data(&data).and_then(|_| w.finish()));
+    written.map_err(|e| AppError::Internal(format!("PNG encoding: {e}")))?;
+    Ok(out)
 }
 
 /// An SVG that scales to any print size.

@@ -231,11 +231,17 @@ function renderVerdict(result) {
     plate.hidden = true;
   }
 
+  // The photo on file is not the one the card was issued with: look twice at the face.
+  const warn = $('verdict-photo-warning');
+  warn.hidden = !(holder && holder.photo_url && holder.photo_matches === false);
+  warn.textContent = warn.hidden ? '' : t('cp.photo_changed');
+
   const name = $('verdict-name');
+  const driver = vehicle ? vehicle.driver || vehicle.driver_name : null;
   const who = holder
     ? [h('span', { class: 'verdict-name-main' }, holder.name || ''), holder.name_latin ? h('span', { class: 'name-latin' }, holder.name_latin) : null]
-    : vehicle && vehicle.driver_name
-      ? [h('span', { class: 'verdict-name-main' }, vehicle.driver_name)]
+    : driver
+      ? [h('span', { class: 'verdict-name-main' }, driver)]
       : [];
   name.replaceChildren(...who.filter(Boolean));
   $('verdict-org').textContent = holder ? [holder.delegation, holder.organization].filter(Boolean).join(' · ') : '';

@@ -35,7 +35,7 @@ let user = null;
 let zones = new Map();
 let tab = 'credentials';
 const credFilters = Object.fromEntries(CRED_FILTERS.map((k) => [k, '']));
-const vehFilters = { q: '', stream: '', status: '' };
+const vehFilters = { stream: '', status: '' };
 let sessions = [];
 let sessionId = '';
 
@@ -292,14 +292,16 @@ function setCredFilter(key, value) {
 function wireCredFilters() {
   const typed = debounce(() => setCredFilter('q', $('cred-q').value), 300);
   $('cred-q').addEventListener('input', typed);
-  const org = debounce(() => setCredFilter('organization', $('cred-organization').value), 400);
-  $('cred-organization').addEventListener('input', org);
+  // The organization filter is an exact match: apply it when the name is complete (Enter or
+  // leaving the field), not on every keystroke.
+  $('cred-organization').addEventListener('change', (e) => setCredFilter('organization', e.target.value.trim()));
   for (const key of ['status', 'category', 'department_id', 'delegation_id']) {
     $(CRED_CONTROLS[key]).addEventListener('change', (e) => setCredFilter(key, e.target.value));
   }
   $('cred-filters').addEventListener('submit', (e) => {
     e.preventDefault();
     setCredFilter('q', $('cred-q').value);
+    setCredFilter('organization', $('cred-organization').value.trim());
   });
   $('cred-filters').addEventListener('reset', (e) => {
     e.preventDefault();
@@ -502,6 +504,16 @@ const vehicles = passList({
   onError: showError,
 });
 
+/**
+ * The server's plate message comes in both languages ("车牌…… / The plate …"): show the
+ * half in the screen's language.
+ */
+function oneLanguage(message) {
+  const parts = String(message || '').split(' / ');
+  if (parts.length !== 2) return message;
+  return lang() === 'en' ? parts[1] : parts[0];
+}
+
 /** Put a 422's field errors next to their fields; the plate is the one that usually fails. */
 function showVehicleError(err) {
   const plateError = $('v-plate-error');
@@ -509,12 +521,14 @@ function showVehicleError(err) {
   const forPlate = details.filter((d) => d && (d.field === 'plate' || d.column === 'plate'));
   const others = details.filter((d) => d && !forPlate.includes(d) && (d.message || typeof d === 'string'));
   let plateMsg = forPlate.map((d) => d.message).filter(Boolean).join('；');
+  // `details` names the plate without a text of its own: the envelope's message is about it.
+  if (!plateMsg && forPlate.length) plateMsg = oneLanguage(err.message);
   // No per-field details: a message about the plate still goes under the plate.
-  if (!plateMsg && !details.length && /车牌|plate/i.test(err.message || '')) plateMsg = err.message;
+  if (!plateMsg && !details.length && /车牌|plate/i.test(err.message || '')) plateMsg = oneLanguage(err.message);
   say(plateError, plateMsg);
   $('v-plate').setAttribute('aria-invalid', plateMsg ? 'true' : 'false');
   const rest = others.map((d) => (typeof d === 'string' ? d : d.message)).join('；');
-  say($('v-error'), plateMsg && !rest ? '' : rest || err.message);
+  say($('v-error'), plateMsg && !rest ? '' : rest || oneLanguage(err.message));
   if (plateMsg) $('v-plate').focus();
 }
 
@@ -571,11 +585,6 @@ function wireVehicles() {
     say($('v-plate-error'), '');
     $('v-plate').setAttribute('aria-invalid', 'false');
   });
-  const typed = debounce(() => {
-    vehFilters.q = $('vf-q').value;
-    vehicles.reset();
-  }, 300);
-  $('vf-q').addEventListener('input', typed);
   $('vf-stream').addEventListener('change', (e) => {
     vehFilters.stream = e.target.value;
     vehicles.reset();
@@ -628,9 +637,10 @@ const admissions = passList({
   onError: showError,
 });
 
+/** Gates come as "E1,E2" (or a list). */
 function gatesText(gates) {
-  if (Array.isArray(gates)) return gates.join('、');
-  return gates ? String(gates) : '';
+  const list = Array.isArray(gates) ? gates : String(gates || '').split(',');
+  return list.map((g) => String(g).trim()).filter(Boolean).join('、');
 }
 
 function renderSessions() {

@@ -17,11 +17,6 @@ export const STREAMS = ['transport_pool', 'delegation_car', 'leader_car', 'suppl
 export const VEHICLE_TYPES = ['sedan', 'suv', 'mpv', 'minibus', 'bus', 'truck', 'ambulance', 'other'];
 /** Why a pass is revoked. */
 export const REVOKE_REASONS = ['lost', 'stolen', 'withdrawn'];
-/** Every reason a scan can be rejected for. */
-export const REASONS = [
-  'malformed', 'bad_signature', 'unknown_key', 'revoked', 'superseded', 'expired',
-  'not_yet_valid', 'zone_denied', 'wrong_kind', 'already_used',
-];
 
 /** Which roles may do what on the pass desk (mirrors the table in docs/api.md). */
 export const ROLES = {
@@ -30,9 +25,8 @@ export const ROLES = {
   approve: ['admin', 'security'],
   revoke: ['admin', 'security'],
   markPrinted: ['admin', 'reception', 'security'],
-  vehicles: ['admin', 'security', 'transport', 'reception', 'office'],
-  admissions: ['admin', 'reception', 'office'],
-  scanLog: ['admin', 'reception', 'security'],
+  vehicles: ['admin', 'reception', 'security', 'transport', 'office'],
+  admissions: ['admin', 'reception', 'security', 'office'],
 };
 
 /** The streams a role may create vehicle passes in. */

@@ -71,6 +71,7 @@ function middle(p, zones) {
   if (p.kind === 'admission') {
     const a = p.admission || {};
     const s = a.session || {};
+    const gates = (Array.isArray(s.gates) ? s.gates : String(s.gates || '').split(',')).map((g) => String(g).trim()).filter(Boolean);
     const seat = [a.section ? `${a.section}区` : '', a.seat ? `${a.seat}座` : ''].filter(Boolean).join(' ');
     const seatEn = [a.section ? `Section ${a.section}` : '', a.seat ? `Seat ${a.seat}` : ''].filter(Boolean).join(' · ');
     return h(
@@ -78,7 +79,7 @@ function middle(p, zones) {
       { class: 'bc-zones bc-seat' },
       seat ? h('span', { class: 'bc-seat-main' }, seat) : null,
       seatEn ? h('span', { class: 'bc-seat-sub' }, seatEn) : null,
-      s.gates ? h('span', { class: 'bc-seat-sub' }, `入口 Gate ${Array.isArray(s.gates) ? s.gates.join(' / ') : s.gates}`) : null,
+      gates.length ? h('span', { class: 'bc-seat-sub' }, `入口 Gate ${gates.join(' / ')}`) : null,
       s.starts_at ? h('span', { class: 'bc-seat-sub' }, eventTime(s.starts_at)) : null,
     );
   }
@@ -164,7 +165,10 @@ async function main() {
   const user = await userPromise;
 
   // Only a signed pass has a QR worth printing; a revoked one must never be printed again.
-  const printable = passes.filter((p) => p.token !== null && p.status !== 'requested' && p.status !== 'revoked');
+  // Vehicle passes have their own page (windscreen.html).
+  const printable = passes.filter(
+    (p) => p.kind !== 'vehicle' && p.token !== null && p.status !== 'requested' && p.status !== 'revoked',
+  );
   const skipped = passes.filter((p) => !printable.includes(p)).map((p) => `${who(p)} ${serialText(p)}`);
   const cards = printable.map((p) => card(p, zones));
   const area = $('badges');

@@ -2,19 +2,22 @@
 // verdict, and a chart of scans per point per hour — one row per point, stacked bars of
 // accepted (green) under rejected (red), drawn as inline SVG (no chart library).
 //
-// Times typed into the filters are event wall-clock times, sent as "YYYY-MM-DD HH:MM" like
-// every other event time the API accepts.
+// Times typed into the filters are event wall-clock times. The API wants RFC 3339, so they
+// are sent with the event's UTC offset, learnt from the timestamps the server sends (every one
+// carries it) and remembered; until the first answer, the device's own offset stands in —
+// right whenever the device is set to the event's zone, as the desks' are.
 
 import { api, listAll } from '../js/api.js';
 import { clear, debounce, h, say } from '../js/dom.js';
 import { eventTime } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
-import { isoDate, plateText, reasonText } from '../passes/shared.js';
+import { isoDate, plateClass, plateText, reasonText } from '../passes/shared.js';
 
 const PAGE_SIZE = 50;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_FILLED_HOURS = 24 * 14;
+const MIN_HOURS = 12;
 
 const $ = (id) => document.getElementById(id);
 const tbody = $('scan-table').querySelector('tbody');
@@ -57,8 +60,41 @@ function syncControls() {
   $('scan-verdict').value = state.verdict;
 }
 
-/** "2026-06-16T08:00" (datetime-local) → "2026-06-16 08:00" (event time for the API). */
-const apiTime = (v) => (v ? v.replace('T', ' ') : '');
+const OFFSET_KEY = 'yingbin.event_offset';
+let eventOffset = (() => {
+  try {
+    return localStorage.getItem(OFFSET_KEY);
+  } catch {
+    return null;
+  }
+})();
+
+/** Learn the event's offset from a server timestamp; true when it changed. */
+function learnOffset(stamp) {
+  const m = /([+-]\d{2}:\d{2}|Z)$/.exec(String(stamp || ''));
+  if (!m || m[1] === eventOffset) return false;
+  eventOffset = m[1];
+  try {
+    localStorage.setItem(OFFSET_KEY, eventOffset);
+  } catch {
+    // Learnt again on the next page.
+  }
+  return true;
+}
+
+/** "2026-06-16T08:00" (datetime-local, event wall clock) → RFC 3339 for the API. */
+function apiTime(v) {
+  if (!v) return '';
+  if (eventOffset) return `${v}:00${eventOffset}`;
+  const d = new Date(v); // the device's zone
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** A first answer taught us a different offset than the one the query used: ask again. */
+function relearn(stamp) {
+  // Only worth a second query when a time filter was sent with the guessed offset.
+  return learnOffset(stamp) && Boolean(state.from || state.to);
+}
 
 function timeParams() {
   const p = new URLSearchParams();
@@ -77,10 +113,13 @@ function pointName(code) {
   return p ? p.name || p.code : String(code || '');
 }
 
+// `who` is the holder's name or the vehicle's plate, as the verdict showed it.
+const PLATE_RE = /^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$/;
+
 function holderOf(s) {
-  const plate = s.vehicle?.plate || s.plate;
-  if (plate) return h('span', { class: 'plate' }, plateText(plate));
-  const name = s.holder?.name || s.holder_name || s.invitee_name || '';
+  const plate = s.vehicle?.plate || s.plate || (PLATE_RE.test(s.who || '') ? s.who : '');
+  if (plate) return h('span', { class: plateClass(plate) }, plateText(plate));
+  const name = s.who || s.holder?.name || s.holder_name || s.invitee_name || '';
   const latin = s.holder?.name_latin || s.holder_name_latin || '';
   if (!name) return '';
   return [h('span', { class: 'name' }, name), latin ? h('span', { class: 'name-latin' }, latin) : null];
@@ -149,6 +188,7 @@ async function loadTable() {
     const res = await api(`/api/v1/scans?${p}`);
     if (seq !== listSeq) return;
     const items = Array.isArray(res?.items) ? res.items : Array.isArray(res) ? res : [];
+    if (items.length && relearn(scanAt(items[0]))) return refresh();
     page = { total: Number(res?.total ?? items.length), items };
     say($('scan-error'), '');
     renderTable();
@@ -197,8 +237,12 @@ function renderChart() {
   const max = Math.max(...keys);
   let hours;
   if (max - min < MAX_FILLED_HOURS) {
+    // At least half a day wide, so one busy hour is a bar and not a wall.
+    const pad = Math.max(0, MIN_HOURS - (max - min + 1));
+    const first = min - Math.floor(pad / 2);
+    const last = max + Math.ceil(pad / 2);
     hours = [];
-    for (let k = min; k <= max; k++) hours.push(k);
+    for (let k = first; k <= last; k++) hours.push(k);
   } else {
     hours = [...new Set(keys)].sort((a, b) => a - b);
   }
@@ -282,6 +326,7 @@ async function loadChart() {
     const res = await api(`/api/v1/scans/hourly?${timeParams()}`);
     if (seq !== chartSeq) return;
     hourly = Array.isArray(res) ? res : Array.isArray(res?.items) ? res.items : [];
+    if (hourly.length && relearn(hourly[0].hour)) return refresh();
     renderChart();
   } catch (err) {
     if (seq === chartSeq) say($('scan-error'), err.message);

@@ -183,7 +183,7 @@ fn path_text(file: &tempfile::NamedTempFile) -> Result<String, BoxError> {
 /// A W3C WebDriver error (`{"value": {"error": "no such element", "message": …}}`) or a
 /// transport failure (`error` = "transport").
 #[derive(Debug)]
-struct WebDriverError {
+pub(crate) struct WebDriverError {
     code: String,
     message: String,
 }
@@ -229,7 +229,7 @@ impl Drop for Driver {
 }
 
 /// One browser session.
-struct Browser {
+pub(crate) struct Browser {
     http: reqwest::Client,
     /// `http://127.0.0.1:<port>/session/<id>`: every command's URL starts with it.
     session_url: String,
@@ -261,7 +261,7 @@ impl Drop for Browser {
 impl Browser {
     /// Start chromedriver on a free port and open a headless Chromium with a fresh profile,
     /// phone-sized, since the receptionists' phones are the narrowest screen the pages serve.
-    async fn start() -> Result<Browser, BoxError> {
+    pub(crate) async fn start() -> Result<Browser, BoxError> {
         for (path, what) in [(CHROMEDRIVER, "chromedriver"), (CHROMIUM, "chromium")] {
             if !Path::new(path).exists() {
                 return Err(format!(
@@ -348,7 +348,7 @@ impl Browser {
         })
     }
 
-    async fn command(
+    pub(crate) async fn command(
         &self,
         method: Method,
         path: &str,
@@ -364,13 +364,13 @@ impl Browser {
     }
 
     /// Open `url` and wait for the page to load (WebDriver's default page-load strategy).
-    async fn goto(&self, url: &str) -> Result<(), BoxError> {
+    pub(crate) async fn goto(&self, url: &str) -> Result<(), BoxError> {
         self.command(Method::POST, "/url", Some(json!({ "url": url })))
             .await?;
         Ok(())
     }
 
-    async fn current_url(&self) -> Result<String, BoxError> {
+    pub(crate) async fn current_url(&self) -> Result<String, BoxError> {
         let value = self.command(Method::GET, "/url", None).await?;
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
@@ -421,12 +421,12 @@ impl Browser {
     }
 
     /// Type `text` into the element (for a file input: the file's absolute path).
-    async fn send_keys(&self, css: &str, text: &str) -> Result<(), BoxError> {
+    pub(crate) async fn send_keys(&self, css: &str, text: &str) -> Result<(), BoxError> {
         self.act(css, "/value", json!({ "text": text })).await
     }
 
     /// Click the element, retrying while the page is still settling (covered, re-rendered).
-    async fn click(&self, css: &str) -> Result<(), BoxError> {
+    pub(crate) async fn click(&self, css: &str) -> Result<(), BoxError> {
         self.act(css, "/click", json!({})).await
     }
 
@@ -463,7 +463,7 @@ impl Browser {
 
     /// Wait until the first element matching `css` has text for which `ok` holds; returns
     /// that text. `what` says in words what the user would be looking for.
-    async fn wait_for(
+    pub(crate) async fn wait_for(
         &self,
         css: &str,
         what: &str,

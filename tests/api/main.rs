@@ -5,6 +5,7 @@ mod common;
 
 mod auth;
 mod browser;
+mod browser_checkpoint;
 mod guests;
 mod import;
 mod migrations;
