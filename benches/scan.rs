@@ -281,8 +281,14 @@ fn main() {
         dirs.borrow_mut().push(dir);
         path
     };
-    bench_issue("SQLite", &sqlite_url);
-    bench_scan("SQLite", &sqlite_url());
+    // BENCH_ONLY=issue or BENCH_ONLY=scan runs one half.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only != "scan" {
+        bench_issue("SQLite", &sqlite_url);
+    }
+    if only != "issue" {
+        bench_scan("SQLite", &sqlite_url());
+    }
     if let Ok(base) = std::env::var("BENCH_DATABASE_URL") {
         let counter = std::cell::Cell::new(0);
         let pg_url = || {
@@ -297,7 +303,11 @@ fn main() {
                 base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
             )
         };
-        bench_issue("PostgreSQL", &pg_url);
-        bench_scan("PostgreSQL", &pg_url());
+        if only != "scan" {
+            bench_issue("PostgreSQL", &pg_url);
+        }
+        if only != "issue" {
+            bench_scan("PostgreSQL", &pg_url());
+        }
     }
 }

@@ -4,9 +4,11 @@
 //  - a handheld keyboard-wedge scanner "types" the QR's text into #scan-input and presses
 //    Enter; the input keeps the focus (refocused after each verdict and after any tap that is
 //    not on a control), and `inputmode="none"` keeps the phone's keyboard from covering it;
-//  - the phone's camera, decoded by the browser's own BarcodeDetector where it exists (no
-//    external library: the event network may be closed). A code held in front of the camera
-//    is read many times a second, so the same text within 3 s of its last reading is ignored.
+//  - the phone's camera, decoded by the browser's own BarcodeDetector where it exists and
+//    reads QR; elsewhere (Firefox, older iOS Safari, desktop Chromium on Linux) by jsQR,
+//    vendored at /vendor/jsQR.js (the event network may be closed: nothing from a CDN) and
+//    loaded only then. A code held in front of the camera is read many times a second, so
+//    the same text within 3 s of its last reading is ignored.
 // Each scan is POST /api/v1/scans with a fresh nonce; a network error is retried once with the
 // same nonce, so the server logs it once even if the first attempt did arrive.
 
@@ -22,6 +24,8 @@ const DEVICE_KEY = 'yingbin.checkpoint.device';
 const SHOW_MS = { accept: 2500, reject: 4000, error: 4000 };
 const CAMERA_REPEAT_MS = 3000;
 const CAMERA_INTERVAL_MS = 150;
+const JSQR_SRC = '/vendor/jsQR.js';
+const JSQR_MAX_SIDE = 640; // frames are scaled down to this before jsQR reads them
 const RECENT_MAX = 10;
 const RETRY_DELAY_MS = 400;
 const NO_PHOTO = '/img/no-photo.svg';
@@ -430,19 +434,31 @@ document.addEventListener('click', (e) => {
 // ---------- the camera ----------
 
 let stream = null;
-let detector = null;
+let decoder = null; // {kind: 'native' | 'jsqr', read(video) → Promise<string[]>}
 let detectTimer = null;
+let loopGen = 0; // bumped on every stop: a loop from an earlier start ends itself
+let starting = false;
 const lastRead = new Map(); // payload → when it was last seen by the camera
-
-function cameraSupported() {
-  return 'BarcodeDetector' in window;
-}
 
 function showCameraNote(key) {
   const note = $('camera-note');
   note.dataset.i18n = key;
   note.textContent = t(key);
   note.hidden = false;
+}
+
+/** The small line under the video saying which decoder reads it; null hides it. */
+function showCameraStatus(key) {
+  const status = $('camera-status');
+  if (!key) {
+    delete status.dataset.i18n;
+    status.textContent = '';
+    status.hidden = true;
+    return;
+  }
+  status.dataset.i18n = key; // applyI18n re-translates it on a language switch
+  status.textContent = t(key);
+  status.hidden = false;
 }
 
 function setCameraButton() {
@@ -454,6 +470,98 @@ function setCameraButton() {
   lbl.textContent = t(lbl.dataset.i18n);
 }
 
+/** True when the browser's own BarcodeDetector exists and reads QR codes. */
+async function nativeQrSupported() {
+  if (!('BarcodeDetector' in window)) return false;
+  try {
+    if (typeof BarcodeDetector.getSupportedFormats === 'function') {
+      return (await BarcodeDetector.getSupportedFormats()).includes('qr_code');
+    }
+  } catch {
+    return false;
+  }
+  return true; // no way to ask: the constructor below fails clearly if not
+}
+
+let jsQrLoading = null;
+
+/** `window.jsQR`, loading /vendor/jsQR.js (a UMD build) with a `<script>` on first use. */
+function loadJsQr() {
+  if (typeof window.jsQR === 'function') return Promise.resolve(window.jsQR);
+  if (!jsQrLoading) {
+    jsQrLoading = new Promise((resolve, reject) => {
+      const el = document.createElement('script');
+      el.src = JSQR_SRC;
+      el.async = true;
+      el.onload = () => {
+        if (typeof window.jsQR === 'function') resolve(window.jsQR);
+        else reject(new Error('jsQR did not load'));
+      };
+      el.onerror = () => {
+        el.remove(); // a retry adds a fresh one
+        reject(new Error('jsQR did not load'));
+      };
+      document.head.append(el);
+    }).catch((err) => {
+      jsQrLoading = null; // the next camera start tries again
+      throw err;
+    });
+  }
+  return jsQrLoading;
+}
+
+function nativeDecoder() {
+  const detector = new BarcodeDetector({ formats: ['qr_code'] });
+  return {
+    kind: 'native',
+    async read(video) {
+      const codes = await detector.detect(video);
+      return codes.map((code) => code && code.rawValue).filter(Boolean);
+    },
+  };
+}
+
+function jsQrDecoder(jsQR) {
+  const canvas = document.createElement('canvas');
+  let ctx = null;
+  return {
+    kind: 'jsqr',
+    async read(video) {
+      const vw = video.videoWidth;
+      const vh = video.videoHeight;
+      if (!vw || !vh) return [];
+      // A phone camera gives 1280×720 or more; 640 px on the longer side still resolves a
+      // pass's QR held in the frame, at a quarter of the work.
+      const scale = Math.min(1, JSQR_MAX_SIDE / Math.max(vw, vh));
+      const width = Math.max(1, Math.round(vw * scale));
+      const height = Math.max(1, Math.round(vh * scale));
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+        ctx = null;
+      }
+      if (!ctx) ctx = canvas.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(video, 0, 0, width, height);
+      const image = ctx.getImageData(0, 0, width, height);
+      const code = jsQR(image.data, width, height, { inversionAttempts: 'dontInvert' });
+      return code && code.data ? [code.data] : [];
+    },
+  };
+}
+
+/** The browser's own decoder where it reads QR, else jsQR (loaded now). */
+async function pickDecoder() {
+  if (await nativeQrSupported()) {
+    try {
+      return nativeDecoder();
+    } catch {
+      // Listed but not constructible: fall through to jsQR.
+    }
+  }
+  if (typeof window.jsQR !== 'function') showCameraStatus('cp.decoder_loading');
+  return jsQrDecoder(await loadJsQr());
+}
+
 function fromCamera(raw) {
   const now = Date.now();
   const seen = lastRead.get(raw);
@@ -463,69 +571,86 @@ function fromCamera(raw) {
   scan(raw, 'camera');
 }
 
-async function detectLoop() {
+async function detectLoop(gen) {
+  if (gen !== loopGen || !stream || !decoder) return;
   const video = $('camera-video');
-  if (!stream || !detector) return;
   if (video.readyState >= 2) {
     try {
-      const codes = await detector.detect(video);
-      for (const code of codes) if (code && code.rawValue) fromCamera(code.rawValue);
+      for (const raw of await decoder.read(video)) if (gen === loopGen) fromCamera(raw);
     } catch {
       // A frame that cannot be read (camera switching, tab in background): try the next.
     }
   }
-  if (stream) detectTimer = setTimeout(detectLoop, CAMERA_INTERVAL_MS);
+  if (gen === loopGen && stream) detectTimer = setTimeout(() => detectLoop(gen), CAMERA_INTERVAL_MS);
 }
 
 async function startCamera() {
   unlockAudio();
-  if (!cameraSupported()) {
-    showCameraNote('cp.camera_no_detector');
-    return;
-  }
-  let formats = ['qr_code'];
-  try {
-    if (typeof BarcodeDetector.getSupportedFormats === 'function') formats = await BarcodeDetector.getSupportedFormats();
-  } catch {
-    // Assume QR; the constructor below fails clearly if not.
-  }
-  if (!formats.includes('qr_code')) {
-    showCameraNote('cp.camera_no_detector');
-    return;
-  }
+  if (stream || starting) return;
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     // Phones give the camera only to HTTPS pages (or localhost).
     showCameraNote('cp.camera_insecure');
     return;
   }
+  starting = true;
+  const gen = loopGen;
+  // The decoder loads while the browser asks the guard for the camera.
+  const picking = pickDecoder();
+  picking.catch(() => {}); // handled below; no "unhandled rejection" if the camera fails first
+  let media = null;
   try {
-    detector = new BarcodeDetector({ formats: ['qr_code'] });
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+    media = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
   } catch (err) {
-    stream = null;
+    starting = false;
+    showCameraStatus(null);
     showCameraNote(err && err.name === 'NotAllowedError' ? 'cp.camera_denied' : 'cp.camera_failed');
     setCameraButton();
     return;
   }
+  let picked = null;
+  try {
+    picked = await picking;
+  } catch {
+    for (const track of media.getTracks()) track.stop();
+    starting = false;
+    showCameraStatus(null);
+    showCameraNote('cp.camera_decoder_failed');
+    setCameraButton();
+    return;
+  }
+  starting = false;
+  if (gen !== loopGen || document.hidden) {
+    // Turned off, or the page hidden, while the camera was being opened.
+    for (const track of media.getTracks()) track.stop();
+    if (document.hidden) resumeCamera = true;
+    showCameraStatus(null);
+    return;
+  }
+  stream = media;
+  decoder = picked;
   $('camera-note').hidden = true;
+  showCameraStatus(decoder.kind === 'native' ? 'cp.decoder_native' : 'cp.decoder_jsqr');
   const video = $('camera-video');
   video.srcObject = stream;
   $('camera-box').hidden = false;
   try {
     await video.play();
   } catch {
-    // autoplay+muted normally allows it; the frames still arrive for the detector.
+    // autoplay+muted normally allows it; the frames still arrive for the decoder.
   }
   setCameraButton();
-  detectLoop();
+  detectLoop(gen);
 }
 
 function stopCamera() {
+  loopGen += 1;
   clearTimeout(detectTimer);
   if (stream) for (const track of stream.getTracks()) track.stop();
   stream = null;
+  decoder = null;
   $('camera-video').srcObject = null;
   $('camera-box').hidden = true;
+  showCameraStatus(null);
   setCameraButton();
 }
 
@@ -585,7 +710,6 @@ onLangChange(() => {
   if (shown) renderVerdict(shown);
 });
 
-if (!cameraSupported()) showCameraNote('cp.camera_no_detector');
 setCameraButton();
 renderRecent();
 initShell();
