@@ -37,6 +37,8 @@ pub struct AppState {
     pub keys: passes::keys::KeyRing,
     /// Signed-in users, cached for a few seconds.
     pub sessions: auth::extract::SessionCache,
+    /// The scan log's group-commit writer (SQLite; PostgreSQL commits per scan).
+    pub scan_writer: Option<scan::writer::ScanWriter>,
 }
 
 impl AppState {
@@ -91,11 +93,16 @@ impl Application {
         let workers = settings.workers;
         let settings_pool_size = settings.pool_size;
         let max_upload = settings.max_upload_bytes;
+        let scan_writer = match settings.database {
+            db::DbUrl::Sqlite(_) => Some(scan::writer::ScanWriter::start(pool.clone())?),
+            db::DbUrl::Postgres(_) => None,
+        };
         let state = aw::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
             keys: passes::keys::KeyRing::default(),
             sessions: auth::extract::SessionCache::default(),
+            scan_writer,
         });
         let blocking_threads = settings_pool_size.max(2) as usize;
         let mut server =

@@ -58,7 +58,16 @@ mod tests {
     }
 
     fn token(key: &ed25519_dalek::SigningKey) -> String {
-        let record = PassRecord { kind: PassKind::Credential, key_id: 3, pass_id: 77, serial: 1, valid_from: 1000, valid_until: 2000, access: 1, photo: 0 };
+        let record = PassRecord {
+            kind: PassKind::Credential,
+            key_id: 3,
+            pass_id: 77,
+            serial: 1,
+            valid_from: 1000,
+            valid_until: 2000,
+            access: 1,
+            photo: 0,
+        };
         token::sign(&record, key)
     }
 
@@ -67,21 +76,33 @@ mod tests {
         let key = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
         let keys = keys_file(&key, false);
         let good = token(&key);
-        assert!(verify_offline(&good, &keys, 1500).unwrap().starts_with("VALID"));
-        assert!(verify_offline(&good, &keys, 2500).unwrap().starts_with("INVALID: expired"));
+        assert!(verify_offline(&good, &keys, 1500)
+            .unwrap()
+            .starts_with("VALID"));
+        assert!(verify_offline(&good, &keys, 2500)
+            .unwrap()
+            .starts_with("INVALID: expired"));
         let mut bad = good.clone().into_bytes();
         bad[70] = if bad[70] == b'A' { b'B' } else { b'A' };
         let bad = String::from_utf8(bad).unwrap();
-        assert!(verify_offline(&bad, &keys, 1500).unwrap().starts_with("INVALID"));
-        assert!(verify_offline("nonsense", &keys, 1500).unwrap().starts_with("INVALID: malformed"));
+        assert!(verify_offline(&bad, &keys, 1500)
+            .unwrap()
+            .starts_with("INVALID"));
+        assert!(verify_offline("nonsense", &keys, 1500)
+            .unwrap()
+            .starts_with("INVALID: malformed"));
     }
 
     #[test]
     fn a_retired_or_missing_key_is_unknown_offline() {
         let key = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
         let good = token(&key);
-        assert!(verify_offline(&good, &keys_file(&key, true), 1500).unwrap().starts_with("INVALID: unknown_key"));
-        assert!(verify_offline(&good, r#"{"keys": []}"#, 1500).unwrap().starts_with("INVALID: unknown_key"));
+        assert!(verify_offline(&good, &keys_file(&key, true), 1500)
+            .unwrap()
+            .starts_with("INVALID: unknown_key"));
+        assert!(verify_offline(&good, r#"{"keys": []}"#, 1500)
+            .unwrap()
+            .starts_with("INVALID: unknown_key"));
         assert!(verify_offline(&good, "not json", 1500).is_err());
     }
 }

@@ -9,6 +9,7 @@ pub mod routes;
 pub mod rules;
 pub mod service;
 pub mod store;
+pub mod writer;
 
 use actix_web::web;
 

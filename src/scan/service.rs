@@ -108,7 +108,34 @@ fn unix_to_rfc3339(tz: Tz, t: u32) -> String {
         .unwrap_or_default()
 }
 
-/// Scans a payload at a point and logs the verdict.
+/// A verdict decided and waiting to be logged.
+#[derive(Debug)]
+pub struct PendingScan {
+    response: ScanResponse,
+    outcome: Result<(), Reason>,
+    at: chrono::NaiveDateTime,
+    point_id: i64,
+    user_id: i64,
+    device: Option<String>,
+    nonce: Option<String>,
+    pass_id: Option<i64>,
+    serial: Option<i32>,
+    /// The session whose first entry this admission claims (no re-entry).
+    claims_session: Option<i64>,
+    lang: Lang,
+    tz: Tz,
+}
+
+/// What a scan needs next: either the answer given before to the same nonce, or a log write.
+#[derive(Debug)]
+pub enum Prepared {
+    /// The first answer to this nonce.
+    Replay(ScanResponse),
+    /// A verdict to log (and, for an admission, its first entry to claim).
+    Log(Box<PendingScan>),
+}
+
+/// Scans a payload at a point and logs the verdict, in one write transaction.
 pub fn scan(
     conn: &mut DbConn,
     keys: &KeyRing,
@@ -118,6 +145,25 @@ pub fn scan(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Result<ScanResponse, AppError> {
+    match prepare(conn, keys, user, req, lang, tz, now)? {
+        Prepared::Replay(response) => Ok(response),
+        Prepared::Log(pending) => {
+            let result = write_tx(conn, |conn| log(conn, &pending));
+            settle(conn, &pending, result)
+        }
+    }
+}
+
+/// Everything before the write: who may scan where, the nonce, the verdict.
+pub fn prepare(
+    conn: &mut DbConn,
+    keys: &KeyRing,
+    user: &CurrentUser,
+    req: &ScanRequest,
+    lang: Lang,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<Prepared, AppError> {
     let (Some(payload), Some(point_code)) =
         (req.payload.as_deref(), req.point.as_deref().map(str::trim))
     else {
@@ -136,7 +182,7 @@ pub fn scan(
         .filter(|n| !n.is_empty() && n.len() <= 100);
     if let Some(n) = nonce {
         if let Some(first) = store::find_by_nonce(conn, user.id, n)? {
-            return replay(first.id, &first.response);
+            return replay(first.id, &first.response).map(Prepared::Replay);
         }
     }
     let mut response = ScanResponse {
@@ -154,96 +200,116 @@ pub fn scan(
         .pass
         .as_ref()
         .map_or((None, None), |p| (Some(p.id), Some(i32::from(p.serial))));
-    let session = match (&outcome, &response.pass) {
-        (Ok(()), Some(p)) if p.kind == PassKind::Admission.as_str() => point.session_id,
+    let claims_session = match (&outcome, &response.pass, point.session_id) {
+        (Ok(()), Some(p), Some(session)) if p.kind == PassKind::Admission.as_str() => {
+            let reentry =
+                crate::passes::store::find_session(conn, session)?.is_some_and(|s| s.allow_reentry);
+            (!reentry).then_some(session)
+        }
         _ => None,
     };
-    let at = now.naive_utc();
     use chrono::SubsecRound;
-    let at = at.trunc_subsecs(6);
-    let result = write_tx(conn, |conn| -> Result<ScanResponse, AppError> {
-        let mut outcome = outcome;
-        let mut response = response.clone();
-        // Admissions without re-entry: the unique (pass, session) key decides, inside a
-        // savepoint so a conflict does not spoil the transaction on PostgreSQL.
-        let reentry = session.is_some()
-            && crate::passes::store::find_session(conn, session.unwrap_or(0))?
-                .is_some_and(|s| s.allow_reentry);
-        if let (Some(session_id), Some(pass_id), false) = (session, pass_id, reentry) {
-            let used = diesel::Connection::transaction(conn, |c| {
-                store::insert_use(c, pass_id, session_id, 0, at)
-            });
-            if let Err(e) = used {
-                if !matches!(
-                    e,
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _
-                    )
-                ) {
-                    return Err(e.into());
+    Ok(Prepared::Log(Box::new(PendingScan {
+        response,
+        outcome,
+        at: now.naive_utc().trunc_subsecs(6),
+        point_id: point.id,
+        user_id: user.id,
+        device: req.device.clone(),
+        nonce: nonce.map(str::to_string),
+        pass_id,
+        serial,
+        claims_session,
+        lang,
+        tz,
+    })))
+}
+
+/// Writes a decided scan: claims the admission's first entry (the unique key decides
+/// "already used", inside a savepoint so a conflict does not spoil the transaction on
+/// PostgreSQL), then appends the log row. Call inside a write transaction.
+pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, AppError> {
+    let (lang, tz) = (pending.lang, pending.tz);
+    let mut outcome = pending.outcome;
+    let mut response = pending.response.clone();
+    if let (Some(session_id), Some(pass_id)) = (pending.claims_session, pending.pass_id) {
+        let used = diesel::Connection::transaction(conn, |c| {
+            store::insert_use(c, pass_id, session_id, 0, pending.at)
+        });
+        if let Err(e) = used {
+            if !matches!(
+                e,
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _
+                )
+            ) {
+                return Err(e.into());
+            }
+            outcome = Err(Reason::AlreadyUsed);
+            response.first_use =
+                store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| FirstUse {
+                    at: to_rfc3339(tz, t),
+                    point,
+                    device,
+                });
+        }
+    }
+    match outcome {
+        Ok(()) => {
+            response.verdict = "accept".into();
+            response.reason = None;
+            response.message = lang.pick("通过", "Accepted").into();
+        }
+        Err(reason) => {
+            response.verdict = "reject".into();
+            response.reason = Some(reason.as_str().into());
+            response.message = match (&response.first_use, reason) {
+                (Some(f), Reason::AlreadyUsed) => {
+                    format!("{} ({}, {})", reason.message(lang), f.at, f.point)
                 }
-                outcome = Err(Reason::AlreadyUsed);
-                response.first_use =
-                    store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| {
-                        FirstUse {
-                            at: to_rfc3339(tz, t),
-                            point,
-                            device,
-                        }
-                    });
-            }
+                _ => reason.message(lang).into(),
+            };
         }
-        match outcome {
-            Ok(()) => {
-                response.verdict = "accept".into();
-                response.reason = None;
-                response.message = lang.pick("通过", "Accepted").into();
-            }
-            Err(reason) => {
-                response.verdict = "reject".into();
-                response.reason = Some(reason.as_str().into());
-                response.message = match (&response.first_use, reason) {
-                    (Some(f), Reason::AlreadyUsed) => {
-                        format!("{} ({}, {})", reason.message(lang), f.at, f.point)
-                    }
-                    _ => reason.message(lang).into(),
-                };
-            }
-        }
-        let stored =
-            serde_json::to_string(&response).map_err(|e| AppError::Internal(e.to_string()))?;
-        let id = store::insert_scan(
-            conn,
-            &NewScan {
-                at,
-                point_id: point.id,
-                user_id: user.id,
-                device: req.device.as_deref(),
-                nonce,
-                pass_id,
-                serial,
-                verdict: &response.verdict,
-                reason: response.reason.as_deref(),
-                response: &stored,
-            },
-        )?;
-        if let (Some(session_id), Some(pass_id), Ok(()), false) =
-            (session, pass_id, outcome, reentry)
-        {
-            store::set_use_scan(conn, pass_id, session_id, id)?;
-        }
-        response.scan_id = id;
-        Ok(response)
-    });
-    match result {
-        // Two retries with one nonce at the same instant: the second finds the first's row.
-        Err(AppError::Conflict { .. }) if nonce.is_some() => {
-            let first = store::find_by_nonce(conn, user.id, nonce.unwrap_or_default())?
+    }
+    let stored = serde_json::to_string(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert_scan(
+        conn,
+        &NewScan {
+            at: pending.at,
+            point_id: pending.point_id,
+            user_id: pending.user_id,
+            device: pending.device.as_deref(),
+            nonce: pending.nonce.as_deref(),
+            pass_id: pending.pass_id,
+            serial: pending.serial,
+            verdict: &response.verdict,
+            reason: response.reason.as_deref(),
+            response: &stored,
+        },
+    )?;
+    if let (Some(session_id), Some(pass_id), Ok(())) =
+        (pending.claims_session, pending.pass_id, outcome)
+    {
+        store::set_use_scan(conn, pass_id, session_id, id)?;
+    }
+    response.scan_id = id;
+    Ok(response)
+}
+
+/// The answer for a logged scan; when the same nonce raced in twice, the first one's.
+pub fn settle(
+    conn: &mut DbConn,
+    pending: &PendingScan,
+    result: Result<ScanResponse, AppError>,
+) -> Result<ScanResponse, AppError> {
+    match (result, pending.nonce.as_deref()) {
+        (Err(AppError::Conflict { .. }), Some(nonce)) => {
+            let first = store::find_by_nonce(conn, pending.user_id, nonce)?
                 .ok_or(AppError::NotFound("scan"))?;
             replay(first.id, &first.response)
         }
-        other => other,
+        (other, _) => other,
     }
 }
 
