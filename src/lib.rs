@@ -93,8 +93,11 @@ impl Application {
         let workers = settings.workers;
         let settings_pool_size = settings.pool_size;
         let max_upload = settings.max_upload_bytes;
-        let scan_writer = match settings.database {
-            db::DbUrl::Sqlite(_) => Some(scan::writer::ScanWriter::start(pool.clone())?),
+        let scan_writer = match &settings.database {
+            db::DbUrl::Sqlite(path) => {
+                db::start_checkpointer(path.clone())?;
+                Some(scan::writer::ScanWriter::start(pool.clone())?)
+            }
             db::DbUrl::Postgres(_) => None,
         };
         let state = aw::Data::new(AppState {

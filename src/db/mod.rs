@@ -102,6 +102,8 @@ impl ManageConnection for ConnManager {
                     "PRAGMA synchronous = NORMAL;",
                     // Read pages through a memory map rather than a pread() call each.
                     "PRAGMA mmap_size = 268435456;",
+                    // No checkpoint inside a commit: `checkpointer` does it beside the writers.
+                    "PRAGMA wal_autocheckpoint = 0;",
                 ] {
                     conn.batch_execute(pragma)
                         .map_err(diesel::r2d2::Error::QueryError)?;
@@ -160,6 +162,27 @@ pub fn open_pool(url: &DbUrl, options: &PoolOptions) -> Result<DbPool, String> {
         .connection_timeout(options.timeout)
         .build(ConnManager { url: url.clone() })
         .map_err(|e| format!("cannot connect to the {} database: {e}", url.backend()))
+}
+
+/// Copies the SQLite write-ahead log back into the database once a second, on a connection of
+/// its own. SQLite would otherwise checkpoint inside whichever commit crosses 1,000 pages,
+/// and that commit (and every writer queued behind it) would wait for the fsync. A passive
+/// checkpoint never blocks readers or writers. The thread ends when the file is gone.
+pub fn start_checkpointer(path: PathBuf) -> Result<(), String> {
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .map_err(|e| format!("cannot open {} for checkpoints: {e}", path.display()))?;
+    std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while path.exists() {
+                std::thread::sleep(Duration::from_secs(1));
+                if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| format!("cannot start the checkpointer: {e}"))
 }
 
 /// Runs the pending migrations of the connection's backend.
