@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Public keys for verifying passes, cached.
     pub keys: passes::keys::KeyRing,
+    /// Zones and scan points, cached for the scan path.
+    pub scan_cache: scan::service::ScanCache,
     /// Signed-in users, cached for a few seconds.
     pub sessions: auth::extract::SessionCache,
     /// The scan log's group-commit writer (SQLite; PostgreSQL commits per scan).
@@ -104,6 +107,7 @@ impl Application {
             pool,
             settings: Arc::new(settings),
             keys: passes::keys::KeyRing::default(),
+            scan_cache: scan::service::ScanCache::default(),
             sessions: auth::extract::SessionCache::default(),
             scan_writer,
         });
@@ -130,7 +134,9 @@ impl Application {
                     .service(web::openapi_json)
                     .service(
                         aw::scope("/api/v1")
-                            .configure(auth::routes)
+                            // Scans first: the busiest route is matched before the others.
+                        .configure(scan::routes)
+                        .configure(auth::routes)
                             .configure(audit::routes)
                             .configure(guests::routes)
                             .configure(passes::routes)

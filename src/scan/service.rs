@@ -90,6 +90,33 @@ pub struct ScanResponse {
     pub first_use: Option<FirstUse>,
 }
 
+/// Zones and points, trusted for a few seconds on the scan path.
+pub struct ScanCache {
+    zones: crate::cache::Ttl<Vec<crate::passes::model::Zone>>,
+    points: crate::cache::Ttl<Vec<ScanPoint>>,
+}
+
+impl Default for ScanCache {
+    fn default() -> ScanCache {
+        let ttl = std::time::Duration::from_secs(5);
+        ScanCache { zones: crate::cache::Ttl::new(ttl), points: crate::cache::Ttl::new(ttl) }
+    }
+}
+
+impl ScanCache {
+    fn point(&self, conn: &mut DbConn, code: &str) -> Result<Option<ScanPoint>, AppError> {
+        let points = self.points.get(|ps: &Vec<ScanPoint>| ps.iter().any(|p| p.code == code), || store::list_points(conn))?;
+        Ok(points.iter().find(|p| p.code == code).cloned())
+    }
+
+    fn zones(&self, conn: &mut DbConn, needed: Option<&str>) -> Result<std::sync::Arc<Vec<crate::passes::model::Zone>>, AppError> {
+        Ok(self.zones.get(
+            |zs: &Vec<crate::passes::model::Zone>| needed.is_none_or(|code| zs.iter().any(|z| z.code == code)),
+            || crate::passes::store::list_zones(conn),
+        )?)
+    }
+}
+
 /// Whether `user` may scan at `point`.
 fn may_scan_at(user: &CurrentUser, point: &ScanPoint) -> bool {
     let scope = user.scope.as_deref().unwrap_or("");
@@ -136,16 +163,18 @@ pub enum Prepared {
 }
 
 /// Scans a payload at a point and logs the verdict, in one write transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn scan(
     conn: &mut DbConn,
     keys: &KeyRing,
+    cache: &ScanCache,
     user: &CurrentUser,
     req: &ScanRequest,
     lang: Lang,
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Result<ScanResponse, AppError> {
-    match prepare(conn, keys, user, req, lang, tz, now)? {
+    match prepare(conn, keys, cache, user, req, lang, tz, now)? {
         Prepared::Replay(response) => Ok(response),
         Prepared::Log(pending) => {
             let result = write_tx(conn, |conn| log(conn, &pending));
@@ -155,9 +184,11 @@ pub fn scan(
 }
 
 /// Everything before the write: who may scan where, the nonce, the verdict.
+#[allow(clippy::too_many_arguments)]
 pub fn prepare(
     conn: &mut DbConn,
     keys: &KeyRing,
+    cache: &ScanCache,
     user: &CurrentUser,
     req: &ScanRequest,
     lang: Lang,
@@ -172,7 +203,7 @@ pub fn prepare(
             json!([{"field": "payload"}, {"field": "point"}]),
         ));
     };
-    let point = store::find_point(conn, point_code)?.ok_or(AppError::NotFound("scan point"))?;
+    let point = cache.point(conn, point_code)?.ok_or(AppError::NotFound("scan point"))?;
     if !may_scan_at(user, &point) {
         return Err(AppError::Forbidden);
     }
@@ -195,7 +226,7 @@ pub fn prepare(
         vehicle: None,
         first_use: None,
     };
-    let outcome = judge(conn, keys, &point, payload, tz, now, &mut response)?;
+    let outcome = judge(conn, keys, cache, &point, payload, tz, now, &mut response)?;
     let (pass_id, serial) = response
         .pass
         .as_ref()
@@ -322,9 +353,11 @@ fn replay(id: i64, stored: &str) -> Result<ScanResponse, AppError> {
 
 /// Everything up to the verdict that needs no write: decode, verify, the pass's facts and
 /// holder, the rules. Fills what the response shows.
+#[allow(clippy::too_many_arguments)]
 fn judge(
     conn: &mut DbConn,
     keys: &KeyRing,
+    cache: &ScanCache,
     point: &ScanPoint,
     payload: &str,
     tz: Tz,
@@ -343,7 +376,7 @@ fn judge(
     }
     let pass_id = i64::from(record.pass_id);
     let facts = store::pass_facts(conn, pass_id)?;
-    let zones = crate::passes::store::list_zones(conn)?;
+    let zones = cache.zones(conn, point.zone.as_deref())?;
     response.pass = Some(ScannedPass {
         id: pass_id,
         kind: record.kind.as_str().into(),
