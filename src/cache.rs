@@ -15,11 +15,18 @@ pub struct Ttl<T> {
 impl<T> Ttl<T> {
     /// An empty cache.
     pub fn new(ttl: Duration) -> Ttl<T> {
-        Ttl { ttl, slot: RwLock::new(None) }
+        Ttl {
+            ttl,
+            slot: RwLock::new(None),
+        }
     }
 
     /// The cached value if fresh and `usable`, else a freshly loaded one.
-    pub fn get<E>(&self, usable: impl Fn(&T) -> bool, load: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E> {
+    pub fn get<E>(
+        &self,
+        usable: impl Fn(&T) -> bool,
+        load: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
         if let Ok(slot) = self.slot.read() {
             if let Some((at, value)) = slot.as_ref() {
                 if at.elapsed() < self.ttl && usable(value) {
@@ -45,7 +52,9 @@ mod tests {
         let first = cache.get(|_| true, || Ok::<_, ()>(vec![1])).unwrap();
         let again = cache.get(|_| true, || Ok::<_, ()>(vec![2])).unwrap();
         assert_eq!((*first, *again), (vec![1], vec![1]));
-        let missing_three = cache.get(|v: &Vec<i32>| v.contains(&3), || Ok::<_, ()>(vec![3])).unwrap();
+        let missing_three = cache
+            .get(|v: &Vec<i32>| v.contains(&3), || Ok::<_, ()>(vec![3]))
+            .unwrap();
         assert_eq!(*missing_three, vec![3]);
     }
 

@@ -135,8 +135,8 @@ impl Application {
                     .service(
                         aw::scope("/api/v1")
                             // Scans first: the busiest route is matched before the others.
-                        .configure(scan::routes)
-                        .configure(auth::routes)
+                            .configure(scan::routes)
+                            .configure(auth::routes)
                             .configure(audit::routes)
                             .configure(guests::routes)
                             .configure(passes::routes)

@@ -47,7 +47,9 @@ pub async fn record_scan(
         // PostgreSQL: the whole scan on the blocking pool, one transaction per scan.
         let st = state.clone();
         let verdict = state
-            .db(move |conn| service::scan(conn, &st.keys, &st.scan_cache, &user, &scan, lang, tz, now))
+            .db(move |conn| {
+                service::scan(conn, &st.keys, &st.scan_cache, &user, &scan, lang, tz, now)
+            })
             .await?;
         return Ok(HttpResponse::Ok().json(verdict));
     };
@@ -57,7 +59,16 @@ pub async fn record_scan(
         let mut conn = state.pool.get()?;
         // One read transaction for the verdict's reads: one WAL read lock instead of one a query.
         diesel::Connection::transaction(&mut *conn, |c| {
-            service::prepare(c, &state.keys, &state.scan_cache, &user, &scan, lang, tz, now)
+            service::prepare(
+                c,
+                &state.keys,
+                &state.scan_cache,
+                &user,
+                &scan,
+                lang,
+                tz,
+                now,
+            )
         })?
     };
     let verdict = match prepared {

@@ -99,19 +99,31 @@ pub struct ScanCache {
 impl Default for ScanCache {
     fn default() -> ScanCache {
         let ttl = std::time::Duration::from_secs(5);
-        ScanCache { zones: crate::cache::Ttl::new(ttl), points: crate::cache::Ttl::new(ttl) }
+        ScanCache {
+            zones: crate::cache::Ttl::new(ttl),
+            points: crate::cache::Ttl::new(ttl),
+        }
     }
 }
 
 impl ScanCache {
     fn point(&self, conn: &mut DbConn, code: &str) -> Result<Option<ScanPoint>, AppError> {
-        let points = self.points.get(|ps: &Vec<ScanPoint>| ps.iter().any(|p| p.code == code), || store::list_points(conn))?;
+        let points = self.points.get(
+            |ps: &Vec<ScanPoint>| ps.iter().any(|p| p.code == code),
+            || store::list_points(conn),
+        )?;
         Ok(points.iter().find(|p| p.code == code).cloned())
     }
 
-    fn zones(&self, conn: &mut DbConn, needed: Option<&str>) -> Result<std::sync::Arc<Vec<crate::passes::model::Zone>>, AppError> {
+    fn zones(
+        &self,
+        conn: &mut DbConn,
+        needed: Option<&str>,
+    ) -> Result<std::sync::Arc<Vec<crate::passes::model::Zone>>, AppError> {
         Ok(self.zones.get(
-            |zs: &Vec<crate::passes::model::Zone>| needed.is_none_or(|code| zs.iter().any(|z| z.code == code)),
+            |zs: &Vec<crate::passes::model::Zone>| {
+                needed.is_none_or(|code| zs.iter().any(|z| z.code == code))
+            },
             || crate::passes::store::list_zones(conn),
         )?)
     }
@@ -203,7 +215,9 @@ pub fn prepare(
             json!([{"field": "payload"}, {"field": "point"}]),
         ));
     };
-    let point = cache.point(conn, point_code)?.ok_or(AppError::NotFound("scan point"))?;
+    let point = cache
+        .point(conn, point_code)?
+        .ok_or(AppError::NotFound("scan point"))?;
     if !may_scan_at(user, &point) {
         return Err(AppError::Forbidden);
     }
