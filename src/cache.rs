@@ -51,7 +51,7 @@ mod tests {
         let cache = Ttl::new(Duration::from_secs(60));
         let first = cache.get(|_| true, || Ok::<_, ()>(vec![1])).unwrap();
         let again = cache.get(|_| true, || Ok::<_, ()>(vec![2])).unwrap();
-        assert_eq!((*first, *again), (vec![1], vec![1]));
+        assert_eq!((first.as_slice(), again.as_slice()), (&[1][..], &[1][..]));
         let missing_three = cache
             .get(|v: &Vec<i32>| v.contains(&3), || Ok::<_, ()>(vec![3]))
             .unwrap();
