@@ -302,14 +302,14 @@ fn main() {
         bench_scan("SQLite", &sqlite_url());
     }
     if let Ok(base) = std::env::var("BENCH_DATABASE_URL") {
-        let counter = std::cell::Cell::new(0);
+        let made: std::cell::RefCell<Vec<String>> = Default::default();
         let pg_url = || {
-            counter.set(counter.get() + 1);
-            let name = format!("bench_scan_{}_{}", std::process::id(), counter.get());
+            let name = format!("bench_scan_{}_{}", std::process::id(), made.borrow().len());
             let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
             diesel::sql_query(format!("CREATE DATABASE {name}"))
                 .execute(&mut admin)
                 .expect("create");
+            made.borrow_mut().push(name.clone());
             format!(
                 "{}/{name}",
                 base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
@@ -320,6 +320,13 @@ fn main() {
         }
         if only != "issue" {
             bench_scan("PostgreSQL", &pg_url());
+        }
+        // Leave the server as it was: drop the databases made for the runs.
+        if let Ok(mut admin) = diesel::PgConnection::establish(&base) {
+            for name in made.borrow().iter() {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
         }
     }
 }
