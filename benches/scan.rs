@@ -86,13 +86,13 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
         Ok(())
     })
     .expect("photos");
-    let zone = yingbin::passes::service::ZoneRequest {
+    let zone = yingbin::passes::catalog::ZoneRequest {
         code: Some("A".into()),
         name: "主场馆".into(),
         name_en: None,
         color: None,
     };
-    yingbin::passes::service::create_zone(&mut conn, &admin, &zone).expect("zone");
+    yingbin::passes::catalog::create_zone(&mut conn, &admin, &zone).expect("zone");
     let today = chrono::Utc::now()
         .with_timezone(&settings.timezone)
         .date_naive();

@@ -360,6 +360,7 @@ fn load_passes(
     start: NaiveDate,
 ) -> Result<String, String> {
     use crate::auth::{CurrentUser, Role};
+    use crate::passes::catalog;
     use crate::passes::service as passes;
     use crate::scan::service as scan;
     let e = |e: crate::error::AppError| format!("demo passes: {e}");
@@ -379,10 +380,10 @@ fn load_passes(
         ("C", "运动员村", "Athletes' village", "#27ae60"),
         ("P", "停车场", "Car parks", "#8e44ad"),
     ] {
-        passes::create_zone(
+        catalog::create_zone(
             conn,
             &me,
-            &passes::ZoneRequest {
+            &catalog::ZoneRequest {
                 code: Some(code.into()),
                 name: name.into(),
                 name_en: Some(name_en.into()),
@@ -391,10 +392,10 @@ fn load_passes(
         )
         .map_err(e)?;
     }
-    let opening = passes::create_session(
+    let opening = catalog::create_session(
         conn,
         &me,
-        &passes::SessionRequest {
+        &catalog::SessionRequest {
             code: "OPEN".into(),
             name: "开幕式".into(),
             name_en: Some("Opening ceremony".into()),

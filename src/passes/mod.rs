@@ -8,10 +8,12 @@
 //! Revoking or reissuing appends to the revocation feed that offline scanners poll; a
 //! reissued pass has a higher serial, so the old card is rejected as superseded.
 
+pub mod catalog;
 pub mod keys;
 pub mod model;
 pub mod plate;
 pub mod qr;
+pub mod revocations;
 pub mod routes;
 pub mod rules;
 pub mod service;

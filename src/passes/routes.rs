@@ -9,12 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::guests::store::GuestFilter;
+use crate::passes::catalog::{self, SessionRequest, ZoneRequest};
 use crate::passes::model::{PassResponse, SessionResponse, Zone};
+use crate::passes::revocations::{self as revocation_list, RevocationList};
 use crate::passes::rules::Action;
-use crate::passes::service::{
-    self, AdmissionRequest, Approved, BulkRequested, RevocationList, SessionRequest,
-    VehicleRequest, ZoneRequest,
-};
+use crate::passes::service::{self, AdmissionRequest, Approved, BulkRequested, VehicleRequest};
 use crate::passes::store::PassFilter;
 use crate::passes::{keys, qr};
 use crate::web::parse_json;
@@ -622,7 +621,7 @@ pub async fn revocations(
 ) -> Result<HttpResponse, AppError> {
     let since = query.since.unwrap_or(0).max(0);
     let list = state
-        .db(move |conn| service::revocations(conn, since))
+        .db(move |conn| revocation_list::revocations(conn, since))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -651,7 +650,7 @@ pub async fn create_zone(
     user.require(APPROVERS)?;
     let req: ZoneRequest = parse_json(&body)?;
     let zone = state
-        .db(move |conn| service::create_zone(conn, &user, &req))
+        .db(move |conn| catalog::create_zone(conn, &user, &req))
         .await?;
     Ok(HttpResponse::Created().json(zone))
 }
@@ -669,7 +668,7 @@ pub async fn update_zone(
     let req: ZoneRequest = parse_json(&body)?;
     let id = id.into_inner();
     state
-        .db(move |conn| service::update_zone(conn, &user, id, &req))
+        .db(move |conn| catalog::update_zone(conn, &user, id, &req))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -685,7 +684,7 @@ pub async fn delete_zone(
     user.require(APPROVERS)?;
     let id = id.into_inner();
     state
-        .db(move |conn| service::delete_zone(conn, &user, id))
+        .db(move |conn| catalog::delete_zone(conn, &user, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -702,7 +701,7 @@ pub async fn list_sessions(
         .db(move |conn| {
             Ok(crate::passes::store::list_sessions(conn)?
                 .iter()
-                .map(|s| service::session_response(s, tz))
+                .map(|s| catalog::session_response(s, tz))
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -721,7 +720,7 @@ pub async fn create_session(
     let req: SessionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let s = state
-        .db(move |conn| service::create_session(conn, &user, &req, tz))
+        .db(move |conn| catalog::create_session(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(s))
 }

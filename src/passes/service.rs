@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -18,7 +18,7 @@ use crate::guests::service::{guest_cards, may_act_on, to_rfc3339, GuestCard};
 use crate::guests::store::GuestFilter;
 use crate::passes::model::{
     EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle,
-    SessionResponse, Stream, Zone,
+    Stream, Zone,
 };
 use crate::passes::rules::{self, Action};
 use crate::passes::store::{self, PassFilter};
@@ -138,20 +138,6 @@ pub fn responses(
         .collect())
 }
 
-/// A session as the API shows it.
-pub fn session_response(s: &EventSession, tz: Tz) -> SessionResponse {
-    SessionResponse {
-        id: s.id,
-        code: s.code.clone(),
-        name: s.name.clone(),
-        name_en: s.name_en.clone(),
-        starts_at: to_rfc3339(tz, s.starts_at),
-        ends_at: to_rfc3339(tz, s.ends_at),
-        gates: s.gates.clone(),
-        allow_reentry: s.allow_reentry,
-    }
-}
-
 fn response(
     p: &Pass,
     card: Option<&GuestCard>,
@@ -202,7 +188,7 @@ fn response(
             session: p
                 .session_id
                 .and_then(|s| sessions.get(&s))
-                .map(|s| session_response(s, tz)),
+                .map(|s| crate::passes::catalog::session_response(s, tz)),
             section: p.section.clone(),
             seat: p.seat.clone(),
             invitee_name: p.invitee_name.clone(),
@@ -747,279 +733,4 @@ pub fn create_admission(
         Ok::<_, AppError>(id)
     })?;
     get_pass(conn, user, id, tz)
-}
-
-/// A zone to create or change.
-#[derive(serde::Deserialize, ToSchema, Debug)]
-pub struct ZoneRequest {
-    /// Short code (A, P, VIP…): letters and digits, up to 8.
-    pub code: Option<String>,
-    /// Chinese name.
-    pub name: String,
-    /// English name.
-    pub name_en: Option<String>,
-    /// CSS colour, `#rrggbb`.
-    pub color: Option<String>,
-}
-
-fn check_color(c: &str) -> Result<(), AppError> {
-    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit());
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "color must be #rrggbb",
-            json!([{"field": "color"}]),
-        ))
-    }
-}
-
-/// Creates a zone with the next free bit.
-pub fn create_zone(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    req: &ZoneRequest,
-) -> Result<Zone, AppError> {
-    let code = req
-        .code
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_uppercase();
-    if code.is_empty() || code.len() > 8 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::invalid(
-            "code must be 1–8 letters or digits",
-            json!([{"field": "code"}]),
-        ));
-    }
-    let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
-    check_color(&color)?;
-    write_tx(conn, |conn| {
-        let all = store::list_zones(conn)?;
-        if all.iter().any(|z| z.code == code) {
-            return Err(AppError::conflict(
-                "zone_exists",
-                format!("zone {code} exists"),
-            ));
-        }
-        let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>()).ok_or_else(
-            || AppError::conflict("too_many_zones", "an event can define at most 64 zones"),
-        )?;
-        let id = store::insert_zone(
-            conn,
-            &code,
-            req.name.trim(),
-            req.name_en.as_deref().unwrap_or(req.name.trim()),
-            &color,
-            bit,
-            now_utc(),
-        )?;
-        audit::store::record(
-            conn,
-            &user.actor(),
-            "create",
-            "zone",
-            id,
-            json!({"code": code}),
-        )?;
-        Ok(store::list_zones(conn)?
-            .into_iter()
-            .find(|z| z.id == id)
-            .ok_or(AppError::NotFound("zone"))?)
-    })
-}
-
-/// Renames or recolours a zone.
-pub fn update_zone(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    id: i64,
-    req: &ZoneRequest,
-) -> Result<(), AppError> {
-    let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
-    check_color(&color)?;
-    write_tx(conn, |conn| {
-        if store::update_zone(
-            conn,
-            id,
-            req.name.trim(),
-            req.name_en.as_deref().unwrap_or(req.name.trim()),
-            &color,
-        )? == 0
-        {
-            return Err(AppError::NotFound("zone"));
-        }
-        audit::store::record(conn, &user.actor(), "update", "zone", id, json!({}))?;
-        Ok(())
-    })
-}
-
-/// Deletes a zone no pass names.
-pub fn delete_zone(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
-        let zone = store::list_zones(conn)?
-            .into_iter()
-            .find(|z| z.id == id)
-            .ok_or(AppError::NotFound("zone"))?;
-        if store::zone_in_use(conn, &zone.code)? {
-            return Err(AppError::conflict(
-                "in_use",
-                format!("passes still grant zone {}", zone.code),
-            ));
-        }
-        store::delete_zone(conn, id)?;
-        audit::store::record(
-            conn,
-            &user.actor(),
-            "delete",
-            "zone",
-            id,
-            json!({"code": zone.code}),
-        )?;
-        Ok(())
-    })
-}
-
-/// A session to create.
-#[derive(serde::Deserialize, ToSchema, Debug)]
-pub struct SessionRequest {
-    /// Short code.
-    pub code: String,
-    /// Chinese name.
-    pub name: String,
-    /// English name.
-    pub name_en: Option<String>,
-    /// Start (RFC 3339 or `YYYY-MM-DD HH:MM` event time).
-    pub starts_at: String,
-    /// End.
-    pub ends_at: String,
-    /// Gates, free text.
-    #[serde(default)]
-    pub gates: String,
-    /// Whether a ticket may enter again.
-    #[serde(default)]
-    pub allow_reentry: bool,
-}
-
-fn parse_instant(s: &str, tz: Tz) -> Option<NaiveDateTime> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.naive_utc())
-        .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-                .ok()
-                .map(|t| crate::guests::service::to_utc(tz, t))
-        })
-}
-
-/// Creates a session.
-pub fn create_session(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    req: &SessionRequest,
-    tz: Tz,
-) -> Result<SessionResponse, AppError> {
-    let starts = parse_instant(&req.starts_at, tz).ok_or_else(|| {
-        AppError::invalid("starts_at is not a time", json!([{"field": "starts_at"}]))
-    })?;
-    let ends = parse_instant(&req.ends_at, tz)
-        .ok_or_else(|| AppError::invalid("ends_at is not a time", json!([{"field": "ends_at"}])))?;
-    if ends <= starts || req.code.trim().is_empty() || req.name.trim().is_empty() {
-        return Err(AppError::invalid(
-            "a session needs a code, a name, and an end after its start",
-            json!([]),
-        ));
-    }
-    write_tx(conn, |conn| {
-        let id = store::insert_session(
-            conn,
-            req.code.trim(),
-            req.name.trim(),
-            req.name_en.as_deref().unwrap_or(req.name.trim()),
-            starts,
-            ends,
-            &req.gates,
-            req.allow_reentry,
-            now_utc(),
-        )?;
-        audit::store::record(
-            conn,
-            &user.actor(),
-            "create",
-            "event_session",
-            id,
-            json!({"code": req.code}),
-        )?;
-        let s = store::find_session(conn, id)?.ok_or(AppError::NotFound("session"))?;
-        Ok(session_response(&s, tz))
-    })
-}
-
-/// The signed revocation list (see docs/pass-format.md).
-#[derive(Serialize, ToSchema, Debug)]
-pub struct RevocationList {
-    /// When made, RFC 3339 UTC.
-    pub generated_at: String,
-    /// Pass this as `since` next time.
-    pub cursor: i64,
-    /// What changed since the cursor.
-    pub entries: Vec<RevocationEntry>,
-    /// The key that signed.
-    pub key_id: u16,
-    /// Ed25519 signature, hex.
-    pub signature: String,
-}
-
-/// One revoked or superseded pass.
-#[derive(Serialize, ToSchema, Debug)]
-pub struct RevocationEntry {
-    /// Pass id.
-    pub pass_id: i64,
-    /// Kind.
-    pub kind: String,
-    /// Tokens with a lower serial are superseded.
-    pub min_serial: i32,
-    /// Revoked altogether.
-    pub revoked: bool,
-}
-
-/// The revocations since `since`, signed by the current key.
-pub fn revocations(conn: &mut DbConn, since: i64) -> Result<RevocationList, AppError> {
-    let rows = store::list_revocations(conn, since)?;
-    let cursor = rows.last().map_or(since, |r| r.0);
-    let entries: Vec<RevocationEntry> = rows
-        .into_iter()
-        .map(|(_, pass_id, kind, min_serial, revoked)| RevocationEntry {
-            pass_id,
-            kind,
-            min_serial,
-            revoked,
-        })
-        .collect();
-    let key = signing_key(conn)?;
-    let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    // Members in the order docs/pass-format.md gives, so a third party can rebuild the text.
-    #[derive(Serialize)]
-    struct Unsigned<'a> {
-        generated_at: &'a str,
-        cursor: i64,
-        entries: &'a [RevocationEntry],
-        key_id: u16,
-    }
-    let unsigned = serde_json::to_string(&Unsigned {
-        generated_at: &generated_at,
-        cursor,
-        entries: &entries,
-        key_id: key.0,
-    })
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let message = format!("yingbin-revocations-v1\n{unsigned}");
-    let signature = hex::encode(key.1.sign(message.as_bytes()).to_bytes());
-    Ok(RevocationList {
-        generated_at,
-        cursor,
-        entries,
-        key_id: key.0,
-        signature,
-    })
 }
