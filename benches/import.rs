@@ -3,6 +3,7 @@
 //! `cargo bench --bench import` (SQLite); with `BENCH_DATABASE_URL=postgres://…/test` the same
 //! on PostgreSQL (a fresh database per run is created next to the one named).
 //! Reports the whole import: decode, parse and validate every row, compare, write, commit.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
 use std::time::{Duration, Instant};
 

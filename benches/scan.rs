@@ -6,6 +6,7 @@
 //! 2. Scanning: the real server on 127.0.0.1, `wrk` with 32 connections posting scans of 1,000
 //!    different credentials at a person gate for 10 s, three runs; verdict + log write per
 //!    request. The load tool runs on the same two cores as the server.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
 use std::collections::HashMap;
 use std::io::Cursor;

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: a panic is a failed test
 //! The API tests: one binary (a link per test binary is slow on two cores), one module per
 //! part of the API. Each scenario runs on SQLite and, with `TEST_DATABASE_URL`, PostgreSQL.
 
