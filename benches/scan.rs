@@ -297,7 +297,7 @@ fn main() {
     // BENCH_ONLY=issue or BENCH_ONLY=scan runs one half.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     if only != "scan" {
-        bench_issue("SQLite", &sqlite_url);
+        bench_issue("SQLite", sqlite_url);
     }
     if only != "issue" {
         bench_scan("SQLite", &sqlite_url());
@@ -317,7 +317,7 @@ fn main() {
             )
         };
         if only != "scan" {
-            bench_issue("PostgreSQL", &pg_url);
+            bench_issue("PostgreSQL", pg_url);
         }
         if only != "issue" {
             bench_scan("PostgreSQL", &pg_url());

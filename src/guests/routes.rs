@@ -77,15 +77,15 @@ pub struct GuestQuery {
 impl GuestQuery {
     fn filter(&self, state: &AppState, hubs: &[HubResponse]) -> Result<GuestFilter, AppError> {
         let tz = state.settings.timezone;
-        let arrival_hub_id = match self.arrival_hub.as_deref().filter(|h| !h.is_empty()) {
-            // An unknown hub matches nobody rather than everybody.
-            Some(h) => Some(
+        let arrival_hub_id = self
+            .arrival_hub
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .map(|h| {
                 hubs.iter()
                     .find(|x| x.code == h || x.id.to_string() == h)
-                    .map_or(-1, |x| x.id),
-            ),
-            None => None,
-        };
+                    .map_or(-1, |x| x.id)
+            });
         Ok(GuestFilter {
             q: self.q.clone(),
             category: self.category.clone().filter(|c| !c.is_empty()),

@@ -153,11 +153,11 @@ pub fn photo_hashes(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
         .load(conn)
 }
 
+/// A guest, their department's and delegation's names, and their photo's hash.
+pub type CardRow = (Guest, String, Option<String>, Option<String>);
+
 /// One guest with their department's and delegation's names and photo hash, in one query.
-pub fn find_card_row(
-    conn: &mut DbConn,
-    id: i64,
-) -> QueryResult<Option<(Guest, String, Option<String>, Option<String>)>> {
+pub fn find_card_row(conn: &mut DbConn, id: i64) -> QueryResult<Option<CardRow>> {
     guests::table
         .inner_join(departments::table)
         .left_join(delegations::table)

@@ -101,10 +101,10 @@ pub fn create_zone(
             id,
             json!({"code": code}),
         )?;
-        Ok(store::list_zones(conn)?
+        store::list_zones(conn)?
             .into_iter()
             .find(|z| z.id == id)
-            .ok_or(AppError::NotFound("zone"))?)
+            .ok_or(AppError::NotFound("zone"))
     })
 }
 

@@ -222,11 +222,11 @@ pub fn insert_revocation(
         .map(|_| ())
 }
 
+/// A feed entry: (cursor id, pass id, kind, min serial, revoked).
+pub type RevocationRow = (i64, i64, String, i32, bool);
+
 /// Feed entries after `since`: (cursor id, pass id, kind, min serial, revoked).
-pub fn list_revocations(
-    conn: &mut DbConn,
-    since: i64,
-) -> QueryResult<Vec<(i64, i64, String, i32, bool)>> {
+pub fn list_revocations(conn: &mut DbConn, since: i64) -> QueryResult<Vec<RevocationRow>> {
     pass_revocations::table
         .filter(pass_revocations::id.gt(since))
         .order(pass_revocations::id.asc())

@@ -72,7 +72,7 @@ pub async fn record_scan(
         })?
     };
     let verdict = match prepared {
-        service::Prepared::Replay(answer) => answer,
+        service::Prepared::Replay(answer) => *answer,
         service::Prepared::Log(pending) => writer.log(pending).await?,
     };
     Ok(HttpResponse::Ok().json(verdict))
@@ -154,10 +154,11 @@ fn instant(s: &Option<String>) -> Result<Option<NaiveDateTime>, AppError> {
 impl LogQuery {
     fn filter(&self, points: &[ScanPoint]) -> Result<ScanFilter, AppError> {
         Ok(ScanFilter {
-            point_id: match self.point.as_deref().filter(|p| !p.is_empty()) {
-                Some(code) => Some(points.iter().find(|p| p.code == code).map_or(-1, |p| p.id)),
-                None => None,
-            },
+            point_id: self
+                .point
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(|code| points.iter().find(|p| p.code == code).map_or(-1, |p| p.id)),
             from: instant(&self.from)?,
             to: instant(&self.to)?,
             verdict: self.verdict.clone().filter(|v| !v.is_empty()),

@@ -169,7 +169,7 @@ pub struct PendingScan {
 #[derive(Debug)]
 pub enum Prepared {
     /// The first answer to this nonce.
-    Replay(ScanResponse),
+    Replay(Box<ScanResponse>),
     /// A verdict to log (and, for an admission, its first entry to claim).
     Log(Box<PendingScan>),
 }
@@ -187,7 +187,7 @@ pub fn scan(
     now: DateTime<Utc>,
 ) -> Result<ScanResponse, AppError> {
     match prepare(conn, keys, cache, user, req, lang, tz, now)? {
-        Prepared::Replay(response) => Ok(response),
+        Prepared::Replay(response) => Ok(*response),
         Prepared::Log(pending) => {
             let result = write_tx(conn, |conn| log(conn, &pending));
             settle(conn, &pending, result)
@@ -227,7 +227,7 @@ pub fn prepare(
         .filter(|n| !n.is_empty() && n.len() <= 100);
     if let Some(n) = nonce {
         if let Some(first) = store::find_by_nonce(conn, user.id, n)? {
-            return replay(first.id, &first.response).map(Prepared::Replay);
+            return replay(first.id, &first.response).map(|r| Prepared::Replay(Box::new(r)));
         }
     }
     let mut response = ScanResponse {
