@@ -95,11 +95,11 @@ fn check_scope(
         )),
         (true, Some(scope)) => match role {
             Role::Department => {
-                let id = crate::guests::service::resolve_department_scope(conn, scope)?;
+                let id = crate::guests::registry::resolve_department_scope(conn, scope)?;
                 Ok(Some(id.to_string()))
             }
             Role::Greeter => {
-                let id = crate::guests::service::resolve_hub_scope(conn, scope)?;
+                let id = crate::guests::registry::resolve_hub_scope(conn, scope)?;
                 Ok(Some(id.to_string()))
             }
             _ => Ok(Some(scope.to_string())),

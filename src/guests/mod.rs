@@ -12,6 +12,7 @@ pub mod id_number;
 pub mod import;
 pub mod model;
 pub mod photo;
+pub mod registry;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -13,7 +13,8 @@ use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::guests::import::{self, ImportContext, ImportReport};
 use crate::guests::model::{GuestResponse, HubResponse, NamedCount};
-use crate::guests::service::{self, NamedKind};
+use crate::guests::registry::{self, NamedKind};
+use crate::guests::service;
 use crate::guests::store::GuestFilter;
 use crate::i18n::Lang;
 use crate::web::parse_json;
@@ -127,7 +128,7 @@ pub async fn list_guests(
     let st = state.clone();
     let (total, items) = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
-        let hubs = service::list_hubs(&mut conn)?;
+        let hubs = registry::list_hubs(&mut conn)?;
         let filter = query.filter(&st, &hubs)?;
         service::list_guests(&mut conn, &user, filter, limit, offset, tz)
     })
@@ -352,7 +353,7 @@ pub async fn export_guests(
     let st = state.clone();
     let bytes = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
-        let hubs = service::list_hubs(&mut conn)?;
+        let hubs = registry::list_hubs(&mut conn)?;
         let mut filter = query.filter(&st, &hubs)?;
         filter.scope_department_id = user.department_scope();
         import::export_guests(
@@ -390,7 +391,7 @@ pub async fn list_departments(
     user.require(READERS)?;
     let pool = state.pool.clone();
     let items = web::block(move || -> Result<_, AppError> {
-        service::list_departments(&mut *pool.get()?, &user)
+        registry::list_departments(&mut *pool.get()?, &user)
     })
     .await??;
     Ok(HttpResponse::Ok().json(items))
@@ -405,9 +406,10 @@ pub async fn list_delegations(
 ) -> Result<HttpResponse, AppError> {
     user.require(READERS)?;
     let pool = state.pool.clone();
-    let items =
-        web::block(move || -> Result<_, AppError> { service::list_delegations(&mut *pool.get()?) })
-            .await??;
+    let items = web::block(move || -> Result<_, AppError> {
+        registry::list_delegations(&mut *pool.get()?)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -421,7 +423,7 @@ pub async fn list_hubs(
     user.require(READERS)?;
     let pool = state.pool.clone();
     let items =
-        web::block(move || -> Result<_, AppError> { service::list_hubs(&mut *pool.get()?) })
+        web::block(move || -> Result<_, AppError> { registry::list_hubs(&mut *pool.get()?) })
             .await??;
     Ok(HttpResponse::Ok().json(items))
 }
@@ -436,7 +438,7 @@ async fn create_named(
     let NameRequest { name } = parse_json(&body)?;
     let pool = state.pool.clone();
     let created = web::block(move || -> Result<_, AppError> {
-        service::create_named(&mut *pool.get()?, &user.actor(), kind, &name)
+        registry::create_named(&mut *pool.get()?, &user.actor(), kind, &name)
     })
     .await??;
     Ok(HttpResponse::Created().json(created))
@@ -453,7 +455,7 @@ async fn rename_named(
     let NameRequest { name } = parse_json(&body)?;
     let pool = state.pool.clone();
     web::block(move || -> Result<_, AppError> {
-        service::rename_named(&mut *pool.get()?, &user.actor(), kind, id, &name)
+        registry::rename_named(&mut *pool.get()?, &user.actor(), kind, id, &name)
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
@@ -468,7 +470,7 @@ async fn delete_named(
     user.require(REGISTRARS)?;
     let pool = state.pool.clone();
     web::block(move || -> Result<_, AppError> {
-        service::delete_named(&mut *pool.get()?, &user.actor(), kind, id)
+        registry::delete_named(&mut *pool.get()?, &user.actor(), kind, id)
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
