@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod guests;
+pub mod hotels;
 pub mod i18n;
 pub mod openapi;
 pub mod passes;
@@ -140,7 +141,7 @@ impl Application {
                             .configure(audit::routes)
                             .configure(guests::routes)
                             .configure(passes::routes)
-                            .configure(scan::routes)
+                            .configure(hotels::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, passes, scan, web};
+use crate::{audit, auth, guests, hotels, passes, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -66,6 +66,42 @@ use crate::{audit, auth, guests, passes, scan, web};
         scan::routes::update_point,
         scan::routes::list_scans,
         scan::routes::hourly,
+        hotels::routes::list_hotels,
+        hotels::routes::create_hotel,
+        hotels::routes::update_hotel,
+        hotels::routes::delete_hotel,
+        hotels::routes::list_blocks,
+        hotels::routes::create_block,
+        hotels::routes::delete_block,
+        hotels::routes::request_release,
+        hotels::routes::list_releases,
+        hotels::routes::grant_release,
+        hotels::routes::refuse_release,
+        hotels::routes::occupancy,
+        hotels::routes::get_policy,
+        hotels::routes::set_policy,
+        hotels::routes::list_plans,
+        hotels::routes::propose_plan,
+        hotels::routes::get_plan,
+        hotels::routes::list_assignments,
+        hotels::routes::move_guest,
+        hotels::routes::swap_guests,
+        hotels::routes::lock_guest,
+        hotels::routes::submit_plan,
+        hotels::routes::approve_plan,
+        hotels::routes::return_plan,
+        hotels::routes::revise_plan,
+        hotels::routes::hotel_changes,
+        hotels::routes::acknowledge,
+        hotels::routes::rooming_list_csv,
+        hotels::routes::rooming_list,
+        hotels::routes::desk_day,
+        hotels::routes::settlement_csv,
+        hotels::routes::get_stay,
+        hotels::routes::check_in,
+        hotels::routes::check_out,
+        hotels::routes::change_dates,
+        hotels::routes::get_folio,
     ),
     modifiers(&ApiPrefix),
 )]

@@ -96,6 +96,7 @@ diesel::table! {
         notes -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        accessible -> Bool,
     }
 }
 
@@ -228,6 +229,121 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    hotels (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        address -> Text,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        categories -> Text,
+        halal -> Bool,
+        venue_minutes -> Integer,
+        exclusive -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    room_blocks (id) {
+        id -> BigInt,
+        hotel_id -> BigInt,
+        room_type -> Text,
+        nights_from -> Date,
+        nights_to -> Date,
+        rooms -> Integer,
+        rate_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    room_releases (id) {
+        id -> BigInt,
+        hotel_id -> BigInt,
+        room_type -> Text,
+        nights_from -> Date,
+        nights_to -> Date,
+        rooms -> Integer,
+        reason -> Text,
+        status -> Text,
+        requested_by -> Text,
+        decided_by -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lodging_policies (category) {
+        category -> Text,
+        hotels -> Text,
+        room_types -> Text,
+        shared -> Bool,
+        share_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_plans (id) {
+        id -> BigInt,
+        revision -> Integer,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
+        penalty -> Text,
+        baseline_penalty -> Text,
+        unplaced -> Text,
+    }
+}
+
+diesel::table! {
+    plan_assignments (plan_id, guest_id) {
+        plan_id -> BigInt,
+        guest_id -> BigInt,
+        hotel_id -> BigInt,
+        room_type -> Text,
+        room -> Integer,
+        nights_from -> Date,
+        nights_to -> Date,
+        locked -> Bool,
+        why -> Text,
+    }
+}
+
+diesel::table! {
+    hotel_acks (hotel_id, plan_id) {
+        hotel_id -> BigInt,
+        plan_id -> BigInt,
+        acknowledged_by -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stays (guest_id) {
+        guest_id -> BigInt,
+        hotel_id -> BigInt,
+        room_type -> Text,
+        room_group -> BigInt,
+        room_no -> Nullable<Text>,
+        nights_from -> Date,
+        nights_to -> Date,
+        status -> Text,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_out_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(passes -> guests (guest_id));
 diesel::joinable!(passes -> event_sessions (session_id));
 diesel::joinable!(scans -> scan_points (point_id));
@@ -236,6 +352,13 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(guests -> departments (department_id));
 diesel::joinable!(guests -> delegations (delegation_id));
 diesel::joinable!(guest_photos -> guests (guest_id));
+diesel::joinable!(room_blocks -> hotels (hotel_id));
+diesel::joinable!(room_releases -> hotels (hotel_id));
+diesel::joinable!(plan_assignments -> guests (guest_id));
+diesel::joinable!(plan_assignments -> hotels (hotel_id));
+diesel::joinable!(plan_assignments -> allocation_plans (plan_id));
+diesel::joinable!(stays -> guests (guest_id));
+diesel::joinable!(stays -> hotels (hotel_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -254,4 +377,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     scan_points,
     scans,
     pass_uses,
+    hotels,
+    room_blocks,
+    room_releases,
+    lodging_policies,
+    allocation_plans,
+    plan_assignments,
+    hotel_acks,
+    stays,
 );

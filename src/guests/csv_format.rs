@@ -86,6 +86,8 @@ pub enum Column {
     Language,
     /// `halal` 清真.
     Halal,
+    /// `accessible` 无障碍: needs an accessible room.
+    Accessible,
     /// `diet` 特殊饮食.
     Diet,
     /// `arrival_mode` 抵达方式.
@@ -114,7 +116,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in export order.
-    pub const ALL: [Column; 26] = [
+    pub const ALL: [Column; 27] = [
         Column::Ref,
         Column::Name,
         Column::NameLatin,
@@ -129,6 +131,7 @@ impl Column {
         Column::Email,
         Column::Language,
         Column::Halal,
+        Column::Accessible,
         Column::Diet,
         Column::ArrivalMode,
         Column::ArrivalNo,
@@ -163,6 +166,7 @@ impl Column {
             Column::Email => "email",
             Column::Language => "language",
             Column::Halal => "halal",
+            Column::Accessible => "accessible",
             Column::Diet => "diet",
             Column::ArrivalMode => "arrival_mode",
             Column::ArrivalNo => "arrival_no",
@@ -195,6 +199,7 @@ impl Column {
             Column::Email => "邮箱",
             Column::Language => "语言",
             Column::Halal => "清真",
+            Column::Accessible => "无障碍",
             Column::Diet => "特殊饮食",
             Column::ArrivalMode => "抵达方式",
             Column::ArrivalNo => "抵达航班车次",
@@ -467,6 +472,8 @@ pub struct GuestRecord {
     pub language: Language,
     /// Needs halal meals; `false` when empty.
     pub halal: bool,
+    /// Needs an accessible room; `false` when empty.
+    pub accessible: bool,
     /// Other dietary needs, free text.
     pub diet: Option<String>,
     /// How and when the guest arrives.
@@ -677,14 +684,14 @@ struct Header {
     /// For each field position, its column; `None` for a header cell left empty.
     slots: Vec<Option<Column>>,
     /// For each column (by [`Column::index`]), its field position.
-    position: [Option<usize>; 26],
+    position: [Option<usize>; Column::ALL.len()],
 }
 
 impl Header {
     fn read(record: &StringRecord) -> Result<Header, FileError> {
         let mut columns = Vec::new();
         let mut slots = Vec::new();
-        let mut position = [None; 26];
+        let mut position = [None; Column::ALL.len()];
         let mut unknown = Vec::new();
         let mut duplicate = Vec::new();
         for (i, cell) in record.iter().enumerate() {
@@ -1037,6 +1044,13 @@ impl Row<'_> {
                 &[("yes", "是"), ("no", "否")],
             )
             .unwrap_or(false);
+        let accessible = self
+            .coded(
+                Column::Accessible,
+                parse_bool_yes_no,
+                &[("yes", "是"), ("no", "否")],
+            )
+            .unwrap_or(false);
         let diet = self.text(Column::Diet);
         let arrival = self.travel(
             Column::ArrivalMode,
@@ -1068,6 +1082,7 @@ impl Row<'_> {
             email,
             language,
             halal,
+            accessible,
             diet,
             arrival,
             departure,
@@ -1162,7 +1177,7 @@ fn needs_guard(value: &str) -> bool {
 }
 
 /// The value with a leading `'` when Excel could take it for a formula.
-fn guard(value: &str) -> String {
+pub fn guard(value: &str) -> String {
     if needs_guard(value) {
         format!("'{value}")
     } else {
@@ -1217,13 +1232,8 @@ fn cell(record: &GuestRecord, column: Column, lang: Lang) -> String {
         Column::Phone => r.phone.clone().unwrap_or_default(),
         Column::Email => text(&r.email),
         Column::Language => r.language.as_str().to_string(),
-        Column::Halal => match (lang, r.halal) {
-            (Lang::En, true) => "yes",
-            (Lang::En, false) => "no",
-            (Lang::Zh, true) => "是",
-            (Lang::Zh, false) => "否",
-        }
-        .to_string(),
+        Column::Halal => yes_no(lang, r.halal),
+        Column::Accessible => yes_no(lang, r.accessible),
         Column::Diet => text(&r.diet),
         Column::ArrivalMode => code(r.arrival.mode.map(TravelMode::as_str)),
         Column::ArrivalNo => text(&r.arrival.number),
@@ -1240,6 +1250,17 @@ fn cell(record: &GuestRecord, column: Column, lang: Lang) -> String {
 }
 
 /// Appends one CSV line (CRLF), quoting fields that hold a comma, quote or line break.
+/// A flag as the export writes it: `yes`/`no` in English, 是/否 in Chinese.
+fn yes_no(lang: Lang, flag: bool) -> String {
+    match (lang, flag) {
+        (Lang::En, true) => "yes",
+        (Lang::En, false) => "no",
+        (Lang::Zh, true) => "是",
+        (Lang::Zh, false) => "否",
+    }
+    .to_string()
+}
+
 fn push_line<I: IntoIterator<Item = S>, S: AsRef<str>>(out: &mut String, fields: I) {
     for (i, field) in fields.into_iter().enumerate() {
         let field = field.as_ref();
@@ -1257,7 +1278,7 @@ fn push_line<I: IntoIterator<Item = S>, S: AsRef<str>>(out: &mut String, fields:
     out.push_str("\r\n");
 }
 
-/// The 26 cells of a record as [`write_csv`] writes them in English (codes, `yes`/`no`, formula
+/// The 27 cells of a record as [`write_csv`] writes them in English (codes, `yes`/`no`, formula
 /// guard included), so a caller can change some and send them through [`parse`] again: the API's
 /// create and update go through the same rules as an import this way.
 pub fn record_columns(record: &GuestRecord) -> Vec<(Column, String)> {
@@ -1267,8 +1288,8 @@ pub fn record_columns(record: &GuestRecord) -> Vec<(Column, String)> {
         .collect()
 }
 
-/// Writes the guest list as Excel likes it: UTF-8 with BOM, CRLF, all 26 columns with headers in
-/// `lang`. Values are English codes (`journalist`, `flight`), except `halal`, which is `yes`/`no`
+/// Writes the guest list as Excel likes it: UTF-8 with BOM, CRLF, all 27 columns with headers in
+/// `lang`. Values are English codes (`journalist`, `flight`), except the flags `halal` and `accessible`, which are `yes`/`no`
 /// in English and `是`/`否` in Chinese; times are `YYYY-MM-DD HH:MM` (`:SS` only when not zero).
 /// ID numbers are written as given: mask them before calling for readers who may not see them.
 pub fn write_csv(records: &[GuestRecord], lang: Lang) -> Vec<u8> {
@@ -1332,6 +1353,7 @@ mod tests {
             email: Some("zw@example.com".to_string()),
             language: Language::Zh,
             halal: true,
+            accessible: false,
             diet: Some("不吃辣".to_string()),
             arrival: Travel {
                 mode: Some(TravelMode::Flight),
@@ -1372,6 +1394,7 @@ mod tests {
             email: None,
             language: Language::default(),
             halal: false,
+            accessible: false,
             diet: None,
             arrival: Travel::default(),
             departure: Travel::default(),
@@ -1720,8 +1743,8 @@ mod tests {
         assert!(bytes.starts_with(UTF8_BOM));
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert!(text.starts_with("编号,姓名,英文名,类别,性别,邀请部门,"));
-        // language, halal, then the 12 empty columns from diet to notes.
-        let tail = format!(",zh,否{}\r\n", ",".repeat(12));
+        // language, halal, accessible, then the 12 empty columns from diet to notes.
+        let tail = format!(",zh,否,否{}\r\n", ",".repeat(12));
         assert!(text.ends_with(&tail), "{text:?}");
         assert_eq!(text.matches("\r\n").count(), 2);
         let en = String::from_utf8(write_csv(&[], Lang::En)).unwrap();
@@ -1735,7 +1758,7 @@ mod tests {
     fn record_columns_read_back_through_parse_give_the_record() {
         let record = full_record();
         let columns = record_columns(&record);
-        assert_eq!(columns.len(), 26);
+        assert_eq!(columns.len(), 27);
         let mut text = String::new();
         push_line(&mut text, columns.iter().map(|(c, _)| c.en()));
         push_line(&mut text, columns.iter().map(|(_, v)| v.as_str()));

@@ -84,6 +84,8 @@ pub struct Guest {
     pub notes: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Needs an accessible room.
+    pub accessible: bool,
 }
 
 /// The stored fields of a guest, for insert and update (everything but id and timestamps).
@@ -118,6 +120,7 @@ pub struct GuestFields {
     pub stay_from: Option<NaiveDate>,
     pub stay_to: Option<NaiveDate>,
     pub notes: Option<String>,
+    pub accessible: bool,
 }
 
 /// A new guest row: its fields and timestamps (batch inserts need one struct per row).
@@ -164,6 +167,7 @@ impl Guest {
             stay_from: self.stay_from,
             stay_to: self.stay_to,
             notes: self.notes.clone(),
+            accessible: self.accessible,
         }
     }
 }
@@ -204,6 +208,8 @@ pub struct GuestResponse {
     pub email: Option<String>,
     pub language: String,
     pub halal: bool,
+    /// Needs an accessible room.
+    pub accessible: bool,
     pub diet: Option<String>,
     pub arrival_mode: Option<String>,
     pub arrival_no: Option<String>,

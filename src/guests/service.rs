@@ -110,6 +110,7 @@ pub fn to_response(
         email: g.email.clone(),
         language: g.language.clone(),
         halal: g.halal,
+        accessible: g.accessible,
         diet: g.diet.clone(),
         arrival_mode: g.arrival_mode.clone(),
         arrival_no: g.arrival_no.clone(),
@@ -166,6 +167,7 @@ pub fn to_record(g: &Guest, lk: &Lookups, reveal_id: bool, tz: Tz) -> GuestRecor
         email: g.email.clone(),
         language: Language::parse(&g.language).unwrap_or(Language::Zh),
         halal: g.halal,
+        accessible: g.accessible,
         diet: g.diet.clone(),
         arrival: travel(
             &g.arrival_mode,
@@ -292,6 +294,7 @@ impl Resolver {
             email: r.email.clone(),
             language: r.language.as_str().to_string(),
             halal: r.halal,
+            accessible: r.accessible,
             diet: r.diet.clone(),
             arrival_mode: r.arrival.mode.map(|m| m.as_str().to_string()),
             arrival_no: r.arrival.number.clone(),

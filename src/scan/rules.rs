@@ -82,6 +82,10 @@ pub enum Reason {
     WrongKind,
     /// Used before (admissions without re-entry).
     AlreadyUsed,
+    /// A hotel desk: the guest is booked at another hotel.
+    WrongHotel,
+    /// A hotel desk: the guest has no booking for today.
+    NoBooking,
 }
 
 impl Reason {
@@ -98,6 +102,8 @@ impl Reason {
             Reason::ZoneDenied => "zone_denied",
             Reason::WrongKind => "wrong_kind",
             Reason::AlreadyUsed => "already_used",
+            Reason::WrongHotel => "wrong_hotel",
+            Reason::NoBooking => "no_booking",
         }
     }
 
@@ -117,6 +123,8 @@ impl Reason {
                 "This kind of pass is not for this point",
             ),
             Reason::AlreadyUsed => ("已使用", "Already used"),
+            Reason::WrongHotel => ("不住本宾馆", "Booked at another hotel"),
+            Reason::NoBooking => ("今日无住宿安排", "No booking for today"),
         };
         lang.pick(zh, en)
     }
@@ -176,8 +184,8 @@ pub fn decide(
             Some(s) if u64::try_from(s).ok() == Some(record.access) => Ok(()),
             _ => Err(Reason::ZoneDenied),
         },
-        // Hotel desks and canteens accept any valid credential here; the hotels and meals
-        // parts add their own rules (room, meal window, eaten already) when they land.
+        // A valid credential passes here; a hotel desk then checks the booking (the scan
+        // service asks the hotels part), and canteens add the meal rules.
         PointKind::HotelDesk | PointKind::Canteen => Ok(()),
     }
 }

@@ -13,6 +13,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::{now_utc, write_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::service::{guest_card, to_rfc3339};
+use crate::hotels::rules::DeskVerdict;
 use crate::i18n::Lang;
 use crate::passes::keys::KeyRing;
 use crate::passes::token::{self, PassKind};
@@ -88,6 +89,9 @@ pub struct ScanResponse {
     pub holder: Option<Holder>,
     pub vehicle: Option<Vehicle>,
     pub first_use: Option<FirstUse>,
+    /// At a hotel desk: the guest's booking (here, or where they should go).
+    #[serde(default)]
+    pub lodging: Option<crate::hotels::desk::Lodging>,
 }
 
 /// Zones and points, trusted for a few seconds on the scan path.
@@ -239,6 +243,7 @@ pub fn prepare(
         holder: None,
         vehicle: None,
         first_use: None,
+        lodging: None,
     };
     let outcome = judge(conn, keys, cache, &point, payload, tz, now, &mut response)?;
     let (pass_id, serial) = response
@@ -313,6 +318,10 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
                 (Some(f), Reason::AlreadyUsed) => {
                     format!("{} ({}, {})", reason.message(lang), f.at, f.point)
                 }
+                (_, Reason::WrongHotel) => match &response.lodging {
+                    Some(l) => format!("{}: {} ({})", reason.message(lang), l.hotel_name, l.hotel),
+                    None => reason.message(lang).into(),
+                },
                 _ => reason.message(lang).into(),
             };
         }
@@ -454,8 +463,31 @@ fn judge(
             .and_then(|z| u8::try_from(z.bit).ok()),
         session_id: point.session_id,
     };
+    let today = now.with_timezone(&tz).date_naive();
     let now = u32::try_from(now.timestamp()).unwrap_or(u32::MAX);
-    Ok(rules::decide(&record, &view, state.as_ref(), now))
+    let verdict = rules::decide(&record, &view, state.as_ref(), now);
+    let guest_id = facts.as_ref().and_then(|f| f.3);
+    match (verdict, kind, guest_id, point.target.as_deref()) {
+        (Ok(()), PointKind::HotelDesk, Some(guest), Some(hotel)) => {
+            let (desk, mut lodging) =
+                crate::hotels::desk::lodging_at_desk(conn, guest, hotel, today, tz)?;
+            if desk != DeskVerdict::BookedHere {
+                // Another hotel's desk learns where to send the guest, not their room.
+                if let Some(l) = lodging.as_mut() {
+                    l.room_no = None;
+                    l.roommates.clear();
+                }
+            }
+            response.lodging = lodging;
+            Ok(match desk {
+                DeskVerdict::BookedHere => Ok(()),
+                DeskVerdict::WrongHotel => Err(Reason::WrongHotel),
+                DeskVerdict::NoBooking => Err(Reason::NoBooking),
+            })
+        }
+        (Ok(()), PointKind::HotelDesk, _, _) => Ok(Err(Reason::NoBooking)),
+        (other, _, _, _) => Ok(other),
+    }
 }
 
 /// A scan point to create or change.

@@ -18,10 +18,13 @@ const NAV = [
   { id: 'nav-passes', href: '/passes/', key: 'nav.passes', roles: [...REGISTRY_READERS], match: /^\/(passes|print)\// },
   { id: 'nav-scans', href: '/scans/', key: 'nav.scans', roles: ['admin', 'reception', 'security'], match: /^\/scans\// },
   { id: 'nav-checkpoint', href: '/checkpoint/', key: 'nav.checkpoint', roles: ['admin', 'security', 'checkpoint', 'hotel_desk', 'canteen'], match: /^\/checkpoint\// },
+  { id: 'nav-hotels', href: '/hotels/', key: 'nav.hotels', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/(index\.html|hotel\.html)?$/ },
+  { id: 'nav-allocation', href: '/hotels/plan.html', key: 'nav.allocation', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/plan\.html$/ },
+  { id: 'nav-desk', href: '/desk/', key: 'nav.desk', roles: ['admin', 'reception', 'hotel_desk'], match: /^\/desk\// },
 ];
 
 /** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */
-const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/checkpoint/', canteen: '/checkpoint/' };
+const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/checkpoint/' };
 
 function buildNav() {
   const nav = document.querySelector('.topbar .nav');

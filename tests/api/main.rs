@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod browser_checkpoint;
 mod guests;
+mod hotels;
 mod import;
 mod migrations;
 mod passes;

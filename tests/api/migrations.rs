@@ -63,6 +63,41 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(schema::sessions::id)
         .limit(0)
         .load::<i64>(conn)?;
+    use yingbin::hotels::model::{
+        AssignmentRow, Hotel, PlanRow, PolicyRow, RoomBlock, RoomRelease, StayRow,
+    };
+    schema::hotels::table
+        .select(Hotel::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::room_blocks::table
+        .select(RoomBlock::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::room_releases::table
+        .select(RoomRelease::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::lodging_policies::table
+        .select(PolicyRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::allocation_plans::table
+        .select(PlanRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::plan_assignments::table
+        .select(AssignmentRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::stays::table
+        .select(StayRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::hotel_acks::table
+        .select(schema::hotel_acks::plan_id)
+        .limit(0)
+        .load::<i64>(conn)?;
     Ok(())
 }
 

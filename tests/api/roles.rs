@@ -59,6 +59,10 @@ const VEHICLE_VIEWERS: &[&str] = &["admin", "reception", "security", "transport"
 const APPROVERS: &[&str] = &["admin", "security"];
 const DESK: &[&str] = &["admin", "reception", "security"];
 const SCANNERS: &[&str] = &["admin", "security", "checkpoint", "hotel_desk", "canteen"];
+const HOTEL_READERS: &[&str] = &["admin", "reception", "committee", "hotel_desk"];
+const PLAN_READERS: &[&str] = &["admin", "reception", "committee"];
+const COMMITTEE: &[&str] = &["committee"];
+const HOTEL_DESK: &[&str] = &["admin", "reception", "hotel_desk"];
 
 /// (method, path, body, roles admitted). Ids that do not exist are fine: an admitted role
 /// gets 404 or 422, which is neither 401 nor 403.
@@ -265,6 +269,162 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/scans", None, DESK),
         (Method::GET, "/api/v1/scans/hourly", None, DESK),
+        (Method::GET, "/api/v1/hotels", None, HOTEL_READERS),
+        (Method::POST, "/api/v1/hotels", Some(json!({})), REGISTRARS),
+        (
+            Method::PATCH,
+            "/api/v1/hotels/H1",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (Method::DELETE, "/api/v1/hotels/H1", None, REGISTRARS),
+        (Method::GET, "/api/v1/hotels/H1/blocks", None, HOTEL_READERS),
+        (
+            Method::POST,
+            "/api/v1/hotels/H1/blocks",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/hotels/H1/blocks/999999",
+            None,
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/hotels/H1/releases",
+            Some(json!({})),
+            HOTEL_DESK,
+        ),
+        (Method::GET, "/api/v1/releases", None, HOTEL_READERS),
+        (
+            Method::POST,
+            "/api/v1/releases/999999/grant",
+            None,
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/releases/999999/refuse",
+            None,
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/occupancy", None, PLAN_READERS),
+        (Method::GET, "/api/v1/lodging-policy", None, PLAN_READERS),
+        (
+            Method::PUT,
+            "/api/v1/lodging-policy",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/allocations", None, PLAN_READERS),
+        (
+            Method::POST,
+            "/api/v1/allocations/propose",
+            None,
+            REGISTRARS,
+        ),
+        (
+            Method::GET,
+            "/api/v1/allocations/999999",
+            None,
+            PLAN_READERS,
+        ),
+        (
+            Method::GET,
+            "/api/v1/allocations/999999/assignments",
+            None,
+            PLAN_READERS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/move",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/swap",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/lock",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/submit",
+            None,
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/approve",
+            None,
+            COMMITTEE,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/return",
+            Some(json!({"comment": "x"})),
+            COMMITTEE,
+        ),
+        (
+            Method::POST,
+            "/api/v1/allocations/999999/revise",
+            None,
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/hotels/H1/changes", None, HOTEL_DESK),
+        (
+            Method::POST,
+            "/api/v1/hotels/H1/acknowledge",
+            None,
+            HOTEL_DESK,
+        ),
+        (
+            Method::GET,
+            "/api/v1/hotels/H1/rooming-list",
+            None,
+            HOTEL_READERS,
+        ),
+        (
+            Method::GET,
+            "/api/v1/hotels/H1/rooming-list.csv",
+            None,
+            HOTEL_READERS,
+        ),
+        (Method::GET, "/api/v1/hotels/H1/desk", None, HOTEL_DESK),
+        (
+            Method::GET,
+            "/api/v1/hotels/H1/settlement.csv",
+            None,
+            HOTEL_DESK,
+        ),
+        (Method::GET, "/api/v1/stays/999999", None, HOTEL_DESK),
+        (
+            Method::POST,
+            "/api/v1/stays/999999/check-in",
+            Some(json!({"room_no": "1"})),
+            HOTEL_DESK,
+        ),
+        (
+            Method::POST,
+            "/api/v1/stays/999999/check-out",
+            None,
+            HOTEL_DESK,
+        ),
+        (
+            Method::POST,
+            "/api/v1/stays/999999/dates",
+            Some(json!({})),
+            HOTEL_DESK,
+        ),
+        (Method::GET, "/api/v1/stays/999999/folio", None, HOTEL_DESK),
         (Method::POST, "/api/v1/auth/logout", None, ANY),
     ]
 }
@@ -310,6 +470,7 @@ async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
                 .next()
                 .unwrap_or("")
                 .replace("999999", "{id}")
+                .replace("/H1", "/{code}")
         })
         .collect();
     // Public routes outside the table: anyone may call them.
