@@ -15,6 +15,7 @@ pub mod hotels;
 pub mod i18n;
 pub mod openapi;
 pub mod passes;
+pub mod pickups;
 pub mod scan;
 pub mod web;
 
@@ -43,6 +44,8 @@ pub struct AppState {
     pub sessions: auth::extract::SessionCache,
     /// The scan log's group-commit writer (SQLite; PostgreSQL commits per scan).
     pub scan_writer: Option<scan::writer::ScanWriter>,
+    /// Changes pushed to open pickup boards.
+    pub live: pickups::live::LiveFeed,
 }
 
 impl AppState {
@@ -104,6 +107,7 @@ impl Application {
             }
             db::DbUrl::Postgres(_) => None,
         };
+        let live = pickups::live::LiveFeed::start(pool.clone());
         let state = aw::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
@@ -111,6 +115,7 @@ impl Application {
             scan_cache: scan::service::ScanCache::default(),
             sessions: auth::extract::SessionCache::default(),
             scan_writer,
+            live,
         });
         let blocking_threads = settings_pool_size.max(2) as usize;
         let mut server =
@@ -142,6 +147,7 @@ impl Application {
                             .configure(guests::routes)
                             .configure(passes::routes)
                             .configure(hotels::routes)
+                            .configure(pickups::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

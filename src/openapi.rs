@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, hotels, passes, scan, web};
+use crate::{audit, auth, guests, hotels, passes, pickups, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -102,6 +102,29 @@ use crate::{audit, auth, guests, hotels, passes, scan, web};
         hotels::routes::check_out,
         hotels::routes::change_dates,
         hotels::routes::get_folio,
+        pickups::routes::update_hub,
+        pickups::routes::get_travel,
+        pickups::routes::set_travel,
+        pickups::routes::list_trips,
+        pickups::routes::update_trip,
+        pickups::routes::import_trips,
+        pickups::routes::summary,
+        pickups::routes::set_pickup_status,
+        pickups::routes::pickup_history,
+        pickups::routes::list_vehicles,
+        pickups::routes::create_vehicle,
+        pickups::routes::update_vehicle,
+        pickups::routes::delete_vehicle,
+        pickups::routes::list_runs,
+        pickups::routes::plan_runs,
+        pickups::routes::merge_runs,
+        pickups::routes::edit_run_guests,
+        pickups::routes::set_run_vehicle,
+        pickups::routes::lock_run,
+        pickups::routes::split_run,
+        pickups::routes::set_run_status,
+        pickups::routes::board_events,
+        pickups::routes::get_board,
     ),
     modifiers(&ApiPrefix),
 )]

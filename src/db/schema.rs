@@ -62,6 +62,7 @@ diesel::table! {
         name -> Text,
         kind -> Text,
         created_at -> Timestamp,
+        meeting_point -> Nullable<Text>,
     }
 }
 
@@ -344,6 +345,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    hub_travel (hub_id, hotel_id) {
+        hub_id -> BigInt,
+        hotel_id -> BigInt,
+        minutes -> Integer,
+    }
+}
+
+diesel::table! {
+    trips (id) {
+        id -> BigInt,
+        hub_id -> BigInt,
+        number -> Text,
+        service_date -> Date,
+        direction -> Text,
+        expected_at -> Nullable<Timestamp>,
+        status -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    pickups (guest_id, direction) {
+        guest_id -> BigInt,
+        direction -> Text,
+        status -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    pickup_events (id) {
+        id -> BigInt,
+        guest_id -> BigInt,
+        direction -> Text,
+        status -> Text,
+        at -> Timestamp,
+        by_user -> Text,
+    }
+}
+
+diesel::table! {
+    vehicles (id) {
+        id -> BigInt,
+        plate -> Text,
+        seats -> Integer,
+        vehicle_type -> Text,
+        driver_name -> Nullable<Text>,
+        driver_phone -> Nullable<Text>,
+        available_from -> Nullable<Timestamp>,
+        available_to -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    runs (id) {
+        id -> BigInt,
+        hub_id -> BigInt,
+        direction -> Text,
+        service_date -> Date,
+        hotel_id -> Nullable<BigInt>,
+        vehicle_id -> Nullable<BigInt>,
+        greeter -> Nullable<Text>,
+        depart_at -> Timestamp,
+        status -> Text,
+        locked -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    run_guests (guest_id, direction) {
+        run_id -> BigInt,
+        guest_id -> BigInt,
+        direction -> Text,
+    }
+}
+
+diesel::table! {
+    live_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        hub_id -> Nullable<BigInt>,
+        kind -> Text,
+        ref_id -> Text,
+    }
+}
+
 diesel::joinable!(passes -> guests (guest_id));
 diesel::joinable!(passes -> event_sessions (session_id));
 diesel::joinable!(scans -> scan_points (point_id));
@@ -359,6 +451,9 @@ diesel::joinable!(plan_assignments -> hotels (hotel_id));
 diesel::joinable!(plan_assignments -> allocation_plans (plan_id));
 diesel::joinable!(stays -> guests (guest_id));
 diesel::joinable!(stays -> hotels (hotel_id));
+diesel::joinable!(runs -> vehicles (vehicle_id));
+diesel::joinable!(run_guests -> runs (run_id));
+diesel::joinable!(pickups -> guests (guest_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -385,4 +480,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_assignments,
     hotel_acks,
     stays,
+    hub_travel,
+    trips,
+    pickups,
+    pickup_events,
+    vehicles,
+    runs,
+    run_guests,
+    live_events,
 );

@@ -48,6 +48,8 @@ pub struct Hub {
     pub kind: String,
     /// Created.
     pub created_at: NaiveDateTime,
+    /// Where greeters stand (arrivals hall, exit B…).
+    pub meeting_point: Option<String>,
 }
 
 /// A stored guest.
@@ -251,4 +253,6 @@ pub struct HubResponse {
     pub name: String,
     /// `airport`, `station`, `other`.
     pub kind: String,
+    /// Where greeters stand.
+    pub meeting_point: Option<String>,
 }

@@ -52,6 +52,7 @@ pub fn list_hubs(conn: &mut DbConn) -> Result<Vec<HubResponse>, AppError> {
             code: h.code,
             name: h.name,
             kind: h.kind,
+            meeting_point: h.meeting_point,
         })
         .collect())
 }

@@ -21,10 +21,12 @@ const NAV = [
   { id: 'nav-hotels', href: '/hotels/', key: 'nav.hotels', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/(index\.html|hotel\.html)?$/ },
   { id: 'nav-allocation', href: '/hotels/plan.html', key: 'nav.allocation', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/plan\.html$/ },
   { id: 'nav-desk', href: '/desk/', key: 'nav.desk', roles: ['admin', 'reception', 'hotel_desk'], match: /^\/desk\// },
+  { id: 'nav-greeter', href: '/greeter/', key: 'nav.greeter', roles: ['admin', 'reception', 'transport', 'greeter'], match: /^\/greeter\// },
+  { id: 'nav-pickups', href: '/pickups/', key: 'nav.pickups', roles: ['admin', 'reception', 'transport', 'office'], match: /^\/pickups\// },
 ];
 
 /** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */
-const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/checkpoint/' };
+const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/checkpoint/', greeter: '/greeter/' };
 
 function buildNav() {
   const nav = document.querySelector('.topbar .nav');

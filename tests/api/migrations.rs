@@ -94,6 +94,23 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(StayRow::as_select())
         .limit(0)
         .load(conn)?;
+    use yingbin::pickups::model::{LiveEvent, RunRow, TripRow, Vehicle};
+    schema::trips::table
+        .select(TripRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::vehicles::table
+        .select(Vehicle::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::runs::table
+        .select(RunRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::live_events::table
+        .select(LiveEvent::as_select())
+        .limit(0)
+        .load(conn)?;
     schema::hotel_acks::table
         .select(schema::hotel_acks::plan_id)
         .limit(0)

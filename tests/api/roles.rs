@@ -63,6 +63,10 @@ const HOTEL_READERS: &[&str] = &["admin", "reception", "committee", "hotel_desk"
 const PLAN_READERS: &[&str] = &["admin", "reception", "committee"];
 const COMMITTEE: &[&str] = &["committee"];
 const HOTEL_DESK: &[&str] = &["admin", "reception", "hotel_desk"];
+const PICKUP_READERS: &[&str] = &["admin", "reception", "transport", "office", "greeter"];
+const DISPATCH: &[&str] = &["admin", "reception", "transport"];
+const FIELD: &[&str] = &["admin", "reception", "transport", "greeter"];
+const TRANSPORT_OFFICE: &[&str] = &["admin", "reception", "transport", "office"];
 
 /// (method, path, body, roles admitted). Ids that do not exist are fine: an admitted role
 /// gets 404 or 422, which is neither 401 nor 403.
@@ -425,6 +429,99 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
             HOTEL_DESK,
         ),
         (Method::GET, "/api/v1/stays/999999/folio", None, HOTEL_DESK),
+        (
+            Method::PATCH,
+            "/api/v1/hubs/999999",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::GET,
+            "/api/v1/hubs/999999/travel",
+            None,
+            PICKUP_READERS,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/hubs/999999/travel",
+            Some(json!([])),
+            DISPATCH,
+        ),
+        (Method::GET, "/api/v1/trips", None, PICKUP_READERS),
+        (Method::POST, "/api/v1/trips/update", Some(json!({})), FIELD),
+        (
+            Method::POST,
+            "/api/v1/trips/import",
+            Some(json!({})),
+            DISPATCH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/pickups/999999/status",
+            Some(json!({})),
+            FIELD,
+        ),
+        (
+            Method::GET,
+            "/api/v1/pickups/999999/history",
+            None,
+            TRANSPORT_OFFICE,
+        ),
+        (
+            Method::GET,
+            "/api/v1/pickups/summary",
+            None,
+            TRANSPORT_OFFICE,
+        ),
+        (Method::GET, "/api/v1/vehicles", None, TRANSPORT_OFFICE),
+        (Method::POST, "/api/v1/vehicles", Some(json!({})), DISPATCH),
+        (
+            Method::PATCH,
+            "/api/v1/vehicles/999999",
+            Some(json!({})),
+            DISPATCH,
+        ),
+        (Method::DELETE, "/api/v1/vehicles/999999", None, DISPATCH),
+        (Method::GET, "/api/v1/runs", None, PICKUP_READERS),
+        (Method::POST, "/api/v1/runs/plan", Some(json!({})), DISPATCH),
+        (
+            Method::POST,
+            "/api/v1/runs/merge",
+            Some(json!({})),
+            DISPATCH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/runs/999999/guests",
+            Some(json!({})),
+            DISPATCH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/runs/999999/vehicle",
+            Some(json!({})),
+            DISPATCH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/runs/999999/lock",
+            Some(json!({"locked": true})),
+            DISPATCH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/runs/999999/split",
+            Some(json!({})),
+            DISPATCH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/runs/999999/status",
+            Some(json!({})),
+            FIELD,
+        ),
+        (Method::GET, "/api/v1/board", None, PICKUP_READERS),
+        (Method::GET, "/api/v1/board/events", None, PICKUP_READERS),
         (Method::POST, "/api/v1/auth/logout", None, ANY),
     ]
 }

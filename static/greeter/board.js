@@ -1,0 +1,226 @@
+// Drawing the greeter board: one card per flight or train in time order, its guests grouped
+// by the car (run) taking them, each guest with photo, badges, phone and the three taps.
+// Pure rendering: greeter.js owns the data and the clicks (delegated on #board).
+
+import { h } from '../js/dom.js';
+import { categoryLabel } from '../js/format.js';
+import { t } from '../js/i18n.js';
+import { clock, clockOn, dayOf, label, phoneIcon, plateBadge, statusBadge, telLink, wallMinutes } from '../pickups/shared.js';
+
+const PLACEHOLDER = '/img/no-photo.svg';
+/** Statuses after which the greeter's job for the guest is done. */
+const DONE = new Set(['met', 'in_vehicle', 'at_hotel', 'own_transport']);
+/** Runs that may still be marked departed. */
+const WAITING_RUN = new Set(['planned', 'at_hub']);
+
+/** The time a trip is expected (or was scheduled): the board's order. */
+const tripTime = (trip) => trip.expected_at || trip.scheduled_at;
+
+export function sortTrips(trips) {
+  return [...trips].sort((a, b) => wallMinutes(tripTime(a)) - wallMinutes(tripTime(b)) || String(a.number).localeCompare(String(b.number)));
+}
+
+/** Counts for the header: still to meet, met (or later), no-show. */
+export function countGuests(trips) {
+  const n = { waiting: 0, met: 0, no_show: 0 };
+  for (const trip of trips) {
+    if (trip.status === 'cancelled') continue;
+    for (const g of trip.guests || []) {
+      if (DONE.has(g.status)) n.met += 1;
+      else if (g.status === 'no_show') n.no_show += 1;
+      else n.waiting += 1;
+    }
+  }
+  return n;
+}
+
+// ---------- one guest ----------
+
+// One <img> per guest and photo, reused across redraws: a refetch every few seconds must not
+// make the photos blink or load again.
+const photos = new Map();
+
+function photo(g) {
+  const src = g.photo_url || PLACEHOLDER;
+  const key = `${g.guest_id}|${src}`;
+  let img = photos.get(key);
+  if (!img) {
+    img = h('img', { class: 'bg-photo', src, alt: '', loading: 'lazy', decoding: 'async', width: 72, height: 96 });
+    // A broken photo link shows the silhouette instead of a torn image.
+    img.addEventListener('error', () => {
+      if (!img.src.endsWith(PLACEHOLDER)) img.src = PLACEHOLDER;
+    }, { once: true });
+    photos.set(key, img);
+  }
+  img.alt = t('gr.photo_of', { name: g.name || '' });
+  return img;
+}
+
+function flags(g) {
+  return [
+    // A VIP by category already wears the red-and-gold badge; the star marks VIPs of other categories.
+    g.vip && g.category !== 'vip' ? h('span', { class: 'badge pk-flag pk-vip', title: t('gr.vip') }, `★ ${t('gr.vip')}`) : null,
+    g.halal ? h('span', { class: 'badge halal', title: t('halal.badge') }, t('halal.badge')) : null,
+    g.diet ? h('span', { class: 'badge pk-flag pk-diet', title: t('gr.diet') }, g.diet) : null,
+    g.accessible ? h('span', { class: 'badge pk-flag pk-accessible', title: t('gr.accessible') }, `♿ ${t('gr.accessible')}`) : null,
+  ];
+}
+
+function markButton(g, status, cls, key, busy) {
+  const current = g.status === status;
+  return h(
+    'button',
+    { type: 'button', class: `btn ${cls}${current ? ' is-current' : ''}`, 'aria-pressed': current ? 'true' : 'false', disabled: busy || current, dataset: { mark: status } },
+    t(key),
+  );
+}
+
+function actions(g, ctx) {
+  const pending = ctx.pending.get(String(g.guest_id));
+  if (pending) {
+    // No-show waits a few seconds before it is sent: one tap undoes a slip of the thumb.
+    const left = Math.max(0, Math.ceil((pending.until - Date.now()) / 1000));
+    return h(
+      'div',
+      { class: 'bg-actions bg-pending', role: 'status' },
+      h('span', { class: 'bg-pending-text' }, t('gr.no_show_pending', { n: left })),
+      h('button', { type: 'button', class: 'btn undo-no-show' }, t('gr.undo')),
+      h('button', { type: 'button', class: 'btn btn-danger confirm-no-show' }, t('gr.confirm_now')),
+    );
+  }
+  if (!ctx.canMark) return null;
+  const busy = ctx.busy.has(`g${g.guest_id}`);
+  return h(
+    'div',
+    { class: 'bg-actions' },
+    markButton(g, 'met', 'btn-primary mark-met', 'gr.mark_met', busy),
+    markButton(g, 'in_vehicle', 'mark-in-vehicle', 'gr.mark_in_vehicle', busy),
+    markButton(g, 'no_show', 'mark-no-show', 'gr.mark_no_show', busy),
+  );
+}
+
+function guestCard(g, ctx) {
+  const error = ctx.errors.get(`g${g.guest_id}`);
+  return h(
+    'li',
+    { class: `board-guest cat-${g.category || 'none'}${g.vip ? ' is-vip' : ''}`, dataset: { guestId: g.guest_id, status: g.status || '' } },
+    h(
+      'div',
+      { class: 'bg-main' },
+      photo(g),
+      h(
+        'div',
+        { class: 'bg-who' },
+        h('p', { class: 'bg-name' }, g.name || `#${g.guest_id}`, g.name_latin ? h('span', { class: 'name-latin' }, g.name_latin) : null),
+        h(
+          'p',
+          { class: 'bg-meta' },
+          g.category ? h('span', { class: `badge cat cat-${g.category}` }, categoryLabel(g.category)) : null,
+          g.delegation ? h('span', { class: 'bg-delegation' }, g.delegation) : null,
+        ),
+        h('p', { class: 'bg-flags' }, flags(g), statusBadge('pickup_status', g.status)),
+        g.phone ? telLink(g.phone, { class: 'btn bg-phone', 'aria-label': t('gr.call_guest', { name: g.name || '' }) }, phoneIcon(), h('span', {}, g.phone)) : null,
+      ),
+    ),
+    actions(g, ctx),
+    error ? h('p', { class: 'row-error alert alert-error', role: 'alert' }, error) : null,
+  );
+}
+
+// ---------- the car of a group of guests ----------
+
+function runHeader(run, hotel, ctx) {
+  if (!run) {
+    return h('div', { class: 'run-car is-none' }, h('span', { class: 'run-none' }, t('gr.no_run')), hotel ? h('span', { class: 'run-hotel' }, `→ ${hotel}`) : null);
+  }
+  const busy = ctx.busy.has(`r${run.id}`);
+  const error = ctx.errors.get(`r${run.id}`);
+  const waiting = WAITING_RUN.has(run.status) || !run.status;
+  return h(
+    'div',
+    { class: 'run-car', dataset: { runId: run.id, status: run.status || '' } },
+    h(
+      'div',
+      { class: 'run-car-line' },
+      run.plate ? plateBadge(run.plate) : h('span', { class: 'run-none' }, t('gr.no_vehicle')),
+      run.driver_name ? h('span', { class: 'run-driver' }, run.driver_name) : null,
+      hotel ? h('span', { class: 'run-hotel' }, `→ ${hotel}`) : null,
+      statusBadge('run_status', run.status),
+    ),
+    h(
+      'div',
+      { class: 'run-car-actions' },
+      run.driver_phone
+        ? telLink(run.driver_phone, { class: 'btn call-driver', 'aria-label': t('gr.call_driver', { name: run.driver_name || '' }) }, phoneIcon(), h('span', {}, t('gr.driver')))
+        : null,
+      ctx.canDepart
+        ? h(
+            'button',
+            { type: 'button', class: `btn run-departed${waiting ? ' btn-primary' : ''}`, disabled: busy || !waiting, dataset: { runId: run.id } },
+            waiting ? t('gr.mark_departed') : label('run_status', run.status),
+          )
+        : null,
+    ),
+    error ? h('p', { class: 'row-error alert alert-error', role: 'alert' }, error) : null,
+  );
+}
+
+/** Guests of a trip grouped by run, in first-seen order; guests without a run come last. */
+function groupByRun(guests) {
+  const groups = new Map();
+  for (const g of guests) {
+    const key = g.run && g.run.id != null ? `r${g.run.id}` : `h${g.hotel || ''}`;
+    if (!groups.has(key)) groups.set(key, { run: g.run || null, hotel: g.hotel || '', guests: [] });
+    groups.get(key).guests.push(g);
+  }
+  return [...groups.values()].sort((a, b) => (a.run ? 0 : 1) - (b.run ? 0 : 1));
+}
+
+// ---------- one trip ----------
+
+function tripTimes(trip, day) {
+  const sched = clockOn(trip.scheduled_at, day);
+  const expected = clockOn(trip.expected_at, day);
+  const moved = expected && expected !== sched;
+  return h(
+    'span',
+    { class: 'trip-times' },
+    h('span', { class: `trip-sched${moved ? ' is-moved' : ''}`, title: t('gr.scheduled') }, sched || t('common.none')),
+    moved ? h('span', { class: 'trip-expected', title: t('gr.expected') }, ` → ${expected}`) : null,
+  );
+}
+
+function tripCard(trip, ctx) {
+  const guests = Array.isArray(trip.guests) ? trip.guests : [];
+  const met = guests.filter((g) => DONE.has(g.status)).length;
+  return h(
+    'section',
+    { class: `trip trip-${trip.status || 'scheduled'}`, dataset: { tripId: trip.id, status: trip.status || '' }, 'aria-label': `${trip.number} ${clock(tripTime(trip))}` },
+    h(
+      'header',
+      { class: 'trip-head' },
+      h('span', { class: 'trip-number' }, trip.number),
+      tripTimes(trip, ctx.day),
+      statusBadge('trip_status', trip.status),
+      trip.direction === 'departure' ? h('span', { class: 'badge pk-flag' }, t('pk.dir_departure')) : null,
+      h('span', { class: 'trip-count' }, t('gr.trip_count', { n: guests.length, met })),
+      ctx.canReport ? h('button', { type: 'button', class: 'btn btn-ghost trip-report', dataset: { tripId: trip.id } }, t('gr.report')) : null,
+    ),
+    guests.length
+      ? groupByRun(guests).map((group) =>
+          h('div', { class: 'run-group' }, runHeader(group.run, group.hotel, ctx), h('ul', { class: 'board-guests' }, group.guests.map((g) => guestCard(g, ctx)))),
+        )
+      : h('p', { class: 'muted trip-empty' }, t('gr.trip_no_guests')),
+  );
+}
+
+/**
+ * Draw `board` into `root`.
+ * @param ctx {pending: Map, busy: Set, errors: Map, canMark, canDepart, canReport}
+ */
+export function renderBoard(root, board, ctx) {
+  const trips = sortTrips(Array.isArray(board?.trips) ? board.trips : []);
+  const day = dayOf(board?.now);
+  root.replaceChildren(...trips.map((trip) => tripCard(trip, { ...ctx, day })));
+  return trips.length;
+}
