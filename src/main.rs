@@ -129,6 +129,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Serve { demo } => {
             if demo {
                 load_demo(&pool, &settings)?;
+                yingbin::demo::start_clock(pool.clone(), &settings);
             }
             serve(settings, pool)
         }

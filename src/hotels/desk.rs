@@ -573,7 +573,7 @@ pub fn lodging_at_desk(
         return Ok((DeskVerdict::NoBooking, None));
     };
     let verdict = rules::desk_verdict(
-        (stay.status != "checked_out").then(|| (stay.hotel_id, stay.nights_from..stay.nights_to)),
+        (stay.status != "checked_out").then_some((stay.hotel_id, stay.nights_from..stay.nights_to)),
         desk.map_or(-1, |h| h.id),
         today,
     );

@@ -795,6 +795,9 @@ struct Need<'a> {
     hotels: Vec<usize>,
 }
 
+/// A room a try opens: type, nights, share key, and whether its beds are all taken.
+type Opened = (RoomType, Range<Night>, Option<(Gender, ShareKey)>, bool);
+
 /// A room in the making.
 struct Room {
     hotel: usize,
@@ -893,8 +896,7 @@ impl<'a> State<'a> {
         let mut extra = vec![0u32; RoomType::ALL.len() * nights];
         let mut joined: BTreeSet<usize> = BTreeSet::new();
         // Rooms this try opens: (type, nights, key, full).
-        let mut opened: Vec<(RoomType, Range<Night>, Option<(Gender, ShareKey)>, bool)> =
-            Vec::new();
+        let mut opened: Vec<Opened> = Vec::new();
         let mut spots = Vec::with_capacity(members.len());
         for &m in members {
             let need = &self.needs[m];
@@ -1435,8 +1437,8 @@ pub fn first_fit(input: &Input) -> Plan {
     let mut state = State::new(input);
     let ok = plannable(input);
     let mut unplaced = Vec::new();
-    for m in 0..state.needs.len() {
-        if !ok[m] {
+    for (m, plannable) in ok.into_iter().enumerate() {
+        if !plannable {
             unplaced.push(m);
             continue;
         }

@@ -15,7 +15,7 @@ use crate::pickups::store;
 
 /// How often the table is read.
 pub const TAIL_EVERY: Duration = Duration::from_millis(100);
-/// A comment line keeps idle connections (and proxies) open.
+/// A ping keeps idle connections (and proxies) open and tells the page the server is there.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// Records a change for the boards. Call inside the change's transaction.
@@ -115,7 +115,9 @@ pub fn stream(
     let tail = futures_util::stream::unfold(receiver, move |mut rx| async move {
         loop {
             match tokio::time::timeout(PING_EVERY, rx.recv()).await {
-                Err(_) => return Some((Ok(Bytes::from_static(b": ping\n\n")), rx)),
+                // A named event, not a comment: browsers hide comments from the page, and the
+                // page shows when it last heard the server.
+                Err(_) => return Some((Ok(Bytes::from_static(b"event: ping\ndata: {}\n\n")), rx)),
                 Ok(Ok(e)) if wanted(&e, hub) => return Some((Ok(message(&e)), rx)),
                 Ok(Ok(_)) => continue,
                 // Fell behind: tell the board to reload everything.

@@ -37,7 +37,8 @@ pub struct Trip {
     pub expected_at: Option<String>,
     /// `scheduled`, `delayed`, `landed`, `cancelled`, `departed`.
     pub status: String,
-    pub guests: i64,
+    /// Guests on it.
+    pub guest_count: i64,
     pub updated_at: Option<String>,
     pub updated_by: Option<String>,
 }

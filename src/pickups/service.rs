@@ -240,7 +240,7 @@ pub fn trip_book(
                     .or(scheduled)
                     .map(|t| to_rfc3339(tz, t)),
                 status: row.map_or_else(|| "scheduled".to_string(), |r| r.status.clone()),
-                guests: people.len() as i64,
+                guest_count: people.len() as i64,
                 updated_at: row.map(|r| to_rfc3339(tz, r.updated_at)),
                 updated_by: row.map(|r| r.updated_by.clone()),
             };
@@ -456,7 +456,7 @@ pub fn update_trip(
                 scheduled_at: None,
                 expected_at: expected_at.map(|t| to_rfc3339(tz, t)),
                 status: status.unwrap_or("scheduled").into(),
-                guests: 0,
+                guest_count: 0,
                 updated_at: Some(to_rfc3339(tz, now_utc())),
                 updated_by: Some(user.username.clone()),
             }))

@@ -13,6 +13,25 @@ const DONE = new Set(['met', 'in_vehicle', 'at_hotel', 'own_transport']);
 /** Runs that may still be marked departed. */
 const WAITING_RUN = new Set(['planned', 'at_hub']);
 
+// Which taps the server accepts (src/pickups/rules.rs `may_move`, mirrored so a button the
+// server would refuse is greyed out instead of answering with an error): forward along the
+// chain, one step back to undo a wrong tap, aside (no-show, own transport) before the guest
+// is in a car, and back from aside when the guest turns up after all.
+const CHAIN = { arrival: ['expected', 'landed', 'met', 'in_vehicle', 'at_hotel'], departure: ['expected', 'in_vehicle', 'at_hub'] };
+const ASIDE = ['no_show', 'own_transport'];
+
+export function mayMove(direction, from, to) {
+  const steps = CHAIN[direction] || CHAIN.arrival;
+  const a = steps.indexOf(from || 'expected');
+  const b = steps.indexOf(to);
+  const seated = steps.indexOf('in_vehicle');
+  if (from === to) return true;
+  if (a >= 0 && b >= 0) return b > a || b + 1 === a;
+  if (a >= 0 && ASIDE.includes(to)) return a < seated;
+  if (ASIDE.includes(from) && b >= 0) return b < seated;
+  return ASIDE.includes(from) && ASIDE.includes(to);
+}
+
 /** The time a trip is expected (or was scheduled): the board's order. */
 const tripTime = (trip) => trip.expected_at || trip.scheduled_at;
 
@@ -66,11 +85,19 @@ function flags(g) {
   ];
 }
 
-function markButton(g, status, cls, key, busy) {
+/** The tap the greeter most likely wants next: it gets the accent colour. */
+function nextStep(status) {
+  if (!status || ['expected', 'landed', 'no_show'].includes(status)) return 'met';
+  return status === 'met' ? 'in_vehicle' : '';
+}
+
+function markButton(g, status, cls, key, busy, direction) {
   const current = g.status === status;
+  const allowed = mayMove(direction, g.status, status);
+  const primary = nextStep(g.status) === status ? ' btn-primary' : '';
   return h(
     'button',
-    { type: 'button', class: `btn ${cls}${current ? ' is-current' : ''}`, 'aria-pressed': current ? 'true' : 'false', disabled: busy || current, dataset: { mark: status } },
+    { type: 'button', class: `btn ${cls}${primary}${current ? ' is-current' : ''}`, 'aria-pressed': current ? 'true' : 'false', disabled: busy || current || !allowed, dataset: { mark: status } },
     t(key),
   );
 }
@@ -93,9 +120,9 @@ function actions(g, ctx) {
   return h(
     'div',
     { class: 'bg-actions' },
-    markButton(g, 'met', 'btn-primary mark-met', 'gr.mark_met', busy),
-    markButton(g, 'in_vehicle', 'mark-in-vehicle', 'gr.mark_in_vehicle', busy),
-    markButton(g, 'no_show', 'mark-no-show', 'gr.mark_no_show', busy),
+    markButton(g, 'met', 'mark-met', 'gr.mark_met', busy, ctx.direction),
+    markButton(g, 'in_vehicle', 'mark-in-vehicle', 'gr.mark_in_vehicle', busy, ctx.direction),
+    markButton(g, 'no_show', 'mark-no-show', 'gr.mark_no_show', busy, ctx.direction),
   );
 }
 
@@ -144,6 +171,7 @@ function runHeader(run, hotel, ctx) {
       { class: 'run-car-line' },
       run.plate ? plateBadge(run.plate) : h('span', { class: 'run-none' }, t('gr.no_vehicle')),
       run.driver_name ? h('span', { class: 'run-driver' }, run.driver_name) : null,
+      run.depart_at ? h('span', { class: 'run-time' }, t('gr.departs', { time: clockOn(run.depart_at, ctx.day) })) : null,
       hotel ? h('span', { class: 'run-hotel' }, `→ ${hotel}`) : null,
       statusBadge('run_status', run.status),
     ),
@@ -208,7 +236,7 @@ function tripCard(trip, ctx) {
     ),
     guests.length
       ? groupByRun(guests).map((group) =>
-          h('div', { class: 'run-group' }, runHeader(group.run, group.hotel, ctx), h('ul', { class: 'board-guests' }, group.guests.map((g) => guestCard(g, ctx)))),
+          h('div', { class: 'run-group' }, runHeader(group.run, group.hotel, ctx), h('ul', { class: 'board-guests' }, group.guests.map((g) => guestCard(g, { ...ctx, direction: trip.direction || 'arrival' })))),
         )
       : h('p', { class: 'muted trip-empty' }, t('gr.trip_no_guests')),
   );

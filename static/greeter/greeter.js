@@ -321,9 +321,10 @@ async function main() {
   $('hub-select').addEventListener('change', () => chooseHub($('hub-select').value));
 
   user = await initShell();
-  if (!can(user, 'board')) {
+  if (!user || !can(user, 'board')) {
+    // No user: the session check failed (a 401 is already on its way to the login page).
     renderHeader();
-    say($('page-error'), t('gr.not_allowed'));
+    say($('page-error'), t(user ? 'gr.not_allowed' : 'error.network'));
     return;
   }
   ctx.canMark = ctx.canDepart = ctx.canReport = true;

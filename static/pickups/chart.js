@@ -61,6 +61,11 @@ export function normalize(hours, firstDate) {
 
 const x0 = (day) => LEFT + day * (DAY_W + DAY_GAP);
 
+/** Where `hour` of day 0 sits, as a share of the chart's width (to scroll a phone to "now"). */
+export function shareOfHour(hour) {
+  return (x0(0) + hour * SLOT) / WIDTH;
+}
+
 /**
  * Draw the chart into `svg`.
  * @param {object} o

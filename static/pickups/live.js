@@ -1,4 +1,4 @@
-// The live feed (Server-Sent Events on /api/v1/board/events?hub=ID) and the "last heard from
+// The live feed (Server-Sent Events on /api/v1/board/events[?hub=ID]) and the "last heard from
 // the server" line that the greeter board and the pickups page show.
 //
 // EventSource reconnects by itself after a network drop (readyState CONNECTING) and resumes
@@ -46,7 +46,8 @@ export function createFeed({ onChange, onHeard, onState }) {
   function open(id) {
     const s = streams.get(id);
     if (!s) return;
-    const es = new EventSource(`/api/v1/board/events?hub=${encodeURIComponent(id)}`);
+    // No hub: every hub's changes on one connection (admin, reception, transport, office).
+    const es = new EventSource(id ? `/api/v1/board/events?hub=${encodeURIComponent(id)}` : '/api/v1/board/events');
     s.es = es;
     es.addEventListener('open', () => {
       s.tries = 0;
@@ -90,7 +91,7 @@ export function createFeed({ onChange, onHeard, onState }) {
   }
 
   return {
-    /** Follow exactly these hubs (ids); streams for other hubs are closed. */
+    /** Follow exactly these hubs (ids; '' is every hub); streams for other hubs are closed. */
     watch(ids) {
       const wanted = new Set(ids.map(String));
       for (const id of [...streams.keys()]) if (!wanted.has(id)) drop(id);
@@ -137,8 +138,10 @@ export function createHeard(el, { onQuiet } = {}) {
     const parts = [last ? t('live.last_heard', { time: deviceClock(last) }) : t('live.never')];
     if (feedState === 'connecting') parts.push(t('live.connecting'));
     if (feedState === 'closed') parts.push(t('live.offline'));
-    el.textContent = parts.join(' · ');
-    el.title = t('live.title');
+    // Only a real change touches the DOM: a screen reader should not hear the line every second.
+    const text = parts.join(' · ');
+    if (el.textContent !== text) el.textContent = text;
+    if (el.title !== t('live.title')) el.title = t('live.title');
     if (onQuiet && age > QUIET_MS && Date.now() - quietAsked > QUIET_MS) {
       quietAsked = Date.now();
       onQuiet();

@@ -2,24 +2,22 @@
 // tomorrow (chart.js), the exceptions as they happen, the runs of one hub and day (runs.js)
 // and the vehicle pool (vehicles.js). Office reads the same page without the controls.
 //
-// Live: a feed per hub (live.js) refetches the summary, and the runs when their hub changed.
-// Browsers give a page six connections to one server over HTTP/1.1 and every open stream
-// holds one, so at most MAX_STREAMS hubs are followed live (the runs' hub first); the rest,
-// and the "not met 30 minutes after landing" exceptions that only the clock makes true, come
-// with a refresh every POLL_MS.
+// Live: one feed of every hub's changes (live.js; /board/events without a hub — one
+// connection, where a stream per hub would eat the six a browser allows per server) refetches
+// the summary, and the runs when their hub changed. "Not met 30 minutes after landing" is made
+// true by the clock, not by a change, so the summary is also refreshed every POLL_MS.
 
 import { api } from '../js/api.js';
 import { debounce, h, say } from '../js/dom.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
-import { drawChart } from './chart.js';
+import { drawChart, shareOfHour } from './chart.js';
 import { createFeed, createHeard } from './live.js';
 import { initRuns, loadRuns, render as renderRuns, fillHubSelect, selection, show as showRuns } from './runs.js';
-import { can, clockOn, findHub, label, learnOffset, loadHubs, store, stored, todayIso, wallMinutes } from './shared.js';
+import { can, clockOn, eventHour, eventToday, findHub, label, learnOffset, loadHubs, store, stored, wallMinutes } from './shared.js';
 import { initVehicles, loadVehicles, render as renderVehicles } from './vehicles.js';
 
 const $ = (id) => document.getElementById(id);
-const MAX_STREAMS = 3;
 const POLL_MS = 30000;
 const SHOWN_MAX = 200; // exceptions drawn at most; the chips still count them all
 const KINDS = ['delayed', 'cancelled', 'not_met', 'no_show', 'no_run', 'no_vehicle'];
@@ -30,6 +28,12 @@ let summary = null;
 let summarySeq = 0;
 let kindFilter = '';
 let seenExceptions = null; // keys of the last list, to mark the new ones
+let chartScrolled = false;
+// The runs' date was not picked by anyone: it follows the event's today (which can move when
+// the first answer teaches the event's UTC offset, or at midnight).
+let runsDateDefaulted = false;
+let knownToday = '';
+const today = () => eventToday();
 
 const heard = createHeard($('last-heard'), { onQuiet: () => loadSummary() });
 const feed = createFeed({
@@ -47,7 +51,7 @@ const feed = createFeed({
 
 /** The chart's first day: the picked date, or today. */
 function firstDay() {
-  return $('summary-date').value || todayIso();
+  return $('summary-date').value || today();
 }
 
 function nextDay(iso) {
@@ -59,14 +63,12 @@ function nextDay(iso) {
 
 function renderChart() {
   const dates = [firstDay(), nextDay(firstDay())];
-  const now = new Date();
-  const nowHour = dates[0] === todayIso() ? now.getHours() + now.getMinutes() / 60 : null;
   const drawn = summary
     ? drawChart($('arrivals-chart'), {
         hours: summary.hours,
         hubs: shared.hubs,
         dates,
-        nowHour,
+        nowHour: dates[0] === today() ? eventHour() : null,
         onPick: (hub, day) => {
           showRuns(hub, dates[day]);
           $('runs-title').scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -75,6 +77,12 @@ function renderChart() {
     : 0;
   $('arrivals-chart').parentElement.hidden = !drawn;
   $('chart-empty').hidden = !summary || drawn > 0;
+  // On a phone the chart scrolls sideways: open it at "now", once, not on every refresh.
+  const wrap = $('arrivals-chart').parentElement;
+  if (drawn && !chartScrolled && wrap.scrollWidth > wrap.clientWidth && dates[0] === today()) {
+    chartScrolled = true;
+    wrap.scrollLeft = Math.max(0, shareOfHour(eventHour()) * wrap.scrollWidth - 90);
+  }
 }
 
 // ---------- exceptions ----------
@@ -99,17 +107,26 @@ function exceptionItem(x, isNew) {
         ? h('span', { class: 'exc-guest' }, x.name)
         : null,
     runLink,
-    x.since ? h('span', { class: 'exc-since muted' }, t('pk.since', { time: clockOn(x.since, todayIso()) })) : null,
+    x.since ? h('span', { class: 'exc-since muted' }, t('pk.since', { time: clockOn(x.since, today()) })) : null,
   );
 }
 
-function renderKinds(all) {
+/** Exceptions per kind: the server's `counts` (its list stops at 100 of each), else counted here. */
+function kindCounts(all) {
   const counts = Object.fromEntries(KINDS.map((k) => [k, 0]));
-  for (const x of all) counts[x.kind] = (counts[x.kind] || 0) + 1;
+  if (summary?.counts && typeof summary.counts === 'object') {
+    for (const [k, n] of Object.entries(summary.counts)) counts[k] = Number(n) || 0;
+  } else {
+    for (const x of all) counts[x.kind] = (counts[x.kind] || 0) + 1;
+  }
+  return counts;
+}
+
+function renderKinds(counts, total) {
   const chip = (kind, text, n) =>
     h('button', { type: 'button', class: `pk-chip${kind ? ` exc-kind-${kind}` : ''}`, 'aria-pressed': kindFilter === kind ? 'true' : 'false', dataset: { kind } }, text, h('span', { class: 'pill' }, String(n)));
   $('exception-kinds').replaceChildren(
-    chip('', t('list.all'), all.length),
+    chip('', t('list.all'), total),
     ...Object.keys(counts).filter((k) => counts[k] || k === kindFilter).map((k) => chip(k, label('exc', k), counts[k])),
   );
 }
@@ -120,11 +137,15 @@ function renderExceptions() {
   const sorted = [...all].sort((a, b) => wallMinutes(b.since) - wallMinutes(a.since));
   const shown = sorted.filter((x) => !kindFilter || x.kind === kindFilter);
   const keys = new Set(all.map(exceptionKey));
-  $('exception-count').textContent = String(all.length);
-  renderKinds(all);
-  $('exceptions').replaceChildren(...shown.slice(0, SHOWN_MAX).map((x) => exceptionItem(x, seenExceptions !== null && !seenExceptions.has(exceptionKey(x)))));
-  $('exceptions-more').hidden = shown.length <= SHOWN_MAX;
-  $('exceptions-more').textContent = t('pk.more_exceptions', { n: shown.length - SHOWN_MAX });
+  const counts = kindCounts(all);
+  const total = Object.values(counts).reduce((a, n) => a + n, 0);
+  $('exception-count').textContent = String(total);
+  renderKinds(counts, total);
+  const drawn = shown.slice(0, SHOWN_MAX);
+  $('exceptions').replaceChildren(...drawn.map((x) => exceptionItem(x, seenExceptions !== null && !seenExceptions.has(exceptionKey(x)))));
+  const left = (kindFilter ? counts[kindFilter] || 0 : total) - drawn.length;
+  $('exceptions-more').hidden = left <= 0;
+  $('exceptions-more').textContent = t('pk.more_exceptions', { n: left });
   $('exceptions-empty').hidden = !summary || shown.length > 0;
   if (summary) seenExceptions = keys;
 }
@@ -139,6 +160,7 @@ async function loadSummary() {
     if (my !== summarySeq) return;
     summary = answer || { hours: [], exceptions: [] };
     for (const x of summary.exceptions || []) learnOffset(x.since);
+    followEventDay();
     heard.heard();
     say($('chart-error'), '');
     say($('exceptions-error'), '');
@@ -151,15 +173,19 @@ async function loadSummary() {
   renderExceptions();
 }
 
+/** The event's day moved (an offset learnt, midnight passed): an unpicked runs' date follows. */
+function followEventDay() {
+  const now = today();
+  if (now === knownToday) return;
+  knownToday = now;
+  if (runsDateDefaulted && $('runs-date').value !== now) {
+    $('runs-date').value = now;
+    $('runs-date').dispatchEvent(new Event('change'));
+  }
+}
+
 const refetchSummary = debounce(loadSummary, 300);
 const refetchRuns = debounce(loadRuns, 300);
-
-/** Follow the runs' hub first, then the others, up to MAX_STREAMS. */
-function followHubs() {
-  const first = selection().hub;
-  const ids = [first, ...shared.hubs.map((x) => String(x.id))].filter((id, i, all) => id && all.indexOf(id) === i);
-  feed.watch(ids.slice(0, MAX_STREAMS));
-}
 
 function afterChange() {
   refetchSummary();
@@ -168,6 +194,9 @@ function afterChange() {
 // ---------- page ----------
 
 function wirePage() {
+  $('runs-date').addEventListener('change', (e) => {
+    if (e.isTrusted) runsDateDefaulted = false; // picked by a person, not followed from the server
+  });
   $('summary-date').addEventListener('change', () => {
     seenExceptions = null; // another day: nothing is "new"
     loadSummary();
@@ -216,7 +245,9 @@ function restoreSelection() {
   }
   const hub = findHub(shared.hubs, params.get('hub') || saved.hub) || (shared.hubs.length === 1 ? shared.hubs[0] : null);
   if (hub) $('runs-hub').value = String(hub.id);
-  $('runs-date').value = params.get('date') || todayIso();
+  $('runs-date').value = params.get('date') || today();
+  runsDateDefaulted = !params.get('date');
+  knownToday = today();
   if (params.get('direction') === 'departure' || (!params.get('direction') && saved.direction === 'departure')) $('runs-direction').value = 'departure';
 }
 
@@ -224,7 +255,7 @@ function rememberSelection(sel) {
   store(RUNS_KEY, JSON.stringify({ hub: sel.hub, direction: sel.direction }));
   const params = new URLSearchParams();
   if (sel.hub) params.set('hub', sel.hub);
-  if (sel.date && sel.date !== todayIso()) params.set('date', sel.date);
+  if (sel.date && sel.date !== today()) params.set('date', sel.date);
   if (sel.direction !== 'arrival') params.set('direction', sel.direction);
   const query = params.toString();
   history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
@@ -234,8 +265,9 @@ async function main() {
   wirePage();
   const user = await initShell();
   shared.user = user;
-  if (!can(user, 'view')) {
-    say($('page-error'), t('pk.not_allowed'));
+  if (!user || !can(user, 'view')) {
+    // No user: the session check failed (a 401 is already on its way to the login page).
+    say($('page-error'), t(user ? 'pk.not_allowed' : 'error.network'));
     return;
   }
   shared.canEdit = can(user, 'edit');
@@ -250,11 +282,12 @@ async function main() {
     onChange: afterChange,
     onSelect: (sel) => {
       rememberSelection(sel);
-      followHubs();
+      $('greeter-link').href = `/greeter/${sel.hub ? `?hub=${encodeURIComponent(sel.hub)}` : ''}`;
     },
   });
   restoreSelection();
-  selected(); // loads the runs and opens the feeds
+  selected(); // loads the runs
+  feed.watch(['']); // every hub
   setInterval(loadSummary, POLL_MS);
   await Promise.all([loadSummary(), loadVehicles()]);
   renderRuns(); // the vehicle menus now have the pool

@@ -6,7 +6,7 @@ import { api } from '../js/api.js';
 import { h, say } from '../js/dom.js';
 import { categoryLabel } from '../js/format.js';
 import { t } from '../js/i18n.js';
-import { armed, clockOn, findHub, hubLabel, plateBadge, statusBadge, telLink } from './shared.js';
+import { armed, clockOn, findHub, hubLabel, plateBadge, statusBadge, telLink, wallMinutes } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
 /** Ids go back to the server as numbers when they are numbers (the contract's ids are integers). */
@@ -177,7 +177,8 @@ export async function loadRuns() {
   try {
     const answer = await api(`/api/v1/runs?hub=${encodeURIComponent(hub)}&date=${encodeURIComponent(date)}&direction=${encodeURIComponent(direction)}`);
     if (my !== seq) return;
-    runs = Array.isArray(answer) ? answer : [];
+    // In time order, whatever order the server keeps them in.
+    runs = (Array.isArray(answer) ? answer : []).sort((a, b) => wallMinutes(a.depart_at) - wallMinutes(b.depart_at) || a.id - b.id);
     const known = new Set(runs.flatMap((r) => (r.guests || []).map((g) => String(g.guest_id))));
     unassigned = unassigned.filter((u) => !known.has(String(u.guest_id)));
     for (const id of [...ticked.keys()]) if (!runs.some((r) => String(r.id) === id)) ticked.delete(id);

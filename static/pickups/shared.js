@@ -78,12 +78,28 @@ export function withOffset(local) {
   return `${local.length === 16 ? `${local}:00` : local}${eventOffset}`;
 }
 
-/** Today in the device's calendar: the first value of date fields (the server decides "today" itself). */
-export function todayIso(plusDays = 0) {
-  const d = new Date();
-  d.setDate(d.getDate() + plusDays);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+/**
+ * The event's wall clock now: a Date whose UTC fields read the event's local time. The
+ * device's clock gives the instant (phones keep it right); the event's offset, not the
+ * device's zone, gives the day — a laptop left on UTC must still open on the event's today.
+ */
+function eventWall() {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(eventOffset);
+  const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  return new Date(Date.now() + minutes * 60000);
+}
+
+/** The event's today (plus `plusDays`) as YYYY-MM-DD: the first value of date fields. */
+export function eventToday(plusDays = 0) {
+  const d = eventWall();
+  d.setUTCDate(d.getUTCDate() + plusDays);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Hours since the event's midnight, now (14.5 at 14:30). */
+export function eventHour() {
+  const d = eventWall();
+  return d.getUTCHours() + d.getUTCMinutes() / 60;
 }
 
 /** "14:35:02" on the device's clock: when this device last heard something. */

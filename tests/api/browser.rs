@@ -461,6 +461,34 @@ impl Browser {
         Ok(value.as_bool().unwrap_or(false))
     }
 
+    /// Runs `script` (which returns a value) until `done` holds for what it returns; `what`
+    /// says in words what the user would be waiting for.
+    pub(crate) async fn wait_script(
+        &self,
+        what: &str,
+        script: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Result<Value, BoxError> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self
+                .command(
+                    Method::POST,
+                    "/execute/sync",
+                    Some(json!({"script": script, "args": []})),
+                )
+                .await?;
+            if done(&value) {
+                return Ok(value);
+            }
+            if Instant::now() >= deadline {
+                let url = self.current_url().await.unwrap_or_default();
+                return Err(format!("waited {WAIT:?} for {what} on {url}; saw {value}").into());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Wait until the first element matching `css` has text for which `ok` holds; returns
     /// that text. `what` says in words what the user would be looking for.
     pub(crate) async fn wait_for(

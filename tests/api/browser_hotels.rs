@@ -49,33 +49,6 @@ async fn ok(
     Ok(body)
 }
 
-/// Runs `script` (which returns a value) until `done` holds for it, or fails after [`WAIT`].
-async fn wait_script(
-    browser: &Browser,
-    what: &str,
-    script: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Result<Value, BoxError> {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let value = browser
-            .command(
-                Method::POST,
-                "/execute/sync",
-                Some(json!({"script": script, "args": []})),
-            )
-            .await?;
-        if done(&value) {
-            return Ok(value);
-        }
-        if Instant::now() >= deadline {
-            let url = browser.current_url().await.unwrap_or_default();
-            return Err(format!("waited {WAIT:?} for {what} on {url}; saw {value}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_desk_clerk_scans_a_guest_in_and_reception_sees_the_room_taken() -> Result<(), BoxError> {
     // Arrange over the API.
@@ -139,19 +112,19 @@ async fn a_desk_clerk_scans_a_guest_in_and_reception_sees_the_room_taken() -> Re
     browser.send_keys("#username", "desk_press").await?;
     browser.send_keys("#password", USER_PASSWORD).await?;
     browser.click("#login-submit").await?;
-    wait_script(
-        &browser,
-        "the desk's scan point chosen",
-        "const s = document.getElementById('desk-point'); return s ? s.value : '';",
-        |v| v == "H-PRESS",
-    )
-    .await?;
+    browser
+        .wait_script(
+            "the desk's scan point chosen",
+            "const s = document.getElementById('desk-point'); return s ? s.value : '';",
+            |v| v == "H-PRESS",
+        )
+        .await?;
     browser
         .send_keys("#desk-scan-input", &format!("{token}{ENTER}"))
         .await?;
 
     // Assert: accepted, with the booking shown.
-    let verdict = wait_script(&browser, "the verdict",
+    let verdict = browser.wait_script("the verdict",
         "const v = document.getElementById('verdict'); return v ? {kind: v.dataset.verdict || '', text: v.textContent} : {};",
         |v| matches!(v["kind"].as_str(), Some("accept" | "reject" | "error"))).await?;
     assert_eq!(
@@ -184,7 +157,7 @@ async fn a_desk_clerk_scans_a_guest_in_and_reception_sees_the_room_taken() -> Re
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     browser.click("#tab-in_house").await?;
-    wait_script(&browser, "the guest in the in-house list",
+    browser.wait_script("the guest in the in-house list",
         &format!("return document.querySelectorAll('#desk-list li.stay[data-guest-id=\"{zhang}\"][data-status=\"in_house\"]').length;"),
         |v| v.as_u64() == Some(1)).await?;
 
@@ -198,7 +171,7 @@ async fn a_desk_clerk_scans_a_guest_in_and_reception_sees_the_room_taken() -> Re
         .send_keys("#password", crate::common::ADMIN_PASSWORD)
         .await?;
     reception_browser.click("#login-submit").await?;
-    let cell = wait_script(&reception_browser, "tonight's cell for PRESS",
+    let cell = reception_browser.wait_script("tonight's cell for PRESS",
         &format!("const c = document.querySelector('#occupancy-grid .occ-cell[data-hotel=\"PRESS\"][data-night=\"{}\"]'); \
                   return c ? {{held: c.dataset.held, allocated: c.dataset.allocated, checked: c.dataset.checkedIn}} : null;", day(0)),
         |v| !v.is_null()).await?;

@@ -279,7 +279,7 @@ async fn lodging_event(
     (admin, reception, committee, ids)
 }
 
-fn assignment<'a>(page: &'a Value, guest: i64) -> &'a Value {
+fn assignment(page: &Value, guest: i64) -> &Value {
     page["items"]
         .as_array()
         .and_then(|a| a.iter().find(|x| x["guest_id"] == guest))

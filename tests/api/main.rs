@@ -7,6 +7,7 @@ mod common;
 mod auth;
 mod browser;
 mod browser_checkpoint;
+mod browser_greeter;
 mod browser_hotels;
 mod guests;
 mod hotels;

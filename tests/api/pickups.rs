@@ -163,7 +163,7 @@ async fn one_update_moves_everyone_on_the_trip_and_every_board_hears_it(
     .await;
     assert_eq!(s, 200, "{t}");
     assert_eq!(
-        (t["status"].as_str(), t["guests"].as_i64()),
+        (t["status"].as_str(), t["guest_count"].as_i64()),
         (Some("delayed"), Some(3)),
         "{t}"
     );
