@@ -808,7 +808,7 @@ fn load_pickups(
             .map(|(i, h)| service::TravelEntry {
                 hotel: h.code.clone(),
                 hotel_name: String::new(),
-                minutes: minutes + (i as i32 % 3) * 5,
+                minutes: minutes + i as i32 * 12,
             })
             .collect();
         service::set_travel(conn, &me, hub.id, &travel).map_err(e)?;

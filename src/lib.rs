@@ -13,6 +13,7 @@ pub mod error;
 pub mod guests;
 pub mod hotels;
 pub mod i18n;
+pub mod meals;
 pub mod openapi;
 pub mod passes;
 pub mod pickups;
@@ -148,6 +149,7 @@ impl Application {
                             .configure(passes::routes)
                             .configure(hotels::routes)
                             .configure(pickups::routes)
+                            .configure(meals::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

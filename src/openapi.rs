@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, hotels, passes, pickups, scan, web};
+use crate::{audit, auth, guests, hotels, meals, passes, pickups, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -125,6 +125,26 @@ use crate::{audit, auth, guests, hotels, passes, pickups, scan, web};
         pickups::routes::set_run_status,
         pickups::routes::board_events,
         pickups::routes::get_board,
+        meals::routes::list_points,
+        meals::routes::create_point,
+        meals::routes::update_point,
+        meals::routes::set_point_windows,
+        meals::routes::get_windows,
+        meals::routes::set_windows,
+        meals::routes::get_policy,
+        meals::routes::set_policy,
+        meals::routes::set_meal_point,
+        meals::routes::set_overrides,
+        meals::routes::guest_meals,
+        meals::routes::issue_coupons,
+        meals::routes::list_coupons,
+        meals::routes::meal_count,
+        meals::routes::forecast,
+        meals::routes::kitchen_sheet_csv,
+        meals::routes::kitchen_sheet,
+        meals::routes::get_menu,
+        meals::routes::add_dish,
+        meals::routes::delete_dish,
     ),
     modifiers(&ApiPrefix),
 )]

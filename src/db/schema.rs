@@ -436,6 +436,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dining_points (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        hotel_id -> Nullable<BigInt>,
+        seats -> Integer,
+        halal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meal_windows (point_id, service) {
+        point_id -> BigInt,
+        service -> Text,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    meal_policies (category) {
+        category -> Text,
+        mode -> Text,
+        services -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    guest_meal_points (guest_id) {
+        guest_id -> BigInt,
+        point_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    meal_overrides (guest_id, day, service) {
+        guest_id -> BigInt,
+        day -> Date,
+        service -> Text,
+        point_id -> Nullable<BigInt>,
+        allowed -> Bool,
+    }
+}
+
+diesel::table! {
+    meal_uses (id) {
+        id -> BigInt,
+        eater -> Text,
+        day -> Date,
+        service -> Text,
+        point_id -> BigInt,
+        halal -> Bool,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meal_coupons (pass_id) {
+        pass_id -> BigInt,
+        point_id -> BigInt,
+        day -> Date,
+        service -> Text,
+    }
+}
+
+diesel::table! {
+    menu_items (id) {
+        id -> BigInt,
+        day -> Date,
+        service -> Text,
+        point_id -> Nullable<BigInt>,
+        halal_counter -> Bool,
+        name_zh -> Text,
+        name_en -> Text,
+        halal -> Bool,
+        allergens -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(passes -> guests (guest_id));
 diesel::joinable!(passes -> event_sessions (session_id));
 diesel::joinable!(scans -> scan_points (point_id));
@@ -454,6 +537,7 @@ diesel::joinable!(stays -> hotels (hotel_id));
 diesel::joinable!(runs -> vehicles (vehicle_id));
 diesel::joinable!(run_guests -> runs (run_id));
 diesel::joinable!(pickups -> guests (guest_id));
+diesel::joinable!(guest_meal_points -> guests (guest_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -488,4 +572,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     runs,
     run_guests,
     live_events,
+    dining_points,
+    meal_windows,
+    meal_policies,
+    guest_meal_points,
+    meal_overrides,
+    meal_uses,
+    meal_coupons,
+    menu_items,
 );

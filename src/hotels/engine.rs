@@ -1280,7 +1280,7 @@ impl<'a> State<'a> {
         match full_night {
             Some(n) => (
                 format!(
-                    "{}{group_zh}没有{who}{}",
+                    "{}，{group_zh}没有{who}{}",
                     label(self.input, n),
                     types_zh.join("或")
                 ),

@@ -734,3 +734,37 @@ pub fn create_admission(
     })?;
     get_pass(conn, user, id, tz)
 }
+
+/// Issues `count` meal coupons valid on `day`: single-use passes of kind `meal_coupon`, signed
+/// like every pass, holder-less. Returns their ids; the meals part records what each is for.
+/// Call inside a write transaction.
+pub fn issue_meal_coupons(
+    conn: &mut DbConn,
+    count: usize,
+    day: NaiveDate,
+    tz: Tz,
+) -> Result<Vec<i64>, AppError> {
+    let key = signing_key(conn)?;
+    let now = now_utc();
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count {
+        let id = store::insert_pass(
+            conn,
+            &NewPass {
+                kind: PassKind::MealCoupon.as_str().into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                valid_from: day,
+                valid_to: day,
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
+        ids.push(id);
+    }
+    Ok(ids)
+}

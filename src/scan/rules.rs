@@ -86,6 +86,12 @@ pub enum Reason {
     WrongHotel,
     /// A hotel desk: the guest has no booking for today.
     NoBooking,
+    /// A canteen: no meal here for this guest or coupon today.
+    NotEntitled,
+    /// A canteen: the guest eats at another point.
+    WrongPoint,
+    /// A canteen: no service is running.
+    OutsideWindow,
 }
 
 impl Reason {
@@ -104,6 +110,9 @@ impl Reason {
             Reason::AlreadyUsed => "already_used",
             Reason::WrongHotel => "wrong_hotel",
             Reason::NoBooking => "no_booking",
+            Reason::NotEntitled => "not_entitled",
+            Reason::WrongPoint => "wrong_point",
+            Reason::OutsideWindow => "outside_window",
         }
     }
 
@@ -125,6 +134,9 @@ impl Reason {
             Reason::AlreadyUsed => ("已使用", "Already used"),
             Reason::WrongHotel => ("不住本宾馆", "Booked at another hotel"),
             Reason::NoBooking => ("今日无住宿安排", "No booking for today"),
+            Reason::NotEntitled => ("无此餐次就餐资格", "Not entitled to this meal"),
+            Reason::WrongPoint => ("请到指定就餐点就餐", "Eats at another dining point"),
+            Reason::OutsideWindow => ("不在供餐时间", "No meal is being served now"),
         };
         lang.pick(zh, en)
     }

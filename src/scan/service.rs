@@ -92,12 +92,16 @@ pub struct ScanResponse {
     /// At a hotel desk: the guest's booking (here, or where they should go).
     #[serde(default)]
     pub lodging: Option<crate::hotels::desk::Lodging>,
+    /// At a canteen: the service, halal and diet, or where and when to eat instead.
+    #[serde(default)]
+    pub meal: Option<crate::meals::canteen::MealInfo>,
 }
 
 /// Zones and points, trusted for a few seconds on the scan path.
 pub struct ScanCache {
     zones: crate::cache::Ttl<Vec<crate::passes::model::Zone>>,
     points: crate::cache::Ttl<Vec<ScanPoint>>,
+    meals: crate::cache::Ttl<crate::meals::catalog::MealCatalog>,
 }
 
 impl Default for ScanCache {
@@ -106,11 +110,23 @@ impl Default for ScanCache {
         ScanCache {
             zones: crate::cache::Ttl::new(ttl),
             points: crate::cache::Ttl::new(ttl),
+            meals: crate::cache::Ttl::new(ttl),
         }
     }
 }
 
 impl ScanCache {
+    fn meal_catalog(
+        &self,
+        conn: &mut DbConn,
+        point: &str,
+    ) -> Result<std::sync::Arc<crate::meals::catalog::MealCatalog>, AppError> {
+        self.meals.get(
+            |c: &crate::meals::catalog::MealCatalog| c.point(point).is_some(),
+            || crate::meals::catalog::MealCatalog::load(conn),
+        )
+    }
+
     fn point(&self, conn: &mut DbConn, code: &str) -> Result<Option<ScanPoint>, AppError> {
         let points = self.points.get(
             |ps: &Vec<ScanPoint>| ps.iter().any(|p| p.code == code),
@@ -165,6 +181,8 @@ pub struct PendingScan {
     serial: Option<i32>,
     /// The session whose first entry this admission claims (no re-entry).
     claims_session: Option<i64>,
+    /// The meal a canteen scan claims.
+    claims_meal: Option<crate::meals::canteen::MealClaim>,
     lang: Lang,
     tz: Tz,
 }
@@ -244,8 +262,20 @@ pub fn prepare(
         vehicle: None,
         first_use: None,
         lodging: None,
+        meal: None,
     };
-    let outcome = judge(conn, keys, cache, &point, payload, tz, now, &mut response)?;
+    let mut claims_meal = None;
+    let outcome = judge(
+        conn,
+        keys,
+        cache,
+        &point,
+        payload,
+        tz,
+        now,
+        &mut response,
+        &mut claims_meal,
+    )?;
     let (pass_id, serial) = response
         .pass
         .as_ref()
@@ -270,6 +300,7 @@ pub fn prepare(
         pass_id,
         serial,
         claims_session,
+        claims_meal,
         lang,
         tz,
     })))
@@ -305,11 +336,56 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
                 });
         }
     }
+    if let (Some(claim), Ok(())) = (&pending.claims_meal, outcome) {
+        let eaten = diesel::Connection::transaction(conn, |c| {
+            crate::meals::store::insert_use(
+                c,
+                &claim.eater,
+                claim.day,
+                claim.service.as_str(),
+                claim.point_id,
+                claim.halal,
+                pending.at,
+            )
+        });
+        if let Err(e) = eaten {
+            if !matches!(
+                e,
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _
+                )
+            ) {
+                return Err(e.into());
+            }
+            outcome = Err(Reason::AlreadyUsed);
+            if let Some((at, point_id)) = crate::meals::store::find_use(
+                conn,
+                &claim.eater,
+                claim.day,
+                claim.service.as_str(),
+            )? {
+                let point = crate::meals::store::list_points(conn)?
+                    .into_iter()
+                    .find(|p| p.id == point_id)
+                    .map_or_else(String::new, |p| p.name);
+                response.first_use = Some(FirstUse {
+                    at: to_rfc3339(tz, at),
+                    point,
+                    device: None,
+                });
+            }
+        }
+    }
     match outcome {
         Ok(()) => {
             response.verdict = "accept".into();
             response.reason = None;
-            response.message = lang.pick("通过", "Accepted").into();
+            response.message = match &response.meal {
+                // The canteen sends halal guests to the halal counter.
+                Some(m) if m.halal => lang.pick("通过 · 清真 Halal", "Accepted · Halal").into(),
+                _ => lang.pick("通过", "Accepted").into(),
+            };
         }
         Err(reason) => {
             response.verdict = "reject".into();
@@ -317,6 +393,30 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
             response.message = match (&response.first_use, reason) {
                 (Some(f), Reason::AlreadyUsed) => {
                     format!("{} ({}, {})", reason.message(lang), f.at, f.point)
+                }
+                (_, Reason::WrongPoint) => match response
+                    .meal
+                    .as_ref()
+                    .and_then(|m| m.right_point_name.as_ref())
+                {
+                    Some(name) => format!("{}: {name}", reason.message(lang)),
+                    None => reason.message(lang).into(),
+                },
+                (_, Reason::OutsideWindow) => {
+                    match response.meal.as_ref().and_then(|m| m.next.as_ref()) {
+                        Some(n) => {
+                            let service = crate::meals::rules::Service::parse(&n.service)
+                                .map_or(n.service.as_str(), |s| s.label(lang == Lang::Zh));
+                            format!(
+                                "{} ({} {} {})",
+                                reason.message(lang),
+                                lang.pick("下一餐", "next"),
+                                service,
+                                n.start
+                            )
+                        }
+                        None => reason.message(lang).into(),
+                    }
                 }
                 (_, Reason::WrongHotel) => match &response.lodging {
                     Some(l) => format!("{}: {} ({})", reason.message(lang), l.hotel_name, l.hotel),
@@ -386,6 +486,7 @@ fn judge(
     tz: Tz,
     now: DateTime<Utc>,
     response: &mut ScanResponse,
+    claim: &mut Option<crate::meals::canteen::MealClaim>,
 ) -> Result<Result<(), Reason>, AppError> {
     let Ok(decoded) = token::decode(payload) else {
         return Ok(Err(Reason::Malformed));
@@ -464,6 +565,7 @@ fn judge(
         session_id: point.session_id,
     };
     let today = now.with_timezone(&tz).date_naive();
+    let now_local = now.with_timezone(&tz).naive_local();
     let now = u32::try_from(now.timestamp()).unwrap_or(u32::MAX);
     let verdict = rules::decide(&record, &view, state.as_ref(), now);
     let guest_id = facts.as_ref().and_then(|f| f.3);
@@ -486,6 +588,26 @@ fn judge(
             })
         }
         (Ok(()), PointKind::HotelDesk, _, _) => Ok(Err(Reason::NoBooking)),
+        (Ok(()), PointKind::Canteen, _, Some(dining)) => {
+            use crate::meals::canteen::{decide, Eater, Refusal};
+            let eater = match (record.kind, guest_id) {
+                (PassKind::MealCoupon, _) => Eater::Coupon(pass_id),
+                (_, Some(guest)) => Eater::Guest(guest),
+                _ => return Ok(Err(Reason::NotEntitled)),
+            };
+            let catalog = cache.meal_catalog(conn, dining)?;
+            let local = now_local;
+            let (verdict, info, meal) = decide(conn, &catalog, dining, eater, local, tz)?;
+            response.meal = Some(info);
+            *claim = meal;
+            Ok(verdict.map_err(|r| match r {
+                Refusal::NotEntitled => Reason::NotEntitled,
+                Refusal::WrongPoint => Reason::WrongPoint,
+                Refusal::OutsideWindow => Reason::OutsideWindow,
+            }))
+        }
+        // A canteen point that names no dining point serves nobody.
+        (Ok(()), PointKind::Canteen, _, None) => Ok(Err(Reason::NotEntitled)),
         (other, _, _, _) => Ok(other),
     }
 }

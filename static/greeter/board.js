@@ -198,10 +198,15 @@ function groupByRun(guests) {
   const groups = new Map();
   for (const g of guests) {
     const key = g.run && g.run.id != null ? `r${g.run.id}` : `h${g.hotel || ''}`;
-    if (!groups.has(key)) groups.set(key, { run: g.run || null, hotel: g.hotel || '', guests: [] });
-    groups.get(key).guests.push(g);
+    if (!groups.has(key)) groups.set(key, { run: g.run || null, hotels: [], guests: [] });
+    const group = groups.get(key);
+    group.guests.push(g);
+    // A car may drop guests at several hotels: name them all, not just the first guest's.
+    if (g.hotel && !group.hotels.includes(g.hotel)) group.hotels.push(g.hotel);
   }
-  return [...groups.values()].sort((a, b) => (a.run ? 0 : 1) - (b.run ? 0 : 1));
+  return [...groups.values()]
+    .map((group) => ({ ...group, hotel: group.hotels.join(' · ') }))
+    .sort((a, b) => (a.run ? 0 : 1) - (b.run ? 0 : 1));
 }
 
 // ---------- one trip ----------

@@ -16,7 +16,7 @@ import { countGuests, renderBoard } from './board.js';
 
 const $ = (id) => document.getElementById(id);
 const HUB_KEY = 'yingbin.greeter.hub';
-const HOURS = 6;
+const HOURS = 12;
 const NO_SHOW_DELAY_MS = 5000; // how long a no-show can be undone before it is sent
 
 let user = null;

@@ -67,13 +67,33 @@ function changeRow(kind, r) {
   );
 }
 
+// A first publication lists every guest as added (a thousand lines): show a few, the rest on a tap.
+const CHANGES_SHOWN = 20;
+
 function changeGroup(kind, rows) {
   if (!rows.length) return null;
+  const list = h('ul', { class: 'chg-list' }, rows.slice(0, CHANGES_SHOWN).map((r) => changeRow(kind, r)));
+  const more =
+    rows.length > CHANGES_SHOWN
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-ghost chg-more',
+            onclick: (e) => {
+              list.replaceChildren(...rows.map((r) => changeRow(kind, r)));
+              e.currentTarget.remove();
+            },
+          },
+          t('chg.show_all', { n: rows.length }),
+        )
+      : null;
   return h(
     'div',
     { class: `chg-group chg-group-${kind}`, id: `changes-${kind}` },
     h('h3', {}, t(`chg.${kind}`), ' ', h('span', { class: 'pill' }, String(rows.length))),
-    h('ul', { class: 'chg-list' }, rows.map((r) => changeRow(kind, r))),
+    list,
+    more,
   );
 }
 

@@ -144,10 +144,12 @@ export function render() {
   clear(tbody).append(...rows.map(policyRow));
 }
 
-/** Only the categories someone has set up are sent: an empty row means "no policy yet". */
+/**
+ * Every category is sent: the server requires each one once. No hotel ticked means "any hotel
+ * serving the category" (the default policy names none), so only room types are required.
+ */
 function payload() {
   return rows
-    .filter((r) => r.hotels.length || r.room_types.length)
     .map((r) => ({ category: r.category, hotels: r.hotels, room_types: r.room_types, shared: r.shared, share_by: r.share_by }));
 }
 
@@ -155,7 +157,7 @@ async function save() {
   const btn = $('policy-save');
   say($('policy-error'), '');
   say($('policy-ok'), '');
-  const incomplete = rows.filter((r) => (r.hotels.length > 0) !== (r.room_types.length > 0));
+  const incomplete = rows.filter((r) => r.room_types.length === 0);
   if (incomplete.length) {
     say($('policy-error'), t('policy.incomplete', { list: incomplete.map((r) => categoryLabel(r.category)).join('、') }));
     return;

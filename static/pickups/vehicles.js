@@ -29,7 +29,7 @@ function vehicleRow(v) {
     { dataset: { vehicleId: v.id } },
     cell('pk.col_plate', 'c-name', plateBadge(v.plate)),
     cell('pk.col_seats', 'c-num', v.seats ?? ''),
-    cell('pk.col_type', '', v.vehicle_type || ''),
+    cell('pk.col_type', '', v.vehicle_type ? (has(`vtype.${v.vehicle_type}`) ? t(`vtype.${v.vehicle_type}`) : v.vehicle_type) : ''),
     cell('pk.col_driver', '', v.driver_name || ''),
     cell('pk.col_phone', '', telLink(v.driver_phone)),
     cell('pk.col_available', '', availability(v)),

@@ -12,7 +12,6 @@ use crate::common::{json_of, spawn_app, USER_PASSWORD};
 
 type BoxError = Box<dyn std::error::Error>;
 
-
 #[tokio::test]
 async fn a_greeter_sees_a_delay_arrive_live_and_marks_the_guest_met() -> Result<(), BoxError> {
     let app = spawn_app().await;

@@ -12,6 +12,7 @@ mod browser_hotels;
 mod guests;
 mod hotels;
 mod import;
+mod meals;
 mod migrations;
 mod passes;
 mod photos;

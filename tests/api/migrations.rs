@@ -111,6 +111,19 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(LiveEvent::as_select())
         .limit(0)
         .load(conn)?;
+    use yingbin::meals::model::{DiningPoint, MenuItem};
+    schema::dining_points::table
+        .select(DiningPoint::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::menu_items::table
+        .select(MenuItem::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::meal_uses::table
+        .select(schema::meal_uses::id)
+        .limit(0)
+        .load::<i64>(conn)?;
     schema::hotel_acks::table
         .select(schema::hotel_acks::plan_id)
         .limit(0)

@@ -67,6 +67,15 @@ const PICKUP_READERS: &[&str] = &["admin", "reception", "transport", "office", "
 const DISPATCH: &[&str] = &["admin", "reception", "transport"];
 const FIELD: &[&str] = &["admin", "reception", "transport", "greeter"];
 const TRANSPORT_OFFICE: &[&str] = &["admin", "reception", "transport", "office"];
+const MEAL_READERS: &[&str] = &[
+    "admin",
+    "reception",
+    "committee",
+    "canteen",
+    "health",
+    "inspector",
+];
+const KITCHEN: &[&str] = &["admin", "reception", "committee", "canteen"];
 
 /// (method, path, body, roles admitted). Ids that do not exist are fine: an admitted role
 /// gets 404 or 422, which is neither 401 nor 403.
@@ -522,6 +531,86 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/board", None, PICKUP_READERS),
         (Method::GET, "/api/v1/board/events", None, PICKUP_READERS),
+        (Method::GET, "/api/v1/dining-points", None, MEAL_READERS),
+        (
+            Method::POST,
+            "/api/v1/dining-points",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/dining-points/P1",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/dining-points/P1/windows",
+            Some(json!([])),
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/meal-windows", None, MEAL_READERS),
+        (
+            Method::PUT,
+            "/api/v1/meal-windows",
+            Some(json!([])),
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/meal-policy", None, REGISTRARS),
+        (
+            Method::PUT,
+            "/api/v1/meal-policy",
+            Some(json!([])),
+            REGISTRARS,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/guests/999999/meal-point",
+            Some(json!({"point": null})),
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/guests/999999/meal-overrides",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/guests/999999/meals", None, REGISTRARS),
+        (
+            Method::POST,
+            "/api/v1/meal-coupons",
+            Some(json!({})),
+            REGISTRARS,
+        ),
+        (
+            Method::GET,
+            "/api/v1/meal-coupons?point=P1",
+            None,
+            REGISTRARS,
+        ),
+        (Method::GET, "/api/v1/meals/count?point=P1", None, KITCHEN),
+        (
+            Method::GET,
+            "/api/v1/meals/forecast?point=P1",
+            None,
+            KITCHEN,
+        ),
+        (
+            Method::GET,
+            "/api/v1/dining-points/P1/kitchen-sheet",
+            None,
+            KITCHEN,
+        ),
+        (
+            Method::GET,
+            "/api/v1/dining-points/P1/kitchen-sheet.csv",
+            None,
+            KITCHEN,
+        ),
+        (Method::GET, "/api/v1/menu", None, MEAL_READERS),
+        (Method::POST, "/api/v1/menu", Some(json!({})), REGISTRARS),
+        (Method::DELETE, "/api/v1/menu/999999", None, REGISTRARS),
         (Method::POST, "/api/v1/auth/logout", None, ANY),
     ]
 }
@@ -568,6 +657,7 @@ async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
                 .unwrap_or("")
                 .replace("999999", "{id}")
                 .replace("/H1", "/{code}")
+                .replace("/P1", "/{code}")
         })
         .collect();
     // Public routes outside the table: anyone may call them.
