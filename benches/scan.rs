@@ -2,6 +2,8 @@
 //!
 //! `cargo bench --bench scan` — SQLite; with `BENCH_DATABASE_URL=postgres://…/test` PostgreSQL
 //! too (a fresh database is made next to the one named).
+//! `BENCH_ONLY=issue|scan|canteen` runs one part; canteen is the scan run at a canteen.
+//!
 //! 1. Issuing: 10,000 credentials approved (signed) and each QR rendered as PNG.
 //! 2. Scanning: the real server on 127.0.0.1, `wrk` with 32 connections posting scans of 1,000
 //!    different credentials at a person gate for 10 s, three runs; verdict + log write per
@@ -174,7 +176,10 @@ fn bench_issue(label: &str, url: impl Fn() -> String) {
     );
 }
 
-fn bench_scan(label: &str, url: &str) {
+/// Scans at a person gate, or (`canteen`) at a canteen serving lunch all day where everyone
+/// may eat: each credential is accepted once, then every scan is an `already_used` verdict —
+/// both paths claim the meal in the log transaction.
+fn bench_scan(label: &str, url: &str, canteen: bool) {
     let (settings, pool, ids) = prepare(url, SCAN_TOKENS);
     let mut conn = pool.get().expect("conn");
     let admin = CurrentUser {
@@ -185,13 +190,52 @@ fn bench_scan(label: &str, url: &str) {
         token_hash: String::new(),
     };
     yingbin::passes::service::approve(&mut conn, &admin, &ids, settings.timezone).expect("approve");
-    let point = yingbin::scan::service::PointRequest {
-        code: Some("G1".into()),
-        name: "1号门".into(),
-        kind: Some("person_gate".into()),
-        zone: Some("A".into()),
-        session_id: None,
-        target: None,
+    let point = if canteen {
+        use yingbin::meals::{catalog, model};
+        catalog::create_point(
+            &mut conn,
+            &admin,
+            &model::PointResponse {
+                code: "MAIN".into(),
+                name: "主场馆餐厅".into(),
+                seats: 500,
+                ..Default::default()
+            },
+        )
+        .expect("dining point");
+        let all_day = [model::WindowEntry {
+            service: "lunch".into(),
+            start: "00:00".into(),
+            end: "24:00".into(),
+        }];
+        catalog::set_point_windows(&mut conn, &admin, "MAIN", &all_day).expect("windows");
+        let anywhere: Vec<catalog::MealPolicyEntry> =
+            ["vip", "entourage", "journalist", "staff", "delegate"]
+                .iter()
+                .map(|c| catalog::MealPolicyEntry {
+                    category: c.to_string(),
+                    mode: "any".into(),
+                    services: vec!["lunch".into()],
+                })
+                .collect();
+        catalog::set_policy(&mut conn, &admin, &anywhere).expect("policy");
+        yingbin::scan::service::PointRequest {
+            code: Some("G1".into()),
+            name: "主场馆餐厅".into(),
+            kind: Some("canteen".into()),
+            zone: None,
+            session_id: None,
+            target: Some("MAIN".into()),
+        }
+    } else {
+        yingbin::scan::service::PointRequest {
+            code: Some("G1".into()),
+            name: "1号门".into(),
+            kind: Some("person_gate".into()),
+            zone: Some("A".into()),
+            session_id: None,
+            target: None,
+        }
     };
     yingbin::scan::service::create_point(&mut conn, &admin, &point).expect("point");
     let filter = yingbin::passes::store::PassFilter::default();
@@ -268,7 +312,12 @@ fn bench_scan(label: &str, url: &str) {
     let mut conn = pool.get().expect("conn");
     let (logged, _) =
         yingbin::scan::store::list_scans(&mut conn, &Default::default(), 0, 0).expect("log");
-    println!("{label}: scans at 32 connections: median {:.0} verdicts/s, median p99 {:.2} ms ({logged} scans logged)", median(rates), median(p99s));
+    let what = if canteen {
+        "canteen scans (meal claimed in the log transaction)"
+    } else {
+        "scans"
+    };
+    println!("{label}: {what} at 32 connections: median {:.0} verdicts/s, median p99 {:.2} ms ({logged} scans logged)", median(rates), median(p99s));
     let _ = std::fs::remove_file(script);
 }
 
@@ -294,13 +343,17 @@ fn main() {
         dirs.borrow_mut().push(dir);
         path
     };
-    // BENCH_ONLY=issue or BENCH_ONLY=scan runs one half.
+    // BENCH_ONLY=issue, scan or canteen runs one part.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    if only != "scan" {
+    let run = |part: &str| only.is_empty() || only == part;
+    if run("issue") {
         bench_issue("SQLite", sqlite_url);
     }
-    if only != "issue" {
-        bench_scan("SQLite", &sqlite_url());
+    if run("scan") {
+        bench_scan("SQLite", &sqlite_url(), false);
+    }
+    if run("canteen") {
+        bench_scan("SQLite", &sqlite_url(), true);
     }
     if let Ok(base) = std::env::var("BENCH_DATABASE_URL") {
         let made: std::cell::RefCell<Vec<String>> = Default::default();
@@ -316,11 +369,14 @@ fn main() {
                 base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
             )
         };
-        if only != "scan" {
+        if run("issue") {
             bench_issue("PostgreSQL", pg_url);
         }
-        if only != "issue" {
-            bench_scan("PostgreSQL", &pg_url());
+        if run("scan") {
+            bench_scan("PostgreSQL", &pg_url(), false);
+        }
+        if run("canteen") {
+            bench_scan("PostgreSQL", &pg_url(), true);
         }
         // Leave the server as it was: drop the databases made for the runs.
         if let Ok(mut admin) = diesel::PgConnection::establish(&base) {

@@ -86,6 +86,13 @@ pub fn usual_points(g: &store::MealGuest, catalog: &MealCatalog) -> Vec<i64> {
     }
 }
 
+/// A canteen's verdict: refused or not, what to show, and the meal to claim.
+pub struct Decision {
+    pub verdict: Result<(), Refusal>,
+    pub info: MealInfo,
+    pub claim: Option<MealClaim>,
+}
+
 /// The verdict at `point` at local time `now`.
 pub fn decide(
     conn: &mut DbConn,
@@ -94,7 +101,7 @@ pub fn decide(
     eater: Eater,
     now: NaiveDateTime,
     tz: Tz,
-) -> Result<(Result<(), Refusal>, MealInfo, Option<MealClaim>), AppError> {
+) -> Result<Decision, AppError> {
     let point = catalog
         .point(point_code)
         .ok_or(AppError::NotFound("dining point"))?;
@@ -110,7 +117,11 @@ pub fn decide(
             day: d,
             start: rules::format_minute(m),
         });
-        return Ok((Err(Refusal::OutsideWindow), info, None));
+        return Ok(Decision {
+            verdict: Err(Refusal::OutsideWindow),
+            info,
+            claim: None,
+        });
     };
     info.service = Some(service.as_str().into());
     info.day = Some(day);
@@ -118,7 +129,11 @@ pub fn decide(
         Eater::Coupon(pass) => {
             let Some((coupon_point, coupon_day, coupon_service)) = store::find_coupon(conn, pass)?
             else {
-                return Ok((Err(Refusal::NotEntitled), info, None));
+                return Ok(Decision {
+                    verdict: Err(Refusal::NotEntitled),
+                    info,
+                    claim: None,
+                });
             };
             let verdict = if coupon_point != point.id {
                 if let Some(p) = catalog.point_by_id(coupon_point) {
@@ -135,7 +150,11 @@ pub fn decide(
         }
         Eater::Guest(id) => {
             let Some(g) = store::find_meal_guest(conn, id)? else {
-                return Ok((Err(Refusal::NotEntitled), info, None));
+                return Ok(Decision {
+                    verdict: Err(Refusal::NotEntitled),
+                    info,
+                    claim: None,
+                });
             };
             info.halal = g.halal;
             info.diet = g.diet.clone();
@@ -161,14 +180,18 @@ pub fn decide(
             (format!("g{id}"), g.halal, verdict)
         }
     };
-    let claim = verdict.is_ok().then(|| MealClaim {
+    let claim = verdict.is_ok().then_some(MealClaim {
         eater: eater_key,
         day,
         service,
         point_id: point.id,
         halal,
     });
-    Ok((verdict, info, claim))
+    Ok(Decision {
+        verdict,
+        info,
+        claim,
+    })
 }
 
 /// The live count of a point's current (or last) service.

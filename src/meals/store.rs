@@ -205,12 +205,15 @@ pub fn find_override(
         .optional()
 }
 
-/// Overrides between two days: (guest, day, service, allowed, point).
+/// An override: (guest, day, service, allowed, point).
+pub type OverrideRow = (i64, NaiveDate, String, bool, Option<i64>);
+
+/// Overrides between two days.
 pub fn list_overrides(
     conn: &mut DbConn,
     guest: Option<i64>,
     days: (NaiveDate, NaiveDate),
-) -> QueryResult<Vec<(i64, NaiveDate, String, bool, Option<i64>)>> {
+) -> QueryResult<Vec<OverrideRow>> {
     let mut q = meal_overrides::table
         .filter(meal_overrides::day.between(days.0, days.1))
         .select((

@@ -597,10 +597,10 @@ fn judge(
             };
             let catalog = cache.meal_catalog(conn, dining)?;
             let local = now_local;
-            let (verdict, info, meal) = decide(conn, &catalog, dining, eater, local, tz)?;
-            response.meal = Some(info);
-            *claim = meal;
-            Ok(verdict.map_err(|r| match r {
+            let decision = decide(conn, &catalog, dining, eater, local, tz)?;
+            response.meal = Some(decision.info);
+            *claim = decision.claim;
+            Ok(decision.verdict.map_err(|r| match r {
                 Refusal::NotEntitled => Reason::NotEntitled,
                 Refusal::WrongPoint => Reason::WrongPoint,
                 Refusal::OutsideWindow => Reason::OutsideWindow,

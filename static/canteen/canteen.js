@@ -33,8 +33,10 @@ const $ = (id) => document.getElementById(id);
 const input = $('canteen-scan-input');
 
 let user = null;
+let scanPoints = []; // every scan point, for names (first_use names any of them)
 let choices = []; // the canteen scan points this screen may scan at
 let dining = []; // dining points, for names and windows
+let defaults = []; // the event's windows, for a point without its own
 let point = null; // the chosen scan point {code, name, target}
 let count = null; // GET /meals/count
 let countError = '';
@@ -137,7 +139,7 @@ const diningPoint = () => dining.find((p) => p.code === diningCode()) || null;
 function pointName(code) {
   const d = dining.find((p) => p.code === code);
   if (d) return d.name || code;
-  const s = choices.find((p) => p.code === code);
+  const s = scanPoints.find((p) => p.code === code);
   return s ? s.name || code : code;
 }
 
@@ -151,7 +153,8 @@ function renderWhere() {
 
   let line = '';
   if (count && count.service) {
-    const w = dp ? windowsBy(dp.windows).get(count.service) : null;
+    const own = dp && Array.isArray(dp.windows) && dp.windows.length ? dp.windows : defaults;
+    const w = windowsBy(own).get(count.service);
     line = `${serviceLabel(count.service)}${w ? ` ${windowText(w)}` : ''}`;
   } else if (count) line = t('ct.no_service');
   $('canteen-service').textContent = line;
@@ -495,14 +498,16 @@ async function main() {
     return;
   }
   if (user.role === 'canteen' && !user.scope) say($('canteen-error'), t('ct.no_scope'));
-  const [scanPoints, points] = await Promise.all([
+  const quiet = (promise) => promise.catch(() => []); // names and windows only: scanning works without them
+  [scanPoints, dining, defaults] = await Promise.all([
     listAll('/api/v1/scan-points').catch((err) => {
       say($('canteen-error'), err.message);
       return [];
     }),
-    loadPoints().catch(() => []), // names and windows only: scanning works without them
+    quiet(loadPoints()),
+    quiet(api('/api/v1/meal-windows')),
   ]);
-  dining = points;
+  if (!Array.isArray(defaults)) defaults = [];
   choices = scanPoints.filter((p) => p.kind === 'canteen' && (user.role !== 'canteen' || p.target === user.scope));
   fillPoints();
   const wanted = new URLSearchParams(location.search).get('point') || stored(POINT_KEY) || '';

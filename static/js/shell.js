@@ -23,10 +23,12 @@ const NAV = [
   { id: 'nav-desk', href: '/desk/', key: 'nav.desk', roles: ['admin', 'reception', 'hotel_desk'], match: /^\/desk\// },
   { id: 'nav-greeter', href: '/greeter/', key: 'nav.greeter', roles: ['admin', 'reception', 'transport', 'greeter'], match: /^\/greeter\// },
   { id: 'nav-pickups', href: '/pickups/', key: 'nav.pickups', roles: ['admin', 'reception', 'transport', 'office'], match: /^\/pickups\// },
+  { id: 'nav-meals', href: '/meals/', key: 'nav.meals', roles: ['admin', 'reception', 'committee'], match: /^\/meals\// },
+  { id: 'nav-canteen', href: '/canteen/', key: 'nav.canteen', roles: ['admin', 'reception', 'canteen'], match: /^\/canteen\// },
 ];
 
 /** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */
-const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/checkpoint/', greeter: '/greeter/' };
+const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/canteen/', greeter: '/greeter/' };
 
 function buildNav() {
   const nav = document.querySelector('.topbar .nav');

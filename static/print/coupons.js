@@ -22,7 +22,7 @@ function coupon(c, pointName) {
   return h(
     'article',
     { class: 'coupon', dataset: { passId: c.id } },
-    h('img', { class: 'cp-qr-img', src: `/api/v1/passes/${encodeURIComponent(c.id)}/qr.svg`, alt: '' }),
+    h('img', { class: 'cpn-qr', src: `/api/v1/passes/${encodeURIComponent(c.id)}/qr.svg`, alt: '' }),
     h(
       'div',
       { class: 'cpn-info' },
