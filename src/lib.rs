@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod guests;
 pub mod hotels;
+pub mod hygiene;
 pub mod i18n;
 pub mod meals;
 pub mod openapi;
@@ -150,6 +151,7 @@ impl Application {
                             .configure(hotels::routes)
                             .configure(pickups::routes)
                             .configure(meals::routes)
+                            .configure(hygiene::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

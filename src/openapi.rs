@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, hotels, meals, passes, pickups, scan, web};
+use crate::{audit, auth, guests, hotels, hygiene, meals, passes, pickups, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -145,6 +145,23 @@ use crate::{audit, auth, guests, hotels, meals, passes, pickups, scan, web};
         meals::routes::get_menu,
         meals::routes::add_dish,
         meals::routes::delete_dish,
+        hygiene::routes::list_inspectors,
+        hygiene::routes::create_inspector,
+        hygiene::routes::update_inspector,
+        hygiene::routes::get_settings,
+        hygiene::routes::set_settings,
+        hygiene::routes::generate_roster,
+        hygiene::routes::get_roster,
+        hygiene::routes::get_coverage,
+        hygiene::routes::add_shift,
+        hygiene::routes::edit_shift,
+        hygiene::routes::delete_shift,
+        hygiene::routes::inspections_csv,
+        hygiene::routes::record_inspection,
+        hygiene::routes::list_inspections,
+        hygiene::routes::raise_incident,
+        hygiene::routes::list_incidents,
+        hygiene::routes::follow_up,
     ),
     modifiers(&ApiPrefix),
 )]

@@ -85,7 +85,12 @@ impl Role {
     pub fn needs_scope(self) -> bool {
         matches!(
             self,
-            Role::Department | Role::Greeter | Role::HotelDesk | Role::Canteen | Role::Checkpoint
+            Role::Department
+                | Role::Greeter
+                | Role::HotelDesk
+                | Role::Canteen
+                | Role::Checkpoint
+                | Role::Inspector
         )
     }
 

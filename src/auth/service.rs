@@ -102,6 +102,16 @@ fn check_scope(
                 let id = crate::guests::registry::resolve_hub_scope(conn, scope)?;
                 Ok(Some(id.to_string()))
             }
+            // An inspector account is one inspector of the roster.
+            Role::Inspector => match scope.parse::<i64>() {
+                Ok(id) if crate::hygiene::store::find_inspector(conn, id)?.is_some() => {
+                    Ok(Some(id.to_string()))
+                }
+                _ => Err(AppError::invalid(
+                    format!("unknown inspector {scope}"),
+                    json!([{"field": "scope"}]),
+                )),
+            },
             _ => Ok(Some(scope.to_string())),
         },
     }

@@ -519,6 +519,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inspectors (id) {
+        id -> BigInt,
+        name -> Text,
+        unit -> Text,
+        phone -> Nullable<Text>,
+        certificate_no -> Text,
+        languages -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hygiene_settings (name) {
+        name -> Text,
+        value -> Integer,
+    }
+}
+
+diesel::table! {
+    inspector_shifts (id) {
+        id -> BigInt,
+        inspector_id -> BigInt,
+        point_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> BigInt,
+        inspector_id -> BigInt,
+        point_id -> BigInt,
+        day -> Date,
+        arrived_at -> Timestamp,
+        items -> Text,
+        failed -> Integer,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> BigInt,
+        point_id -> BigInt,
+        raised_by -> Text,
+        kind -> Text,
+        description -> Text,
+        stops_service -> Bool,
+        status -> Text,
+        follow_up -> Text,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(passes -> guests (guest_id));
 diesel::joinable!(passes -> event_sessions (session_id));
 diesel::joinable!(scans -> scan_points (point_id));
@@ -580,4 +639,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     meal_uses,
     meal_coupons,
     menu_items,
+    inspectors,
+    hygiene_settings,
+    inspector_shifts,
+    inspections,
+    incidents,
 );

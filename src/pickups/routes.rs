@@ -510,7 +510,15 @@ pub async fn board_events(
     query: web::Query<EventsQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    user.require(READERS)?;
+    // Health hears of incidents on the same feed.
+    user.require(&[
+        Role::Admin,
+        Role::Reception,
+        Role::Transport,
+        Role::Office,
+        Role::Greeter,
+        Role::Health,
+    ])?;
     let hub = hub_of(&user, query.hub);
     let last: Option<i64> = req
         .headers()

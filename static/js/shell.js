@@ -24,7 +24,7 @@ const NAV = [
   { id: 'nav-greeter', href: '/greeter/', key: 'nav.greeter', roles: ['admin', 'reception', 'transport', 'greeter'], match: /^\/greeter\// },
   { id: 'nav-pickups', href: '/pickups/', key: 'nav.pickups', roles: ['admin', 'reception', 'transport', 'office'], match: /^\/pickups\// },
   { id: 'nav-meals', href: '/meals/', key: 'nav.meals', roles: ['admin', 'reception', 'committee'], match: /^\/meals\// },
-  { id: 'nav-canteen', href: '/canteen/', key: 'nav.canteen', roles: ['admin', 'reception', 'canteen'], match: /^\/canteen\// },
+  { id: 'nav-canteen', href: '/canteen/', key: 'nav.canteen', roles: ['admin', 'canteen'], match: /^\/canteen\// },
 ];
 
 /** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */

@@ -63,6 +63,7 @@ function renderList() {
   clear($('coupon-table').querySelector('tbody')).append(...rows);
   $('coupon-table').hidden = !rows.length;
   $('coupon-empty').hidden = rows.length > 0 || !point;
+  $('coupon-issued-head').hidden = !point;
 }
 
 async function loadList() {

@@ -67,6 +67,9 @@ function draw(svg, data, days) {
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
+  // Grows with the card up to 1.6× on a desk; never shrinks below its own size (a phone scrolls).
+  svg.style.minWidth = `${width}px`;
+  svg.style.maxWidth = `${Math.round(width * 1.6)}px`;
   svg.setAttribute('aria-label', t('fc.heading'));
   if (!codes.length) return 0;
 

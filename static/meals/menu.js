@@ -1,6 +1,6 @@
 // The unified menu (统一菜单): per day and service, the dishes every point serves, the halal
-// counter's menu, and per-point exceptions, each with its Chinese and English name, the halal
-// flag and allergens. Reception adds and removes dishes; everyone signed in reads. The buffet's
+// counter's menu, and per-point exceptions (a point with dishes of its own for a service serves
+// those instead), each with its Chinese and English name, the halal flag and allergens. Reception adds and removes dishes; everyone signed in reads. The buffet's
 // name cards print from here (print/menu-cards.html).
 
 import { api } from '../js/api.js';
@@ -48,10 +48,9 @@ function group(key, title, list, extra = {}) {
 
 function render() {
   const filter = $('menu-point').value;
-  const shown = dishes.filter((d) => !filter || !d.point || d.point === filter);
-  const common = shown.filter((d) => !d.point && !d.halal_counter);
-  const halal = shown.filter((d) => d.halal_counter);
-  const own = shown.filter((d) => d.point && !d.halal_counter);
+  const common = dishes.filter((d) => !d.point && !d.halal_counter);
+  const halal = dishes.filter((d) => d.halal_counter);
+  const own = dishes.filter((d) => d.point && !d.halal_counter);
   const byPoint = [...new Set(own.map((d) => d.point))];
   clear($('menu-list')).append(
     ...[
@@ -60,8 +59,8 @@ function render() {
       ...byPoint.map((code) => group('point', t('menu.group_point', { name: pointName(code) }), own.filter((d) => d.point === code), { point: code })),
     ].filter(Boolean),
   );
-  $('menu-count').textContent = String(shown.length);
-  $('menu-empty').hidden = shown.length > 0;
+  $('menu-count').textContent = String(dishes.length);
+  $('menu-empty').hidden = dishes.length > 0;
   $('menu-cards-link').href = links.menuCards($('menu-day').value, $('menu-service').value, filter);
 }
 
@@ -71,7 +70,10 @@ async function load() {
   if (!day || !service) return;
   const my = ++seq;
   try {
-    const list = await api(`/api/v1/menu?${new URLSearchParams({ day, service })}`);
+    // With a point, the server answers what that point serves: its own dishes for a service
+    // replace the unified menu there.
+    const point = $('menu-point').value;
+    const list = await api(`/api/v1/menu?${new URLSearchParams({ day, service, ...(point ? { point } : {}) })}`);
     if (my !== seq) return;
     dishes = Array.isArray(list) ? list : [];
     say($('menu-error'), '');
@@ -134,15 +136,12 @@ async function submit(e) {
   }
   $('dish-submit').disabled = true;
   try {
-    const dish = await api('/api/v1/menu', { method: 'POST', json: body });
+    await api('/api/v1/menu', { method: 'POST', json: body });
     say($('dish-error'), '');
     say($('dish-ok'), t('menu.added', { name: body.name_zh, day: body.day.slice(5), service: serviceLabel(body.service) }));
     for (const id of ['dish-name-zh', 'dish-name-en', 'dish-allergens-other']) $(id).value = '';
     for (const box of $('dish-allergens').querySelectorAll('input')) box.checked = false;
-    if (dish && dish.id !== undefined) {
-      dishes.push(dish);
-      render();
-    } else load();
+    load(); // what a point serves depends on the whole menu: ask the server again
     $('dish-name-zh').focus();
   } catch (err) {
     say($('dish-error'), err.message);
@@ -183,7 +182,7 @@ export function initMenu({ canEdit }) {
   fillControls();
   $('menu-day').addEventListener('change', load);
   $('menu-service').addEventListener('change', load);
-  $('menu-point').addEventListener('change', render);
+  $('menu-point').addEventListener('change', load);
   $('dish-form').addEventListener('submit', submit);
   // A dish for the halal counter is halal by definition.
   $('dish-halal-counter').addEventListener('change', (e) => {

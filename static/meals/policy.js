@@ -58,7 +58,7 @@ function policyRow(row) {
   return h(
     'tr',
     { dataset: { category: row.category } },
-    h('td', { class: 'c-cat', dataset: { label: t('policy.col_category') } }, h('span', { class: `badge cat cat-${row.category}` }, categoryLabel(row.category))),
+    h('td', { class: 'c-cat', dataset: { label: t('policy.col_category') } }, h('span', { class: 'cell' }, h('span', { class: `badge cat cat-${row.category}` }, categoryLabel(row.category)))),
     h('td', { dataset: { label: t('meals.col_mode') } }, mode),
     h('td', { dataset: { label: t('meals.col_services') } }, services),
   );

@@ -56,8 +56,9 @@ async function main() {
   let known = [];
   let points = [];
   try {
-    const q = new URLSearchParams({ ...(given.point ? { point: given.point } : {}), ...(given.day ? { day: given.day } : {}) });
-    [known, points] = await Promise.all([api(`/api/v1/meal-coupons${q.toString() ? `?${q}` : ''}`), loadPoints().catch(() => [])]);
+    // The list is per point (and day); without a point the address is all there is.
+    const q = new URLSearchParams({ point: given.point, ...(given.day ? { day: given.day } : {}) });
+    [known, points] = await Promise.all([given.point ? api(`/api/v1/meal-coupons?${q}`) : [], loadPoints().catch(() => [])]);
   } catch (err) {
     // Without the list the address still says where the batch is good; say what failed.
     say($('print-note'), err.message);

@@ -31,7 +31,7 @@ function windowText(w) {
   return w.start && w.end ? `${w.start}–${w.end}` : '';
 }
 
-function render(sheet, pointName) {
+function render(sheet, pointName, halalRoom) {
   const services = (Array.isArray(sheet?.services) ? sheet.services : [])
     .slice()
     .sort((a, b) => (SERVICES.indexOf(a.service) + 1 || 99) - (SERVICES.indexOf(b.service) + 1 || 99));
@@ -79,6 +79,7 @@ function render(sheet, pointName) {
       h('td', { class: 'c-num c-total' }, sum((s) => s.total)),
     ),
   );
+  $('kitchen-halal-note').hidden = !(halalRoom || services.some((s) => n(s.halal) > 0));
   $('kitchen-point').textContent = pointName;
   $('kitchen-day').textContent = sheet?.day || '';
   const now = new Date();
@@ -110,7 +111,7 @@ async function main() {
       loadPoints().catch(() => []), // the name only
     ]);
     const point = points.find((p) => p.code === code);
-    render({ ...sheet, day: sheet?.day || day }, `${point?.name || code}（${code}）${point?.halal ? ' · 设清真 Halal room' : ''}`);
+    render({ ...sheet, day: sheet?.day || day }, `${point?.name || code}（${code}）`, Boolean(point?.halal));
     showLoading(false);
     $('print-button').onclick = () => window.print();
   } catch (err) {

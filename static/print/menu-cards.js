@@ -4,7 +4,7 @@
 // they go to the halal counter in one pile.
 //
 // Without `point` the cards are the unified menu (dishes for every point); with it, that
-// point's exceptions too (the server decides what a point serves).
+// point's own dishes too.
 
 import { api } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
@@ -59,7 +59,7 @@ async function main() {
   try {
     const q = new URLSearchParams({ day, service, ...(point ? { point } : {}) });
     const [list, points] = await Promise.all([api(`/api/v1/menu?${q}`), loadPoints().catch(() => [])]);
-    const dishes = Array.isArray(list) ? list.filter((d) => !point || !d.point || d.point === point) : [];
+    const dishes = Array.isArray(list) ? list.filter((d) => !d.point || d.point === point) : [];
     const [zh, en] = SERVICE_BI[service] || [service, ''];
     const when = `${zh} ${en} · ${day.slice(5)}`;
     const name = (code) => points.find((p) => p.code === code)?.name || code;

@@ -6,11 +6,13 @@ mod common;
 
 mod auth;
 mod browser;
+mod browser_canteen;
 mod browser_checkpoint;
 mod browser_greeter;
 mod browser_hotels;
 mod guests;
 mod hotels;
+mod hygiene;
 mod import;
 mod meals;
 mod migrations;

@@ -76,6 +76,16 @@ const MEAL_READERS: &[&str] = &[
     "inspector",
 ];
 const KITCHEN: &[&str] = &["admin", "reception", "committee", "canteen"];
+const HEALTH: &[&str] = &["admin", "health"];
+const OVERSIGHT: &[&str] = &["admin", "health", "reception"];
+const BOARD_READERS: &[&str] = &[
+    "admin",
+    "reception",
+    "transport",
+    "office",
+    "greeter",
+    "health",
+];
 
 /// (method, path, body, roles admitted). Ids that do not exist are fine: an admitted role
 /// gets 404 or 422, which is neither 401 nor 403.
@@ -530,7 +540,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
             FIELD,
         ),
         (Method::GET, "/api/v1/board", None, PICKUP_READERS),
-        (Method::GET, "/api/v1/board/events", None, PICKUP_READERS),
+        (Method::GET, "/api/v1/board/events", None, BOARD_READERS),
         (Method::GET, "/api/v1/dining-points", None, MEAL_READERS),
         (
             Method::POST,
@@ -611,6 +621,78 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         (Method::GET, "/api/v1/menu", None, MEAL_READERS),
         (Method::POST, "/api/v1/menu", Some(json!({})), REGISTRARS),
         (Method::DELETE, "/api/v1/menu/999999", None, REGISTRARS),
+        (Method::GET, "/api/v1/inspectors", None, OVERSIGHT),
+        (Method::POST, "/api/v1/inspectors", Some(json!({})), HEALTH),
+        (
+            Method::PATCH,
+            "/api/v1/inspectors/999999",
+            Some(json!({"name": "x", "certificate_no": "y"})),
+            HEALTH,
+        ),
+        (Method::GET, "/api/v1/hygiene/settings", None, HEALTH),
+        (
+            Method::PUT,
+            "/api/v1/hygiene/settings",
+            Some(json!({})),
+            HEALTH,
+        ),
+        (
+            Method::POST,
+            "/api/v1/hygiene/roster/generate?from=2030-01-01&to=2030-01-01",
+            None,
+            HEALTH,
+        ),
+        (
+            Method::GET,
+            "/api/v1/hygiene/roster",
+            None,
+            &["admin", "health", "reception", "inspector"],
+        ),
+        (Method::GET, "/api/v1/hygiene/coverage", None, OVERSIGHT),
+        (
+            Method::POST,
+            "/api/v1/hygiene/shifts",
+            Some(json!({})),
+            HEALTH,
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/hygiene/shifts/999999",
+            Some(json!({})),
+            HEALTH,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/hygiene/shifts/999999",
+            None,
+            HEALTH,
+        ),
+        (Method::GET, "/api/v1/inspections.csv", None, OVERSIGHT),
+        (
+            Method::POST,
+            "/api/v1/inspections",
+            Some(json!({"point": "NONE", "items": []})),
+            &["inspector"],
+        ),
+        (Method::GET, "/api/v1/inspections", None, OVERSIGHT),
+        (
+            Method::POST,
+            "/api/v1/incidents",
+            Some(json!({})),
+            &["admin", "health", "reception", "inspector", "canteen"],
+        ),
+        (
+            Method::GET,
+            "/api/v1/incidents",
+            None,
+            &["admin", "health", "reception", "inspector"],
+        ),
+        (
+            Method::POST,
+            "/api/v1/incidents/999999/follow-up",
+            Some(json!({"note": "x"})),
+            HEALTH,
+        ),
         (Method::POST, "/api/v1/auth/logout", None, ANY),
     ]
 }
@@ -626,6 +708,17 @@ async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
         )
         .await;
     assert_eq!(status, 200);
+    // An inspector account is one inspector of the roster.
+    let inspector = app
+        .req(Method::POST, "/api/v1/inspectors", Some(&admin))
+        .json(&json!({"name": "检查员", "certificate_no": "WS-0001"}))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?["id"]
+        .as_i64()
+        .unwrap_or_default()
+        .to_string();
     let mut tokens = Vec::new();
     for role in ALL_ROLES {
         let scope = match role {
@@ -634,6 +727,7 @@ async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
             "hotel_desk" => Some("H1"),
             "canteen" => Some("P1"),
             "checkpoint" => Some("G1"),
+            "inspector" => Some(inspector.as_str()),
             _ => None,
         };
         tokens.push((

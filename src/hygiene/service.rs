@@ -1,0 +1,1009 @@
+//! Use cases of food hygiene: inspectors, the roster (generated, edited by hand under the
+//! rules, and its coverage), inspections with their checklist, and incidents.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::{CurrentUser, Role};
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::guests::service::{to_local, to_rfc3339, to_utc};
+use crate::hygiene::roster::{self, Demand, Rules, Shift};
+use crate::hygiene::store::{self, IncidentRow, InspectorRow, ShiftRow};
+use crate::meals::catalog::MealCatalog;
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::invalid(message, json!([{ "field": field }]))
+}
+
+// --- inspectors --------------------------------------------------------------------------
+
+/// An inspector as the API shows and takes it.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default)]
+pub struct Inspector {
+    #[serde(default)]
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub unit: String,
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub certificate_no: String,
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+fn inspector_response(r: &InspectorRow) -> Inspector {
+    Inspector {
+        id: r.id,
+        name: r.name.clone(),
+        unit: r.unit.clone(),
+        phone: r.phone.clone(),
+        certificate_no: r.certificate_no.clone(),
+        languages: r
+            .languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+pub fn list_inspectors(conn: &mut DbConn) -> Result<Vec<Inspector>, AppError> {
+    Ok(store::list_inspectors(conn)?
+        .iter()
+        .map(inspector_response)
+        .collect())
+}
+
+/// Adds (no id) or changes an inspector.
+pub fn save_inspector(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: Option<i64>,
+    req: &Inspector,
+) -> Result<Inspector, AppError> {
+    if req.name.trim().is_empty() {
+        return Err(invalid("name", "name is required"));
+    }
+    if req.certificate_no.trim().is_empty() {
+        return Err(invalid(
+            "certificate_no",
+            "the health certificate number is required",
+        ));
+    }
+    write_tx(conn, |conn| {
+        if let Some(id) = id {
+            store::find_inspector(conn, id)?.ok_or(AppError::NotFound("inspector"))?;
+        }
+        let id = store::upsert_inspector(
+            conn,
+            id,
+            req.name.trim(),
+            req.unit.trim(),
+            req.phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty()),
+            req.certificate_no.trim(),
+            &req.languages.join(","),
+            now_utc(),
+        )?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "save",
+            "inspector",
+            id,
+            json!({"name": req.name}),
+        )?;
+        let row = store::find_inspector(conn, id)?.ok_or(AppError::NotFound("inspector"))?;
+        Ok(inspector_response(&row))
+    })
+}
+
+/// The inspector a user is (an `inspector` user's scope is their inspector id).
+pub fn inspector_of(user: &CurrentUser) -> Result<i64, AppError> {
+    user.scope
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .ok_or(AppError::Forbidden)
+}
+
+// --- settings ----------------------------------------------------------------------------
+
+/// The roster's rules, as health sets them.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
+pub struct HygieneSettings {
+    pub max_minutes_per_day: i32,
+    pub min_rest_minutes: i32,
+    pub travel_minutes: i32,
+    /// Raw food arrives this long before a service.
+    pub lead_minutes: i32,
+}
+
+pub fn settings(conn: &mut DbConn) -> Result<HygieneSettings, AppError> {
+    let stored: BTreeMap<String, i32> = store::list_settings(conn)?.into_iter().collect();
+    let get = |k: &str, d: i32| stored.get(k).copied().unwrap_or(d);
+    Ok(HygieneSettings {
+        max_minutes_per_day: get("max_minutes_per_day", 600),
+        min_rest_minutes: get("min_rest_minutes", 60),
+        travel_minutes: get("travel_minutes", 30),
+        lead_minutes: get("lead_minutes", 60),
+    })
+}
+
+pub fn set_settings(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    s: &HygieneSettings,
+) -> Result<HygieneSettings, AppError> {
+    for (name, value, max) in [
+        ("max_minutes_per_day", s.max_minutes_per_day, 1440),
+        ("min_rest_minutes", s.min_rest_minutes, 720),
+        ("travel_minutes", s.travel_minutes, 480),
+        ("lead_minutes", s.lead_minutes, 480),
+    ] {
+        if !(0..=max).contains(&value) {
+            return Err(invalid(name, format!("{name} must be 0–{max}")));
+        }
+    }
+    write_tx(conn, |conn| {
+        store::put_setting(conn, "max_minutes_per_day", s.max_minutes_per_day)?;
+        store::put_setting(conn, "min_rest_minutes", s.min_rest_minutes)?;
+        store::put_setting(conn, "travel_minutes", s.travel_minutes)?;
+        store::put_setting(conn, "lead_minutes", s.lead_minutes)?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "update",
+            "hygiene_settings",
+            0,
+            json!({}),
+        )?;
+        settings(conn)
+    })
+}
+
+fn rules(s: &HygieneSettings) -> Rules {
+    Rules {
+        per_window: 2,
+        max_minutes_per_day: i64::from(s.max_minutes_per_day),
+        min_rest: i64::from(s.min_rest_minutes),
+        travel: i64::from(s.travel_minutes),
+    }
+}
+
+// --- the roster --------------------------------------------------------------------------
+
+/// Minutes on the event's local clock.
+fn clock(tz: Tz, utc: NaiveDateTime) -> i64 {
+    let local = to_local(tz, utc);
+    local.date().signed_duration_since(epoch()).num_days() * 1440
+        + i64::from(local.hour() * 60 + local.minute())
+}
+
+fn from_clock(tz: Tz, minutes: i64) -> NaiveDateTime {
+    let local = epoch().and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::minutes(minutes);
+    to_utc(tz, local)
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+/// A window that needs inspectors, as the coverage view shows it.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct CoverageCell {
+    pub point: String,
+    pub point_name: String,
+    pub day: NaiveDate,
+    pub service: String,
+    /// From the raw food's arrival to the service's end.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub on_duty: usize,
+    pub need: usize,
+}
+
+/// The food-handling windows of every point over some days: (point id, day, service, demand).
+fn demands(
+    catalog: &MealCatalog,
+    days: (NaiveDate, NaiveDate),
+    lead: i64,
+) -> Vec<(i64, NaiveDate, String, Demand)> {
+    let mut out = Vec::new();
+    let mut day = days.0;
+    while day <= days.1 {
+        let base = day.signed_duration_since(epoch()).num_days() * 1440;
+        for p in &catalog.points {
+            for w in catalog.windows_for(p) {
+                let end = if w.end > w.start {
+                    i64::from(w.end)
+                } else {
+                    i64::from(w.end) + 1440
+                };
+                out.push((
+                    p.id,
+                    day,
+                    w.service.as_str().to_string(),
+                    Demand {
+                        point: p.id,
+                        start: base + i64::from(w.start) - lead,
+                        end: base + end,
+                    },
+                ));
+            }
+        }
+        day += Duration::days(1);
+    }
+    out
+}
+
+/// What generating did.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct GenerateResult {
+    pub shifts: usize,
+    pub gaps: usize,
+    /// Set when there are simply too few inspectors: the busiest day's minutes asked and the
+    /// minutes the inspectors may give in a day.
+    pub too_few: Option<TooFew>,
+    pub ms: u128,
+}
+
+/// Too few inspectors for the coverage asked.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct TooFew {
+    pub minutes_needed: i64,
+    pub minutes_available: i64,
+    pub message: String,
+}
+
+/// Generates the roster for some days, replacing the shifts that start in them.
+pub fn generate(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    days: (NaiveDate, NaiveDate),
+    tz: Tz,
+) -> Result<GenerateResult, AppError> {
+    if days.1 < days.0 || (days.1 - days.0).num_days() > 60 {
+        return Err(invalid("to", "to must be on or after from, within 60 days"));
+    }
+    let started = Instant::now();
+    let catalog = MealCatalog::load(conn)?;
+    let s = settings(conn)?;
+    let inspectors: Vec<i64> = store::list_inspectors(conn)?.iter().map(|i| i.id).collect();
+    let wanted: Vec<Demand> = demands(&catalog, days, i64::from(s.lead_minutes))
+        .into_iter()
+        .map(|d| d.3)
+        .collect();
+    let roster = roster::generate(&wanted, &inspectors, &rules(&s));
+    let (from, to) = span(days, tz);
+    let rows: Vec<store::NewShift> = roster
+        .shifts
+        .iter()
+        .map(|sh| {
+            (
+                sh.inspector,
+                sh.point,
+                from_clock(tz, sh.start),
+                from_clock(tz, sh.end),
+            )
+        })
+        .collect();
+    write_tx(conn, |conn| {
+        store::delete_shifts_between(conn, from, to)?;
+        store::insert_shifts(conn, &rows, now_utc())?;
+        crate::pickups::live::record(conn, None, "roster", format!("{}..{}", days.0, days.1))?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "generate",
+            "roster",
+            0,
+            json!({"from": days.0, "to": days.1, "shifts": rows.len(), "gaps": roster.gaps.len()}),
+        )?;
+        Ok::<(), AppError>(())
+    })?;
+    Ok(GenerateResult {
+        shifts: rows.len(),
+        gaps: roster.gaps.len(),
+        too_few: roster.too_few.map(|(needed, available)| TooFew {
+            minutes_needed: needed,
+            minutes_available: available,
+            message: format!(
+                "too few inspectors: the busiest day needs {} inspector-hours, the {} inspectors may give {}",
+                needed / 60,
+                inspectors.len(),
+                available / 60
+            ),
+        }),
+        ms: started.elapsed().as_millis(),
+    })
+}
+
+fn span(days: (NaiveDate, NaiveDate), tz: Tz) -> (NaiveDateTime, NaiveDateTime) {
+    let at = |d: NaiveDate| to_utc(tz, d.and_hms_opt(0, 0, 0).unwrap_or_default());
+    // Shifts start up to the lead time before midnight of their day's first service.
+    (
+        at(days.0) - Duration::hours(6),
+        at(days.1 + Duration::days(1)) - Duration::hours(6),
+    )
+}
+
+/// A shift as the API shows it.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct ShiftResponse {
+    pub id: i64,
+    pub inspector_id: i64,
+    pub inspector: String,
+    pub point: String,
+    pub point_name: String,
+    pub starts_at: String,
+    pub ends_at: String,
+}
+
+fn shift_responses(
+    conn: &mut DbConn,
+    rows: &[ShiftRow],
+    tz: Tz,
+) -> Result<Vec<ShiftResponse>, AppError> {
+    let names: BTreeMap<i64, String> = store::list_inspectors(conn)?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    let catalog = MealCatalog::load(conn)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let p = catalog.point_by_id(r.point_id);
+            ShiftResponse {
+                id: r.id,
+                inspector_id: r.inspector_id,
+                inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
+                point: p.map(|p| p.code.clone()).unwrap_or_default(),
+                point_name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                starts_at: to_rfc3339(tz, r.starts_at),
+                ends_at: to_rfc3339(tz, r.ends_at),
+            }
+        })
+        .collect())
+}
+
+/// The roster over some days (an inspector: their own).
+pub fn list_roster(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    days: (NaiveDate, NaiveDate),
+    tz: Tz,
+) -> Result<Vec<ShiftResponse>, AppError> {
+    let only = match user.role {
+        Role::Inspector => Some(inspector_of(user)?),
+        _ => None,
+    };
+    let (from, to) = span(days, tz);
+    let rows = store::list_shifts(conn, from, to, only)?;
+    shift_responses(conn, &rows, tz)
+}
+
+/// Each point × day × service with the inspectors on duty through it; fewer than two is a gap.
+pub fn coverage(
+    conn: &mut DbConn,
+    days: (NaiveDate, NaiveDate),
+    tz: Tz,
+) -> Result<Vec<CoverageCell>, AppError> {
+    let catalog = MealCatalog::load(conn)?;
+    let s = settings(conn)?;
+    let cells = demands(&catalog, days, i64::from(s.lead_minutes));
+    let (from, to) = span(days, tz);
+    let shifts: Vec<Shift> = store::list_shifts(conn, from - Duration::days(1), to, None)?
+        .iter()
+        .map(|r| Shift {
+            inspector: r.inspector_id,
+            point: r.point_id,
+            start: clock(tz, r.starts_at),
+            end: clock(tz, r.ends_at),
+        })
+        .collect();
+    let wanted: Vec<Demand> = cells.iter().map(|c| c.3.clone()).collect();
+    let counts = roster::coverage(&wanted, &shifts);
+    Ok(cells
+        .into_iter()
+        .zip(counts)
+        .map(|((point, day, service, d), on_duty)| {
+            let p = catalog.point_by_id(point);
+            CoverageCell {
+                point: p.map(|p| p.code.clone()).unwrap_or_default(),
+                point_name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                day,
+                service,
+                starts_at: to_rfc3339(tz, from_clock(tz, d.start)),
+                ends_at: to_rfc3339(tz, from_clock(tz, d.end)),
+                on_duty,
+                need: 2,
+            }
+        })
+        .collect())
+}
+
+/// A hand edit of the roster.
+#[derive(Deserialize, ToSchema, Debug, Default)]
+pub struct ShiftRequest {
+    pub inspector_id: Option<i64>,
+    /// Dining point code.
+    pub point: Option<String>,
+    /// RFC 3339 or `YYYY-MM-DD HH:MM` (event time).
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    /// Swap: the other shift.
+    pub with_shift: Option<i64>,
+}
+
+fn parse_time(field: &str, t: &str, tz: Tz) -> Result<NaiveDateTime, AppError> {
+    chrono::DateTime::parse_from_rfc3339(t.trim())
+        .map(|d| d.naive_utc())
+        .ok()
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M")
+                .ok()
+                .map(|l| to_utc(tz, l))
+        })
+        .ok_or_else(|| {
+            invalid(
+                field,
+                format!("{field} must be YYYY-MM-DD HH:MM or RFC 3339"),
+            )
+        })
+}
+
+/// Adds a shift, changes one (another inspector, point or time), or swaps two shifts'
+/// inspectors — each checked against the rules for every inspector it touches; a broken rule
+/// is refused (422 `roster_rule`) with the rule named.
+pub fn edit_shift(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: Option<i64>,
+    req: &ShiftRequest,
+    tz: Tz,
+) -> Result<Vec<ShiftResponse>, AppError> {
+    let s = settings(conn)?;
+    write_tx(conn, |conn| {
+        let catalog = MealCatalog::load(conn)?;
+        let mut changed: Vec<(Option<i64>, store::NewShift)> = Vec::new();
+        match (id, req.with_shift) {
+            (Some(a), Some(b)) => {
+                let (sa, sb) = (
+                    store::find_shift(conn, a)?.ok_or(AppError::NotFound("shift"))?,
+                    store::find_shift(conn, b)?.ok_or(AppError::NotFound("shift"))?,
+                );
+                changed.push((
+                    Some(a),
+                    (sb.inspector_id, sa.point_id, sa.starts_at, sa.ends_at),
+                ));
+                changed.push((
+                    Some(b),
+                    (sa.inspector_id, sb.point_id, sb.starts_at, sb.ends_at),
+                ));
+            }
+            (existing, None) => {
+                let old = match existing {
+                    Some(i) => {
+                        Some(store::find_shift(conn, i)?.ok_or(AppError::NotFound("shift"))?)
+                    }
+                    None => None,
+                };
+                let inspector = req
+                    .inspector_id
+                    .or(old.as_ref().map(|o| o.inspector_id))
+                    .ok_or_else(|| invalid("inspector_id", "inspector_id is required"))?;
+                store::find_inspector(conn, inspector)?
+                    .ok_or_else(|| invalid("inspector_id", "unknown inspector"))?;
+                let point = match req.point.as_deref() {
+                    Some(code) => {
+                        catalog
+                            .point(code)
+                            .ok_or_else(|| {
+                                invalid("point", format!("unknown dining point {code}"))
+                            })?
+                            .id
+                    }
+                    None => old
+                        .as_ref()
+                        .map(|o| o.point_id)
+                        .ok_or_else(|| invalid("point", "point is required"))?,
+                };
+                let start = match req.starts_at.as_deref() {
+                    Some(t) => parse_time("starts_at", t, tz)?,
+                    None => old
+                        .as_ref()
+                        .map(|o| o.starts_at)
+                        .ok_or_else(|| invalid("starts_at", "starts_at is required"))?,
+                };
+                let end = match req.ends_at.as_deref() {
+                    Some(t) => parse_time("ends_at", t, tz)?,
+                    None => old
+                        .as_ref()
+                        .map(|o| o.ends_at)
+                        .ok_or_else(|| invalid("ends_at", "ends_at is required"))?,
+                };
+                if end <= start || end - start > Duration::hours(16) {
+                    return Err(invalid(
+                        "ends_at",
+                        "a shift ends after it starts, within 16 hours",
+                    ));
+                }
+                changed.push((existing, (inspector, point, start, end)));
+            }
+            (None, Some(_)) => return Err(invalid("with_shift", "swap names two shifts")),
+        }
+        // The touched inspectors' shifts around the change, after it.
+        let touched: BTreeSet<i64> = changed.iter().map(|c| c.1 .0).collect();
+        let earliest = changed.iter().map(|c| c.1 .2).min().unwrap_or_default();
+        let ids: BTreeSet<i64> = changed.iter().filter_map(|c| c.0).collect();
+        let mut after: Vec<Shift> = Vec::new();
+        for i in &touched {
+            for r in store::list_shifts(
+                conn,
+                earliest - Duration::days(2),
+                earliest + Duration::days(2),
+                Some(*i),
+            )? {
+                if !ids.contains(&r.id) {
+                    after.push(Shift {
+                        inspector: r.inspector_id,
+                        point: r.point_id,
+                        start: clock(tz, r.starts_at),
+                        end: clock(tz, r.ends_at),
+                    });
+                }
+            }
+        }
+        after.extend(changed.iter().map(|(_, (i, p, st, en))| Shift {
+            inspector: *i,
+            point: *p,
+            start: clock(tz, *st),
+            end: clock(tz, *en),
+        }));
+        if let Some(v) = roster::violations(&after, &rules(&s)).first() {
+            return Err(AppError::Unprocessable {
+                code: "roster_rule",
+                message: format!("{}: {}", rule_words(v.rule), v.detail),
+                details: json!([{"rule": v.rule, "inspector_id": v.inspector, "detail": v.detail}]),
+            });
+        }
+        let mut out_ids = Vec::new();
+        for (existing, row) in &changed {
+            match existing {
+                Some(i) => {
+                    store::update_shift(conn, *i, row)?;
+                    out_ids.push(*i);
+                }
+                None => {
+                    store::insert_shifts(conn, std::slice::from_ref(row), now_utc())?;
+                    let (from, to) = (row.2, row.2 + Duration::seconds(1));
+                    out_ids.extend(
+                        store::list_shifts(conn, from, to, Some(row.0))?
+                            .iter()
+                            .map(|r| r.id),
+                    );
+                }
+            }
+        }
+        crate::pickups::live::record(conn, None, "roster", "edit")?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "edit",
+            "roster",
+            0,
+            json!({"shifts": out_ids}),
+        )?;
+        let mut rows = Vec::new();
+        for i in out_ids {
+            rows.extend(store::find_shift(conn, i)?);
+        }
+        shift_responses(conn, &rows, tz)
+    })
+}
+
+fn rule_words(rule: &str) -> &'static str {
+    match rule {
+        "overlap" => "an inspector cannot be in two places at once",
+        "travel" => "not enough time to travel between points",
+        "rest" => "not enough rest between shifts",
+        "hours" => "more hours in a day than allowed",
+        _ => "the shift is empty",
+    }
+}
+
+pub fn delete_shift(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        if store::delete_shift(conn, id)? == 0 {
+            return Err(AppError::NotFound("shift"));
+        }
+        crate::pickups::live::record(conn, None, "roster", "edit")?;
+        audit::store::record(conn, &user.actor(), "delete", "shift", id, json!({}))?;
+        Ok(())
+    })
+}
+
+// --- inspections -------------------------------------------------------------------------
+
+/// The checklist; `halal_separation` only where the point serves halal.
+pub const CHECKLIST: [&str; 8] = [
+    "supplier_certificates",
+    "raw_food",
+    "storage_temperature",
+    "cooking",
+    "tableware_disinfection",
+    "sample_retention_48h",
+    "staff_health_certificates",
+    "halal_separation",
+];
+
+/// One checked item.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
+pub struct CheckItem {
+    pub item: String,
+    pub ok: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An inspection as the phone sends it.
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct InspectionRequest {
+    /// Dining point code (scanned from the point's QR or tapped).
+    pub point: String,
+    pub items: Vec<CheckItem>,
+    pub note: Option<String>,
+}
+
+/// An inspection as lists show it.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct InspectionResponse {
+    pub id: i64,
+    pub inspector: String,
+    pub point: String,
+    pub day: NaiveDate,
+    pub arrived_at: String,
+    pub items: Vec<CheckItem>,
+    pub failed: i32,
+    pub note: Option<String>,
+}
+
+/// Records an inspection: every item of the checklist (halal separation where halal is
+/// served) answered pass or fail, a failed item with a note.
+pub fn record_inspection(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &InspectionRequest,
+    tz: Tz,
+) -> Result<InspectionResponse, AppError> {
+    let inspector = match user.role {
+        Role::Inspector => inspector_of(user)?,
+        _ => return Err(AppError::Forbidden),
+    };
+    write_tx(conn, |conn| {
+        let catalog = MealCatalog::load(conn)?;
+        let point = catalog
+            .point(&req.point)
+            .ok_or_else(|| invalid("point", format!("unknown dining point {}", req.point)))?;
+        let needed: Vec<&str> = CHECKLIST
+            .iter()
+            .copied()
+            .filter(|i| *i != "halal_separation" || point.halal)
+            .collect();
+        let missing: Vec<&str> = needed
+            .iter()
+            .copied()
+            .filter(|n| !req.items.iter().any(|i| i.item == *n))
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::invalid(
+                format!("answer every item: {}", missing.join(", ")),
+                json!(missing
+                    .iter()
+                    .map(|m| json!({"field": m}))
+                    .collect::<Vec<_>>()),
+            ));
+        }
+        if let Some(i) = req
+            .items
+            .iter()
+            .find(|i| !CHECKLIST.contains(&i.item.as_str()))
+        {
+            return Err(invalid("items", format!("unknown item {}", i.item)));
+        }
+        if let Some(i) = req
+            .items
+            .iter()
+            .find(|i| !i.ok && i.note.as_deref().is_none_or(|n| n.trim().is_empty()))
+        {
+            return Err(invalid(
+                &i.item,
+                format!("{}: a failed item needs a note", i.item),
+            ));
+        }
+        let failed = req.items.iter().filter(|i| !i.ok).count() as i32;
+        let now = now_utc();
+        let items =
+            serde_json::to_string(&req.items).map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = store::insert_inspection(
+            conn,
+            inspector,
+            point.id,
+            to_local(tz, now).date(),
+            now,
+            &items,
+            failed,
+            req.note.as_deref(),
+            now,
+        )?;
+        crate::pickups::live::record(conn, None, "inspection", id)?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "inspect",
+            "dining_point",
+            point.id,
+            json!({"failed": failed}),
+        )?;
+        let name = store::find_inspector(conn, inspector)?
+            .map(|i| i.name)
+            .unwrap_or_default();
+        Ok(InspectionResponse {
+            id,
+            inspector: name,
+            point: point.code.clone(),
+            day: to_local(tz, now).date(),
+            arrived_at: to_rfc3339(tz, now),
+            items: req.items.clone(),
+            failed,
+            note: req.note.clone(),
+        })
+    })
+}
+
+pub fn list_inspections(
+    conn: &mut DbConn,
+    days: (NaiveDate, NaiveDate),
+    point: Option<&str>,
+    tz: Tz,
+) -> Result<Vec<InspectionResponse>, AppError> {
+    let catalog = MealCatalog::load(conn)?;
+    let point_id = match point.filter(|p| !p.is_empty()) {
+        Some(code) => Some(
+            catalog
+                .point(code)
+                .ok_or(AppError::NotFound("dining point"))?
+                .id,
+        ),
+        None => None,
+    };
+    let names: BTreeMap<i64, String> = store::list_inspectors(conn)?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    Ok(store::list_inspections(conn, days, point_id)?
+        .into_iter()
+        .map(|r| InspectionResponse {
+            id: r.id,
+            inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
+            point: catalog
+                .point_by_id(r.point_id)
+                .map(|p| p.code.clone())
+                .unwrap_or_default(),
+            day: r.day,
+            arrived_at: to_rfc3339(tz, r.arrived_at),
+            items: serde_json::from_str(&r.items).unwrap_or_default(),
+            failed: r.failed,
+            note: r.note,
+        })
+        .collect())
+}
+
+/// Inspections as CSV (UTF-8 with BOM): one line per checked item.
+pub fn inspections_csv(list: &[InspectionResponse]) -> Result<Vec<u8>, AppError> {
+    use crate::guests::csv_format::guard;
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let err = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record([
+        "日期 Day",
+        "就餐点 Point",
+        "检查员 Inspector",
+        "到达 Arrived",
+        "项目 Item",
+        "结果 Result",
+        "说明 Note",
+    ])
+    .map_err(err)?;
+    for i in list {
+        for item in &i.items {
+            w.write_record([
+                i.day.to_string(),
+                i.point.clone(),
+                guard(&i.inspector),
+                i.arrived_at.clone(),
+                item.item.clone(),
+                if item.ok { "pass" } else { "fail" }.into(),
+                guard(item.note.as_deref().unwrap_or("")),
+            ])
+            .map_err(err)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+// --- incidents ---------------------------------------------------------------------------
+
+/// An incident as raised.
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct IncidentRequest {
+    pub point: String,
+    /// `suspected_poisoning`, `failed_check`, `other`.
+    pub kind: String,
+    pub description: String,
+    #[serde(default)]
+    pub stops_service: bool,
+}
+
+/// An incident as lists show it.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct IncidentResponse {
+    pub id: i64,
+    pub point: String,
+    pub point_name: String,
+    pub raised_by: String,
+    pub kind: String,
+    pub description: String,
+    pub stops_service: bool,
+    pub status: String,
+    pub follow_up: Vec<FollowUp>,
+    pub created_at: String,
+    pub closed_at: Option<String>,
+}
+
+/// A step of the follow-up.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct FollowUp {
+    pub at: String,
+    pub by: String,
+    pub note: String,
+}
+
+fn incident_response(r: &IncidentRow, catalog: &MealCatalog, tz: Tz) -> IncidentResponse {
+    let p = catalog.point_by_id(r.point_id);
+    IncidentResponse {
+        id: r.id,
+        point: p.map(|p| p.code.clone()).unwrap_or_default(),
+        point_name: p.map(|p| p.name.clone()).unwrap_or_default(),
+        raised_by: r.raised_by.clone(),
+        kind: r.kind.clone(),
+        description: r.description.clone(),
+        stops_service: r.stops_service,
+        status: r.status.clone(),
+        follow_up: serde_json::from_str(&r.follow_up).unwrap_or_default(),
+        created_at: to_rfc3339(tz, r.created_at),
+        closed_at: r.closed_at.map(|t| to_rfc3339(tz, t)),
+    }
+}
+
+/// Raises an incident; health and reception screens hear of it at once (the live feed).
+pub fn raise_incident(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &IncidentRequest,
+    tz: Tz,
+) -> Result<IncidentResponse, AppError> {
+    if !["suspected_poisoning", "failed_check", "other"].contains(&req.kind.as_str()) {
+        return Err(invalid(
+            "kind",
+            "kind must be suspected_poisoning, failed_check or other",
+        ));
+    }
+    if req.description.trim().is_empty() {
+        return Err(invalid("description", "say what happened"));
+    }
+    write_tx(conn, |conn| {
+        let catalog = MealCatalog::load(conn)?;
+        let point = catalog
+            .point(&req.point)
+            .ok_or_else(|| invalid("point", format!("unknown dining point {}", req.point)))?;
+        let id = store::insert_incident(
+            conn,
+            point.id,
+            &user.username,
+            &req.kind,
+            req.description.trim(),
+            req.stops_service,
+            now_utc(),
+        )?;
+        crate::pickups::live::record(conn, None, "incident", id)?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "raise",
+            "incident",
+            id,
+            json!({"point": point.code, "kind": req.kind}),
+        )?;
+        let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
+        Ok(incident_response(&row, &catalog, tz))
+    })
+}
+
+pub fn list_incidents(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    tz: Tz,
+) -> Result<Vec<IncidentResponse>, AppError> {
+    let catalog = MealCatalog::load(conn)?;
+    Ok(store::list_incidents(conn, status)?
+        .iter()
+        .map(|r| incident_response(r, &catalog, tz))
+        .collect())
+}
+
+/// A follow-up note, possibly closing the incident.
+#[derive(Deserialize, ToSchema, Debug)]
+pub struct FollowUpRequest {
+    pub note: String,
+    #[serde(default)]
+    pub close: bool,
+}
+
+pub fn follow_up(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    req: &FollowUpRequest,
+    tz: Tz,
+) -> Result<IncidentResponse, AppError> {
+    if req.note.trim().is_empty() {
+        return Err(invalid("note", "the follow-up needs a note"));
+    }
+    write_tx(conn, |conn| {
+        let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
+        if row.status == "closed" {
+            return Err(AppError::conflict(
+                "incident_closed",
+                "the incident is closed",
+            ));
+        }
+        let mut steps: Vec<FollowUp> = serde_json::from_str(&row.follow_up).unwrap_or_default();
+        let now = now_utc();
+        steps.push(FollowUp {
+            at: to_rfc3339(tz, now),
+            by: user.username.clone(),
+            note: req.note.trim().to_string(),
+        });
+        let text = serde_json::to_string(&steps).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (status, closed) = if req.close {
+            ("closed", Some(now))
+        } else {
+            ("open", None)
+        };
+        store::update_incident(conn, id, &text, status, closed)?;
+        crate::pickups::live::record(conn, None, "incident", id)?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            if req.close { "close" } else { "follow_up" },
+            "incident",
+            id,
+            json!({}),
+        )?;
+        let catalog = MealCatalog::load(conn)?;
+        let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
+        Ok(incident_response(&row, &catalog, tz))
+    })
+}
