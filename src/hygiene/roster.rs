@@ -190,8 +190,8 @@ fn blocks(demands: &[Demand], rules: &Rules) -> Vec<Demand> {
 }
 
 /// Generates a roster: windows in time order, each given the inspectors who can take it without
-/// breaking a rule — one already at that point first (fewer moves), then the fewest minutes so
-/// far (fair), then by id (deterministic).
+/// breaking a rule — one already at that point that day first (fewer moves), then the fewest
+/// minutes so far (fair), then by id (deterministic).
 pub fn generate(demands: &[Demand], inspectors: &[i64], rules: &Rules) -> Roster {
     let blocks = blocks(demands, rules);
     let mut shifts_of: BTreeMap<i64, Vec<Shift>> =
@@ -227,7 +227,10 @@ pub fn generate(demands: &[Demand], inspectors: &[i64], rules: &Rules) -> Roster
                 fits_day && clear
             })
             .map(|i| {
-                let here = shifts_of[i].last().is_some_and(|s| s.point == b.point);
+                // Staying at a point through the day saves moves; a new day starts fair.
+                let here = shifts_of[i]
+                    .last()
+                    .is_some_and(|s| s.point == b.point && day(s.start) == day(b.start));
                 (!here, worked[i], *i)
             })
             .collect();
@@ -356,7 +359,11 @@ mod tests {
         assert_eq!(rule(vec![s(1, 0, 100), s(1, 130, 200)]), Some("rest"));
         assert_eq!(rule(vec![s(1, 0, 700)]), Some("hours"));
         assert_eq!(rule(vec![s(1, 0, 100), s(2, 200, 300)]), None);
-        assert_eq!(rule(vec![s(2, 0, 100), s(1, 200, 300)]), None, "points in any order");
+        assert_eq!(
+            rule(vec![s(2, 0, 100), s(1, 200, 300)]),
+            None,
+            "points in any order"
+        );
     }
 
     proptest! {

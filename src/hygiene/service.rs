@@ -149,7 +149,7 @@ pub fn set_settings(
         ("max_minutes_per_day", s.max_minutes_per_day, 1440),
         ("min_rest_minutes", s.min_rest_minutes, 720),
         ("travel_minutes", s.travel_minutes, 480),
-        ("lead_minutes", s.lead_minutes, 480),
+        ("lead_minutes", s.lead_minutes, 240),
     ] {
         if !(0..=max).contains(&value) {
             return Err(invalid(name, format!("{name} must be 0–{max}")));
@@ -330,12 +330,10 @@ pub fn generate(
 }
 
 fn span(days: (NaiveDate, NaiveDate), tz: Tz) -> (NaiveDateTime, NaiveDateTime) {
+    // A day's shifts start on that day: the lead time is at most four hours, so even the first
+    // breakfast's raw food arrives after midnight, and the night snack starts before it.
     let at = |d: NaiveDate| to_utc(tz, d.and_hms_opt(0, 0, 0).unwrap_or_default());
-    // Shifts start up to the lead time before midnight of their day's first service.
-    (
-        at(days.0) - Duration::hours(6),
-        at(days.1 + Duration::days(1)) - Duration::hours(6),
-    )
+    (at(days.0), at(days.1 + Duration::days(1)))
 }
 
 /// A shift as the API shows it.

@@ -25,10 +25,12 @@ const NAV = [
   { id: 'nav-pickups', href: '/pickups/', key: 'nav.pickups', roles: ['admin', 'reception', 'transport', 'office'], match: /^\/pickups\// },
   { id: 'nav-meals', href: '/meals/', key: 'nav.meals', roles: ['admin', 'reception', 'committee'], match: /^\/meals\// },
   { id: 'nav-canteen', href: '/canteen/', key: 'nav.canteen', roles: ['admin', 'canteen'], match: /^\/canteen\// },
+  { id: 'nav-hygiene', href: '/hygiene/', key: 'nav.hygiene', roles: ['admin', 'health', 'reception'], match: /^\/hygiene\// },
+  { id: 'nav-inspector', href: '/inspector/', key: 'nav.inspector', roles: ['inspector'], match: /^\/inspector\// },
 ];
 
 /** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */
-const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/canteen/', greeter: '/greeter/' };
+const HOME = { checkpoint: '/checkpoint/', hotel_desk: '/desk/', canteen: '/canteen/', greeter: '/greeter/', inspector: '/inspector/', health: '/hygiene/' };
 
 function buildNav() {
   const nav = document.querySelector('.topbar .nav');
