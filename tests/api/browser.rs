@@ -461,6 +461,20 @@ impl Browser {
         Ok(value.as_bool().unwrap_or(false))
     }
 
+    /// Signs in through the login page and lands on `next`.
+    pub(crate) async fn sign_in(
+        &self,
+        address: &str,
+        next: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<(), BoxError> {
+        self.goto(&format!("{address}/login/?next={next}")).await?;
+        self.send_keys("#username", username).await?;
+        self.send_keys("#password", password).await?;
+        self.click("#login-submit").await
+    }
+
     /// Runs `script` (which returns a value) until `done` holds for what it returns; `what`
     /// says in words what the user would be waiting for.
     pub(crate) async fn wait_script(

@@ -101,11 +101,8 @@ async fn a_halal_guest_is_served_once_and_sent_to_the_halal_counter() -> Result<
 
     let browser = Browser::start().await?;
     browser
-        .goto(&format!("{}/login/?next=/canteen/", app.address))
+        .sign_in(&app.address, "/canteen/", "canteen_main", USER_PASSWORD)
         .await?;
-    browser.send_keys("#username", "canteen_main").await?;
-    browser.send_keys("#password", USER_PASSWORD).await?;
-    browser.click("#login-submit").await?;
     browser
         .send_keys("#canteen-scan-input", &format!("{token}{ENTER}"))
         .await?;

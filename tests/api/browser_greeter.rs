@@ -42,11 +42,8 @@ async fn a_greeter_sees_a_delay_arrive_live_and_marks_the_guest_met() -> Result<
         .await
         .ok();
     browser
-        .goto(&format!("{}/login/?next=/greeter/", app.address))
+        .sign_in(&app.address, "/greeter/", "greeter_ctu", USER_PASSWORD)
         .await?;
-    browser.send_keys("#username", "greeter_ctu").await?;
-    browser.send_keys("#password", USER_PASSWORD).await?;
-    browser.click("#login-submit").await?;
 
     // The board shows the flight and its guest.
     let trip_status = "const t = Array.from(document.querySelectorAll('#board .trip')).find(e => e.textContent.includes('3U8888')); return t ? t.dataset.status : null;";

@@ -107,11 +107,8 @@ async fn a_desk_clerk_scans_a_guest_in_and_reception_sees_the_room_taken() -> Re
     // Act: the clerk signs in and the scanner types the credential.
     let browser = Browser::start().await?;
     browser
-        .goto(&format!("{}/login/?next=/desk/", app.address))
+        .sign_in(&app.address, "/desk/", "desk_press", USER_PASSWORD)
         .await?;
-    browser.send_keys("#username", "desk_press").await?;
-    browser.send_keys("#password", USER_PASSWORD).await?;
-    browser.click("#login-submit").await?;
     browser
         .wait_script(
             "the desk's scan point chosen",
@@ -164,13 +161,13 @@ async fn a_desk_clerk_scans_a_guest_in_and_reception_sees_the_room_taken() -> Re
     // Reception's heat map: tonight at PRESS has one room allocated and one checked in.
     let reception_browser = browser;
     reception_browser
-        .goto(&format!("{}/login/?next=/hotels/", app.address))
+        .sign_in(
+            &app.address,
+            "/hotels/",
+            "admin",
+            crate::common::ADMIN_PASSWORD,
+        )
         .await?;
-    reception_browser.send_keys("#username", "admin").await?;
-    reception_browser
-        .send_keys("#password", crate::common::ADMIN_PASSWORD)
-        .await?;
-    reception_browser.click("#login-submit").await?;
     let cell = reception_browser.wait_script("tonight's cell for PRESS",
         &format!("const c = document.querySelector('#occupancy-grid .occ-cell[data-hotel=\"PRESS\"][data-night=\"{}\"]'); \
                   return c ? {{held: c.dataset.held, allocated: c.dataset.allocated, checked: c.dataset.checkedIn}} : null;", day(0)),

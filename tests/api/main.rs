@@ -10,6 +10,7 @@ mod browser_canteen;
 mod browser_checkpoint;
 mod browser_greeter;
 mod browser_hotels;
+mod browser_inspector;
 mod guests;
 mod hotels;
 mod hygiene;

@@ -124,6 +124,23 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(schema::meal_uses::id)
         .limit(0)
         .load::<i64>(conn)?;
+    use yingbin::hygiene::store::{IncidentRow, InspectionRow, InspectorRow, ShiftRow};
+    schema::inspectors::table
+        .select(InspectorRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::inspector_shifts::table
+        .select(ShiftRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::inspections::table
+        .select(InspectionRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::incidents::table
+        .select(IncidentRow::as_select())
+        .limit(0)
+        .load(conn)?;
     schema::hotel_acks::table
         .select(schema::hotel_acks::plan_id)
         .limit(0)
