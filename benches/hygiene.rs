@@ -84,6 +84,7 @@ fn bench(label: &str, url: &str) {
         min_rest_minutes: 60,
         travel_minutes: 30,
         lead_minutes: 60,
+        point_leads: Default::default(),
     };
     service::set_settings(&mut conn, &admin, &rules).expect("settings");
     let start = chrono::NaiveDate::from_ymd_opt(2027, 5, 14).expect("date");

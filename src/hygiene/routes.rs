@@ -18,8 +18,14 @@ use crate::AppState;
 
 /// The health bureau (and admin) keep inspectors and rosters.
 const HEALTH: &[Role] = &[Role::Admin, Role::Health];
-/// Who reads rosters (an inspector: their own).
-const ROSTER_READERS: &[Role] = &[Role::Admin, Role::Health, Role::Reception, Role::Inspector];
+/// Who reads rosters (an inspector: their own; a canteen: its point's).
+const ROSTER_READERS: &[Role] = &[
+    Role::Admin,
+    Role::Health,
+    Role::Reception,
+    Role::Inspector,
+    Role::Canteen,
+];
 /// Who sees coverage, inspections and incidents.
 const OVERSIGHT: &[Role] = &[Role::Admin, Role::Health, Role::Reception];
 /// Who may raise an incident.

@@ -127,6 +127,9 @@ pub struct HygieneSettings {
     pub travel_minutes: i32,
     /// Raw food arrives this long before a service.
     pub lead_minutes: i32,
+    /// A point's own lead time (dining point code → minutes), where it differs.
+    #[serde(default)]
+    pub point_leads: BTreeMap<String, i32>,
 }
 
 pub fn settings(conn: &mut DbConn) -> Result<HygieneSettings, AppError> {
@@ -137,6 +140,13 @@ pub fn settings(conn: &mut DbConn) -> Result<HygieneSettings, AppError> {
         min_rest_minutes: get("min_rest_minutes", 60),
         travel_minutes: get("travel_minutes", 30),
         lead_minutes: get("lead_minutes", 60),
+        point_leads: stored
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("lead_minutes:")
+                    .map(|code| (code.to_string(), *v))
+            })
+            .collect(),
     })
 }
 
@@ -155,7 +165,28 @@ pub fn set_settings(
             return Err(invalid(name, format!("{name} must be 0–{max}")));
         }
     }
+    if let Some((code, _)) = s.point_leads.iter().find(|(_, m)| !(0..=240).contains(*m)) {
+        return Err(invalid(
+            "point_leads",
+            format!("{code}: a lead time is 0–240 minutes"),
+        ));
+    }
     write_tx(conn, |conn| {
+        let catalog = MealCatalog::load(conn)?;
+        if let Some(code) = s.point_leads.keys().find(|c| catalog.point(c).is_none()) {
+            return Err(invalid(
+                "point_leads",
+                format!("unknown dining point {code}"),
+            ));
+        }
+        for (name, _) in store::list_settings(conn)? {
+            if name.starts_with("lead_minutes:") {
+                store::delete_setting(conn, &name)?;
+            }
+        }
+        for (code, minutes) in &s.point_leads {
+            store::put_setting(conn, &format!("lead_minutes:{code}"), *minutes)?;
+        }
         store::put_setting(conn, "max_minutes_per_day", s.max_minutes_per_day)?;
         store::put_setting(conn, "min_rest_minutes", s.min_rest_minutes)?;
         store::put_setting(conn, "travel_minutes", s.travel_minutes)?;
@@ -217,13 +248,19 @@ pub struct CoverageCell {
 fn demands(
     catalog: &MealCatalog,
     days: (NaiveDate, NaiveDate),
-    lead: i64,
+    s: &HygieneSettings,
 ) -> Vec<(i64, NaiveDate, String, Demand)> {
     let mut out = Vec::new();
     let mut day = days.0;
     while day <= days.1 {
         let base = day.signed_duration_since(epoch()).num_days() * 1440;
         for p in &catalog.points {
+            let lead = i64::from(
+                s.point_leads
+                    .get(&p.code)
+                    .copied()
+                    .unwrap_or(s.lead_minutes),
+            );
             for w in catalog.windows_for(p) {
                 let end = if w.end > w.start {
                     i64::from(w.end)
@@ -280,7 +317,7 @@ pub fn generate(
     let catalog = MealCatalog::load(conn)?;
     let s = settings(conn)?;
     let inspectors: Vec<i64> = store::list_inspectors(conn)?.iter().map(|i| i.id).collect();
-    let wanted: Vec<Demand> = demands(&catalog, days, i64::from(s.lead_minutes))
+    let wanted: Vec<Demand> = demands(&catalog, days, &s)
         .into_iter()
         .map(|d| d.3)
         .collect();
@@ -387,7 +424,17 @@ pub fn list_roster(
         _ => None,
     };
     let (from, to) = span(days, tz);
-    let rows = store::list_shifts(conn, from, to, only)?;
+    let mut rows = store::list_shifts(conn, from, to, only)?;
+    // A dining point sees who inspects it.
+    if user.role == Role::Canteen {
+        let catalog = MealCatalog::load(conn)?;
+        let point = user
+            .scope
+            .as_deref()
+            .and_then(|c| catalog.point(c))
+            .map(|p| p.id);
+        rows.retain(|r| Some(r.point_id) == point);
+    }
     shift_responses(conn, &rows, tz)
 }
 
@@ -399,7 +446,7 @@ pub fn coverage(
 ) -> Result<Vec<CoverageCell>, AppError> {
     let catalog = MealCatalog::load(conn)?;
     let s = settings(conn)?;
-    let cells = demands(&catalog, days, i64::from(s.lead_minutes));
+    let cells = demands(&catalog, days, &s);
     let (from, to) = span(days, tz);
     let shifts: Vec<Shift> = store::list_shifts(conn, from - Duration::days(1), to, None)?
         .iter()

@@ -126,6 +126,10 @@ pub fn list_settings(conn: &mut DbConn) -> QueryResult<Vec<(String, i32)>> {
         .load(conn)
 }
 
+pub fn delete_setting(conn: &mut DbConn, name: &str) -> QueryResult<usize> {
+    diesel::delete(hygiene_settings::table.find(name)).execute(conn)
+}
+
 pub fn put_setting(conn: &mut DbConn, name: &str, value: i32) -> QueryResult<()> {
     diesel::delete(hygiene_settings::table.find(name)).execute(conn)?;
     diesel::insert_into(hygiene_settings::table)

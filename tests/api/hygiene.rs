@@ -185,6 +185,39 @@ async fn a_roster_puts_two_inspectors_on_every_window_and_edits_keep_the_rules(
     .await;
     assert_eq!(s, 403);
 
+    // A point's own lead time: P2's raw food comes two hours ahead.
+    let (s, set) = send(&app, Method::PUT, "/api/v1/hygiene/settings", &health,
+        Some(json!({"max_minutes_per_day": 600, "min_rest_minutes": 60, "travel_minutes": 30, "lead_minutes": 60, "point_leads": {"P2": 120}}))).await;
+    assert_eq!(
+        (s, set["point_leads"]["P2"].as_i64()),
+        (200, Some(120)),
+        "{set}"
+    );
+    let (_, cells) = app
+        .get_json(
+            &format!("/api/v1/hygiene/coverage?from={}&to={}", day(1), day(1)),
+            &health,
+        )
+        .await;
+    let p2 = cells
+        .as_array()
+        .and_then(|c| {
+            c.iter()
+                .find(|c| c["point"] == "P2" && c["service"] == "breakfast")
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        p2["starts_at"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("T04:30"),
+        "{p2}"
+    );
+    let (s, _) = send(&app, Method::PUT, "/api/v1/hygiene/settings", &health,
+        Some(json!({"max_minutes_per_day": 600, "min_rest_minutes": 60, "travel_minutes": 30, "lead_minutes": 60, "point_leads": {"NOPE": 30}}))).await;
+    assert_eq!(s, 422, "an unknown point");
+
     // Too few inspectors for the coverage: gaps are named, no rule is broken.
     let (s, _) = send(&app, Method::PUT, "/api/v1/hygiene/settings", &health, Some(json!({"max_minutes_per_day": 240, "min_rest_minutes": 60, "travel_minutes": 30, "lead_minutes": 60}))).await;
     assert_eq!(s, 200);

@@ -646,7 +646,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
             Method::GET,
             "/api/v1/hygiene/roster",
             None,
-            &["admin", "health", "reception", "inspector"],
+            &["admin", "health", "reception", "inspector", "canteen"],
         ),
         (Method::GET, "/api/v1/hygiene/coverage", None, OVERSIGHT),
         (
