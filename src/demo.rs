@@ -1179,6 +1179,8 @@ fn load_hygiene(
             ok: *i != "sample_retention_48h",
             note: (*i == "sample_retention_48h")
                 .then(|| "晚餐两道菜未留样，已当场补留".to_string()),
+            photo: None,
+            photo_url: None,
         })
         .collect();
     service::record_inspection(

@@ -564,6 +564,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    inspection_photos (inspection_id, item) {
+        inspection_id -> BigInt,
+        item -> Text,
+        jpeg -> Binary,
+    }
+}
+
+diesel::table! {
     incidents (id) {
         id -> BigInt,
         point_id -> BigInt,
@@ -644,4 +652,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspector_shifts,
     inspections,
     incidents,
+    inspection_photos,
 );

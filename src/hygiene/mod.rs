@@ -34,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(routes::inspections_csv)
         .service(routes::record_inspection)
         .service(routes::list_inspections)
+        .service(routes::inspection_photo)
         .service(routes::raise_incident)
         .service(routes::list_incidents)
         .service(routes::follow_up);

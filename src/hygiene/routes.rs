@@ -304,6 +304,25 @@ pub async fn inspections_csv(
         .body(bytes))
 }
 
+/// A checked item's photo (JPEG).
+#[utoipa::path(tag = "hygiene", responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
+#[get("/inspections/{id}/photos/{item}")]
+pub async fn inspection_photo(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[Role::Admin, Role::Health, Role::Reception, Role::Inspector])?;
+    let (id, item) = path.into_inner();
+    let jpeg = state
+        .db(move |conn| service::inspection_photo(conn, id, &item))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/jpeg")
+        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .body(jpeg))
+}
+
 /// Raises an incident; health and reception hear of it at once.
 #[utoipa::path(tag = "hygiene", request_body = IncidentRequest, responses((status = 201, body = IncidentResponse), (status = 422)))]
 #[post("/incidents")]

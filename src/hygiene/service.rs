@@ -700,6 +700,31 @@ pub struct CheckItem {
     pub ok: bool,
     #[serde(default)]
     pub note: Option<String>,
+    /// In: a photo (JPEG, PNG or WebP) as base64 or a `data:` URL; stored as a 450×600 JPEG.
+    #[serde(default, skip_serializing)]
+    pub photo: Option<String>,
+    /// Out: where the item's photo is.
+    #[serde(default)]
+    pub photo_url: Option<String>,
+}
+
+/// The bytes of a photo sent as base64 or a `data:` URL.
+fn photo_bytes(item: &str, text: &str) -> Result<Vec<u8>, AppError> {
+    let b64 = text.split_once(',').map_or(text, |(_, b)| b).trim();
+    let bytes = data_encoding::BASE64
+        .decode(b64.as_bytes())
+        .map_err(|_| invalid(item, format!("{item}: the photo is not base64")))?;
+    crate::guests::photo::normalize(&bytes)
+        .map_err(crate::guests::photo::PhotoError::into_app_error)
+}
+
+fn photo_url(inspection: i64, item: &str) -> String {
+    format!("/api/v1/inspections/{inspection}/photos/{item}")
+}
+
+/// A checked item's photo.
+pub fn inspection_photo(conn: &mut DbConn, id: i64, item: &str) -> Result<Vec<u8>, AppError> {
+    store::find_photo(conn, id, item)?.ok_or(AppError::NotFound("photo"))
 }
 
 /// An inspection as the phone sends it.
@@ -779,8 +804,29 @@ pub fn record_inspection(
         }
         let failed = req.items.iter().filter(|i| !i.ok).count() as i32;
         let now = now_utc();
+        // Photos are checked before anything is written; the JSON keeps only the answers.
+        let photos: Vec<(String, Vec<u8>)> = req
+            .items
+            .iter()
+            .filter_map(|i| {
+                i.photo
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (i.item.clone(), p))
+            })
+            .map(|(item, p)| photo_bytes(&item, p).map(|jpeg| (item, jpeg)))
+            .collect::<Result<_, _>>()?;
+        let answers: Vec<CheckItem> = req
+            .items
+            .iter()
+            .map(|i| CheckItem {
+                photo: None,
+                photo_url: None,
+                ..i.clone()
+            })
+            .collect();
         let items =
-            serde_json::to_string(&req.items).map_err(|e| AppError::Internal(e.to_string()))?;
+            serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
         let id = store::insert_inspection(
             conn,
             inspector,
@@ -792,6 +838,9 @@ pub fn record_inspection(
             req.note.as_deref(),
             now,
         )?;
+        for (item, jpeg) in &photos {
+            store::insert_photo(conn, id, item, jpeg)?;
+        }
         crate::pickups::live::record(conn, None, "inspection", id)?;
         audit::store::record(
             conn,
@@ -810,7 +859,16 @@ pub fn record_inspection(
             point: point.code.clone(),
             day: to_local(tz, now).date(),
             arrived_at: to_rfc3339(tz, now),
-            items: req.items.clone(),
+            items: answers
+                .into_iter()
+                .map(|i| CheckItem {
+                    photo_url: photos
+                        .iter()
+                        .any(|p| p.0 == i.item)
+                        .then(|| photo_url(id, &i.item)),
+                    ..i
+                })
+                .collect(),
             failed,
             note: req.note.clone(),
         })
@@ -837,7 +895,10 @@ pub fn list_inspections(
         .into_iter()
         .map(|i| (i.id, i.name))
         .collect();
-    Ok(store::list_inspections(conn, days, point_id)?
+    let rows = store::list_inspections(conn, days, point_id)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let photos: BTreeSet<(i64, String)> = store::photo_keys(conn, &ids)?.into_iter().collect();
+    Ok(rows
         .into_iter()
         .map(|r| InspectionResponse {
             id: r.id,
@@ -848,7 +909,16 @@ pub fn list_inspections(
                 .unwrap_or_default(),
             day: r.day,
             arrived_at: to_rfc3339(tz, r.arrived_at),
-            items: serde_json::from_str(&r.items).unwrap_or_default(),
+            items: serde_json::from_str::<Vec<CheckItem>>(&r.items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| CheckItem {
+                    photo_url: photos
+                        .contains(&(r.id, i.item.clone()))
+                        .then(|| photo_url(r.id, &i.item)),
+                    ..i
+                })
+                .collect(),
             failed: r.failed,
             note: r.note,
         })

@@ -3,7 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{hygiene_settings, incidents, inspections, inspector_shifts, inspectors};
+use crate::db::schema::{
+    hygiene_settings, incidents, inspection_photos, inspections, inspector_shifts, inspectors,
+};
 use crate::db::DbConn;
 
 /// An inspector.
@@ -326,4 +328,41 @@ pub fn update_incident(
             incidents::closed_at.eq(closed_at),
         ))
         .execute(conn)
+}
+
+pub fn insert_photo(
+    conn: &mut DbConn,
+    inspection: i64,
+    item: &str,
+    jpeg: &[u8],
+) -> QueryResult<usize> {
+    diesel::insert_into(inspection_photos::table)
+        .values((
+            inspection_photos::inspection_id.eq(inspection),
+            inspection_photos::item.eq(item),
+            inspection_photos::jpeg.eq(jpeg),
+        ))
+        .execute(conn)
+}
+
+pub fn find_photo(conn: &mut DbConn, inspection: i64, item: &str) -> QueryResult<Option<Vec<u8>>> {
+    inspection_photos::table
+        .find((inspection, item))
+        .select(inspection_photos::jpeg)
+        .first(conn)
+        .optional()
+}
+
+/// (inspection, item) pairs that have a photo.
+pub fn photo_keys(conn: &mut DbConn, inspections: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in inspections.chunks(900) {
+        out.extend(
+            inspection_photos::table
+                .filter(inspection_photos::inspection_id.eq_any(chunk))
+                .select((inspection_photos::inspection_id, inspection_photos::item))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    Ok(out)
 }

@@ -128,6 +128,8 @@ function itemRow(it) {
     h('span', { class: 'hy-item-name' }, itemLabel(it.item)),
     h('span', { class: 'visually-hidden' }, it.ok ? t('hy.pass') : t('hy.fail')),
     it.note ? h('span', { class: 'hy-item-note' }, it.note) : null,
+    // The inspector's photo of the item, opened full size in a new tab.
+    it.photo_url ? h('a', { class: 'hy-item-photo', href: it.photo_url, target: '_blank', rel: 'noopener' }, `📷 ${t('in.photo')}`) : null,
   );
 }
 

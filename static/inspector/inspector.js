@@ -109,8 +109,25 @@ function checkRow(item) {
       h('span', {}, t('in.fail_note')),
       h('input', { type: 'text', id: `${name}-note`, value: a.note, required: a.ok === false, 'aria-invalid': bad && a.ok === false && !a.note.trim() ? 'true' : null }),
     ),
+    // An optional photo: the phone's camera opens straight away (capture).
+    h(
+      'label',
+      { class: 'field in-photo' },
+      h('span', {}, a.photo ? `📷 ${t('in.photo_added')}` : `📷 ${t('in.photo')}`),
+      h('input', { type: 'file', accept: 'image/*', capture: 'environment', id: `${name}-photo` }),
+    ),
     bad ? h('p', { class: 'field-error' }, a.ok === null ? t('in.item_unanswered') : t('in.item_note_needed')) : null,
   );
+}
+
+/** A picked photo as a data: URL (the server checks and shrinks it). */
+function readPhoto(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
 }
 
 function renderChecklist() {
@@ -134,6 +151,11 @@ function onChecklist(e) {
     if (!a.ok) $(`ck-${row.dataset.item}-note`).focus();
   } else if (e.type === 'input' && e.target.type === 'text') {
     a.note = e.target.value;
+  } else if (e.type === 'change' && e.target.type === 'file' && e.target.files && e.target.files[0]) {
+    readPhoto(e.target.files[0]).then((url) => {
+      a.photo = url;
+      renderChecklist();
+    }, (err) => say($('inspection-error'), err.message));
   }
 }
 
@@ -147,7 +169,7 @@ async function submitInspection(e) {
     $('checklist').querySelector('.has-error')?.scrollIntoView({ behavior: 'smooth', block: 'center' });
     return;
   }
-  const items = [...answers].map(([item, a]) => ({ item, ok: a.ok, ...(a.note.trim() ? { note: a.note.trim() } : {}) }));
+  const items = [...answers].map(([item, a]) => ({ item, ok: a.ok, ...(a.note.trim() ? { note: a.note.trim() } : {}), ...(a.photo ? { photo: a.photo } : {}) }));
   const note = $('inspection-note').value.trim();
   const btn = $('inspection-submit');
   btn.disabled = true;

@@ -82,6 +82,23 @@ async fn an_inspector_logs_the_checklist_from_the_phone() -> Result<(), BoxError
     browser
         .send_keys("#ck-sample_retention_48h-note", "两道菜未留样")
         .await?;
+    // A photo of the sample shelf, as the phone's camera would give it.
+    let shelf = tempfile::Builder::new().suffix(".png").tempfile()?;
+    let img = image::ImageBuffer::from_fn(400, 300, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 30])
+    });
+    image::DynamicImage::ImageRgb8(img).save_with_format(shelf.path(), image::ImageFormat::Png)?;
+    browser
+        .send_keys(
+            "#ck-sample_retention_48h-photo",
+            &shelf.path().to_string_lossy(),
+        )
+        .await?;
+    browser
+        .wait_script("the photo taken", "const e = document.querySelector('#checklist li[data-item=\"sample_retention_48h\"] .in-photo span'); return e ? e.textContent : '';", |v| {
+            v.as_str().is_some_and(|s| s.contains("已添加"))
+        })
+        .await?;
     browser.click("#inspection-submit").await?;
     browser
         .wait_script("the result", "const e = document.getElementById('inspection-result'); return e && !e.hidden ? e.textContent : '';", |v| {
@@ -93,7 +110,9 @@ async fn an_inspector_logs_the_checklist_from_the_phone() -> Result<(), BoxError
     assert!(
         list[0]["items"].as_array().is_some_and(|i| i
             .iter()
-            .any(|x| x["item"] == "sample_retention_48h" && x["note"] == "两道菜未留样")),
+            .any(|x| x["item"] == "sample_retention_48h"
+                && x["note"] == "两道菜未留样"
+                && x["photo_url"].is_string())),
         "{list}"
     );
     Ok(())

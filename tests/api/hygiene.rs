@@ -11,6 +11,17 @@ use serde_json::{json, Value};
 use crate::common::{json_of, TestApp, TestResult};
 use crate::on_both_backends;
 
+fn png() -> Vec<u8> {
+    let img = image::ImageBuffer::from_fn(400, 300, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 30])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
 fn day(offset: i64) -> String {
     (Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -306,7 +317,22 @@ async fn inspections_follow_the_checklist_and_incidents_reach_reception_at_once(
     .await;
     assert_eq!(s, 422, "a failed item needs a note: {b}");
     items.pop();
-    items.push(json!({"item": "halal_separation", "ok": false, "note": "清真灶具与普通灶具混用"}));
+    items.push(json!({"item": "halal_separation", "ok": false, "note": "清真灶具与普通灶具混用", "photo": "not base64!"}));
+    let (s, b) = send(
+        &app,
+        Method::POST,
+        "/api/v1/inspections",
+        &inspector,
+        Some(json!({"point": "P1", "items": items})),
+    )
+    .await;
+    assert_eq!(s, 422, "a bad photo refuses the whole inspection: {b}");
+    items.pop();
+    let photo = format!(
+        "data:image/png;base64,{}",
+        data_encoding::BASE64.encode(&png())
+    );
+    items.push(json!({"item": "halal_separation", "ok": false, "note": "清真灶具与普通灶具混用", "photo": photo}));
     let (s, b) = send(
         &app,
         Method::POST,
@@ -316,6 +342,24 @@ async fn inspections_follow_the_checklist_and_incidents_reach_reception_at_once(
     )
     .await;
     assert_eq!((s, b["failed"].as_i64()), (201, Some(1)), "{b}");
+    let url = b["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|x| x["item"] == "halal_separation"))
+        .and_then(|x| x["photo_url"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let jpeg = app.req(Method::GET, &url, Some(&health)).send().await?;
+    assert_eq!(
+        jpeg.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/jpeg"),
+        "{url}"
+    );
+    assert!(
+        jpeg.bytes().await?.starts_with(&[0xFF, 0xD8]),
+        "stored as JPEG"
+    );
     let (s, _) = send(
         &app,
         Method::POST,

@@ -676,6 +676,12 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/inspections", None, OVERSIGHT),
         (
+            Method::GET,
+            "/api/v1/inspections/999999/photos/ITEM",
+            None,
+            &["admin", "health", "reception", "inspector"],
+        ),
+        (
             Method::POST,
             "/api/v1/incidents",
             Some(json!({})),
@@ -752,6 +758,7 @@ async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
                 .replace("999999", "{id}")
                 .replace("/H1", "/{code}")
                 .replace("/P1", "/{code}")
+                .replace("/ITEM", "/{item}")
         })
         .collect();
     // Public routes outside the table: anyone may call them.

@@ -1,3 +1,4 @@
+DROP TABLE inspection_photos;
 DROP TABLE incidents;
 DROP TABLE inspections;
 DROP TABLE inspector_shifts;

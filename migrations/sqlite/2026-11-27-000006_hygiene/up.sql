@@ -55,3 +55,11 @@ CREATE TABLE incidents (
     created_at TIMESTAMP NOT NULL,
     closed_at TIMESTAMP
 );
+
+-- A photo of a checked item (450×600 JPEG without metadata).
+CREATE TABLE inspection_photos (
+    inspection_id BIGINT NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    jpeg BLOB NOT NULL,
+    PRIMARY KEY (inspection_id, item)
+);
