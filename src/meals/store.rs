@@ -286,6 +286,47 @@ pub fn insert_use(
         .execute(conn)
 }
 
+/// Claims a meal for the canteen: `false` when it was eaten already. `ON CONFLICT DO NOTHING`
+/// (both backends speak it) lets the unique key decide without a savepoint on the scan path.
+pub fn claim_use(
+    conn: &mut DbConn,
+    eater: &str,
+    day: NaiveDate,
+    service: &str,
+    point_id: i64,
+    halal: bool,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let row = (
+        meal_uses::eater.eq(eater),
+        meal_uses::day.eq(day),
+        meal_uses::service.eq(service),
+        meal_uses::point_id.eq(point_id),
+        meal_uses::halal.eq(halal),
+        meal_uses::at.eq(at),
+    );
+    let inserted = match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(meal_uses::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        DbConn::Postgres(c) => diesel::insert_into(meal_uses::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// A dining point's name.
+pub fn point_name(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    dining_points::table
+        .find(id)
+        .select(dining_points::name)
+        .first(conn)
+        .optional()
+}
+
 /// When and where a meal was eaten.
 pub fn find_use(
     conn: &mut DbConn,

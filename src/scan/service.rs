@@ -337,41 +337,23 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
         }
     }
     if let (Some(claim), Ok(())) = (&pending.claims_meal, outcome) {
-        let eaten = diesel::Connection::transaction(conn, |c| {
-            crate::meals::store::insert_use(
-                c,
-                &claim.eater,
-                claim.day,
-                claim.service.as_str(),
-                claim.point_id,
-                claim.halal,
-                pending.at,
-            )
-        });
-        if let Err(e) = eaten {
-            if !matches!(
-                e,
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _
-                )
-            ) {
-                return Err(e.into());
-            }
+        let service = claim.service.as_str();
+        if !crate::meals::store::claim_use(
+            conn,
+            &claim.eater,
+            claim.day,
+            service,
+            claim.point_id,
+            claim.halal,
+            pending.at,
+        )? {
             outcome = Err(Reason::AlreadyUsed);
-            if let Some((at, point_id)) = crate::meals::store::find_use(
-                conn,
-                &claim.eater,
-                claim.day,
-                claim.service.as_str(),
-            )? {
-                let point = crate::meals::store::list_points(conn)?
-                    .into_iter()
-                    .find(|p| p.id == point_id)
-                    .map_or_else(String::new, |p| p.name);
+            if let Some((at, point_id)) =
+                crate::meals::store::find_use(conn, &claim.eater, claim.day, service)?
+            {
                 response.first_use = Some(FirstUse {
                     at: to_rfc3339(tz, at),
-                    point,
+                    point: crate::meals::store::point_name(conn, point_id)?.unwrap_or_default(),
                     device: None,
                 });
             }
