@@ -77,6 +77,15 @@ pub fn eating_days(g: &store::MealGuest, tz: Tz) -> Option<std::ops::RangeInclus
     }
 }
 
+/// The days a guest is expected at meals: the nights the hotel desk has them for (so an early
+/// arrival, an extension or an early check-out counts), else their eating days.
+pub fn expected_days(g: &store::MealGuest, tz: Tz) -> Option<std::ops::RangeInclusive<NaiveDate>> {
+    match (g.stay_nights_from, g.stay_nights_to) {
+        (Some(a), Some(b)) if b >= a => Some(a..=b),
+        _ => eating_days(g, tz),
+    }
+}
+
 /// A guest's usual points: the one reception assigned, else their hotel's.
 pub fn usual_points(g: &store::MealGuest, catalog: &MealCatalog) -> Vec<i64> {
     match (g.point_id, g.hotel_id) {
@@ -240,4 +249,44 @@ pub fn count(
         expected: f.map_or(0, |f| f.total),
         halal_expected: f.map_or(0, |f| f.halal),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn guest() -> store::MealGuest {
+        store::MealGuest {
+            id: 1,
+            category: Some("delegate".into()),
+            halal: false,
+            diet: None,
+            stay_from: NaiveDate::from_ymd_opt(2027, 6, 16),
+            stay_to: NaiveDate::from_ymd_opt(2027, 6, 19),
+            arrival_at: None,
+            departure_at: None,
+            hotel_id: Some(3),
+            stay_nights_from: None,
+            stay_nights_to: None,
+            point_id: None,
+        }
+    }
+
+    #[test]
+    fn kitchens_expect_guests_on_the_desks_dates_and_entitlement_stays_the_registrys() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let d = |day| NaiveDate::from_ymd_opt(2027, 6, day).unwrap();
+        let mut g = guest();
+        assert_eq!(expected_days(&g, tz), Some(d(16)..=d(19)));
+        // Checked out a day early at the desk: the kitchen stops counting them.
+        g.stay_nights_from = Some(d(16));
+        g.stay_nights_to = Some(d(18));
+        assert_eq!(expected_days(&g, tz), Some(d(16)..=d(18)));
+        assert_eq!(
+            eating_days(&g, tz),
+            Some(d(16)..=d(19)),
+            "the entitlement is the registry's"
+        );
+    }
 }

@@ -16,7 +16,7 @@ use crate::db::{now_utc, write_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::guard;
 use crate::i18n::Lang;
-use crate::meals::canteen::{eating_days, usual_points};
+use crate::meals::canteen::{expected_days, usual_points};
 use crate::meals::catalog::MealCatalog;
 use crate::meals::model::{MenuEntry, MenuItem};
 use crate::meals::rules::{self, Headcount, Mode, Service};
@@ -38,7 +38,7 @@ pub struct ForecastRow {
 }
 
 /// The forecast over `days` (inclusive), for one point or all. Guests count where they are
-/// entitled to eat, over the days of their stay (the desk's dates when they have a booking);
+/// entitled to eat, over the days they are in house (the desk's dates when they have a booking);
 /// journalists, who may eat anywhere, are spread by where journalists have been eating.
 pub fn forecast(
     conn: &mut DbConn,
@@ -99,7 +99,7 @@ pub fn forecast(
     let floating = rules::float_shares(&history, &fallback);
     for g in &guests {
         let (mode, services) = catalog.policy(g.category.as_deref());
-        let Some(stay) = eating_days(g, tz) else {
+        let Some(stay) = expected_days(g, tz) else {
             continue;
         };
         let usual = usual_points(g, catalog);

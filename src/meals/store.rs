@@ -141,6 +141,9 @@ pub struct MealGuest {
     pub departure_at: Option<NaiveDateTime>,
     /// Their booked hotel.
     pub hotel_id: Option<i64>,
+    /// The nights the desk has them for (booked, checked in or out), check-out date last.
+    pub stay_nights_from: Option<NaiveDate>,
+    pub stay_nights_to: Option<NaiveDate>,
     /// Their designated point, instead of the hotel's.
     pub point_id: Option<i64>,
 }
@@ -155,6 +158,8 @@ type MealGuestColumns = (
     guests::arrival_at,
     guests::departure_at,
     diesel::dsl::Nullable<stays::hotel_id>,
+    diesel::dsl::Nullable<stays::nights_from>,
+    diesel::dsl::Nullable<stays::nights_to>,
     diesel::dsl::Nullable<guest_meal_points::point_id>,
 );
 
@@ -169,6 +174,8 @@ fn meal_guest_columns() -> MealGuestColumns {
         guests::arrival_at,
         guests::departure_at,
         stays::hotel_id.nullable(),
+        stays::nights_from.nullable(),
+        stays::nights_to.nullable(),
         guest_meal_points::point_id.nullable(),
     )
 }
