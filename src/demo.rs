@@ -1108,7 +1108,7 @@ fn load_hygiene(
     start: NaiveDate,
 ) -> Result<String, String> {
     use crate::auth::{CurrentUser, Role};
-    use crate::hygiene::service;
+    use crate::hygiene::{reports, service};
     let e = |e: crate::error::AppError| format!("demo hygiene: {e}");
     let admin = auth_store::find_user_by_name(conn, "admin")
         .map_err(|e| e.to_string())?
@@ -1172,9 +1172,9 @@ fn load_hygiene(
         username: "inspector1".into(),
         ..me.clone()
     };
-    let items: Vec<service::CheckItem> = service::CHECKLIST
+    let items: Vec<reports::CheckItem> = reports::CHECKLIST
         .iter()
-        .map(|i| service::CheckItem {
+        .map(|i| reports::CheckItem {
             item: i.to_string(),
             ok: *i != "sample_retention_48h",
             note: (*i == "sample_retention_48h")
@@ -1183,10 +1183,10 @@ fn load_hygiene(
             photo_url: None,
         })
         .collect();
-    service::record_inspection(
+    reports::record_inspection(
         conn,
         &inspector,
-        &service::InspectionRequest {
+        &reports::InspectionRequest {
             point: "TEAM1-D".into(),
             items,
             note: Some("已要求整改".into()),
@@ -1194,10 +1194,10 @@ fn load_hygiene(
         tz,
     )
     .map_err(e)?;
-    service::raise_incident(
+    reports::raise_incident(
         conn,
         &inspector,
-        &service::IncidentRequest {
+        &reports::IncidentRequest {
             point: "PRESS-D".into(),
             kind: "failed_check".into(),
             description: "冷藏柜温度 9°C，高于 8°C 上限".into(),

@@ -8,10 +8,11 @@ use utoipa::IntoParams;
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::hygiene::reports::{
+    self, FollowUpRequest, IncidentRequest, IncidentResponse, InspectionRequest, InspectionResponse,
+};
 use crate::hygiene::service::{
-    self, CoverageCell, FollowUpRequest, GenerateResult, HygieneSettings, IncidentRequest,
-    IncidentResponse, InspectionRequest, InspectionResponse, Inspector, ShiftRequest,
-    ShiftResponse,
+    self, CoverageCell, GenerateResult, HygieneSettings, Inspector, ShiftRequest, ShiftResponse,
 };
 use crate::web::parse_json;
 use crate::AppState;
@@ -251,7 +252,7 @@ pub async fn record_inspection(
     let req: InspectionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| service::record_inspection(conn, &user, &req, tz))
+        .db(move |conn| reports::record_inspection(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(r))
 }
@@ -267,7 +268,7 @@ pub async fn list_inspections(
     user.require(OVERSIGHT)?;
     let (days, tz) = (query.days(&state, 0), state.settings.timezone);
     let list = state
-        .db(move |conn| service::list_inspections(conn, days, query.point.as_deref(), tz))
+        .db(move |conn| reports::list_inspections(conn, days, query.point.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -284,7 +285,7 @@ pub async fn inspections_csv(
     let (days, tz) = (query.days(&state, 0), state.settings.timezone);
     let bytes = state
         .db(move |conn| {
-            service::inspections_csv(&service::list_inspections(
+            reports::inspections_csv(&reports::list_inspections(
                 conn,
                 days,
                 query.point.as_deref(),
@@ -315,7 +316,7 @@ pub async fn inspection_photo(
     user.require(&[Role::Admin, Role::Health, Role::Reception, Role::Inspector])?;
     let (id, item) = path.into_inner();
     let jpeg = state
-        .db(move |conn| service::inspection_photo(conn, id, &item))
+        .db(move |conn| reports::inspection_photo(conn, id, &item))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")
@@ -335,7 +336,7 @@ pub async fn raise_incident(
     let req: IncidentRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| service::raise_incident(conn, &user, &req, tz))
+        .db(move |conn| reports::raise_incident(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(r))
 }
@@ -358,7 +359,7 @@ pub async fn list_incidents(
     user.require(&[Role::Admin, Role::Health, Role::Reception, Role::Inspector])?;
     let tz = state.settings.timezone;
     let list = state
-        .db(move |conn| service::list_incidents(conn, query.status.as_deref(), tz))
+        .db(move |conn| reports::list_incidents(conn, query.status.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -376,7 +377,7 @@ pub async fn follow_up(
     let req: FollowUpRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| service::follow_up(conn, &user, *id, &req, tz))
+        .db(move |conn| reports::follow_up(conn, &user, *id, &req, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
