@@ -32,6 +32,30 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// `YINGBIN_MAX_UPLOAD_MB`: largest accepted upload (CSV or photo).
     pub max_upload_bytes: usize,
+    /// Outgoing email.
+    pub mail: MailSettings,
+}
+
+/// How email goes out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MailSettings {
+    /// `YINGBIN_SMTP_URL`: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host:465` (TLS). Unset: `.eml` files in `data_dir/mail`.
+    pub smtp_url: Option<String>,
+    /// `YINGBIN_MAIL_FROM`: the sender, e.g. `迎宾 <reception@games.cn>`.
+    pub from: String,
+    /// `YINGBIN_MAIL_PER_SECOND`: most messages a second this instance sends (relays throttle).
+    pub per_second: u32,
+    /// `YINGBIN_MAIL_RETRY_SECS`: wait before the first retry after a temporary failure;
+    /// it doubles each time, up to an hour.
+    pub retry_secs: u64,
+    /// `YINGBIN_MAIL_ATTEMPTS`: tries before a message is failed for good.
+    pub max_attempts: i32,
+    /// `YINGBIN_MAIL_WORKER`: whether this instance sends (any number may; none send twice).
+    pub worker: bool,
+    /// `YINGBIN_KITCHEN_SHEET_HOUR`: from this hour (event time) tomorrow's kitchen sheets
+    /// are mailed to the dining points; `off` never.
+    pub kitchen_sheet_hour: Option<u32>,
 }
 
 impl Settings {
@@ -69,6 +93,23 @@ impl Settings {
                 None => None,
             },
             max_upload_bytes: parse_num::<usize>(&get, "YINGBIN_MAX_UPLOAD_MB", 20)? * 1024 * 1024,
+            mail: MailSettings {
+                smtp_url: get("YINGBIN_SMTP_URL"),
+                from: get("YINGBIN_MAIL_FROM")
+                    .unwrap_or_else(|| "迎宾 Yingbin <noreply@yingbin.local>".into()),
+                per_second: parse_num(&get, "YINGBIN_MAIL_PER_SECOND", 20)?,
+                retry_secs: parse_num(&get, "YINGBIN_MAIL_RETRY_SECS", 60)?,
+                max_attempts: parse_num(&get, "YINGBIN_MAIL_ATTEMPTS", 8)?,
+                worker: parse_bool(&get, "YINGBIN_MAIL_WORKER", true)?,
+                kitchen_sheet_hour: match get("YINGBIN_KITCHEN_SHEET_HOUR")
+                    .as_deref()
+                    .map(str::trim)
+                {
+                    Some("off") => None,
+                    Some(_) => Some(parse_num(&get, "YINGBIN_KITCHEN_SHEET_HOUR", 16)?),
+                    None => Some(16),
+                },
+            },
         };
         settings.validate()?;
         Ok(settings)
@@ -85,6 +126,19 @@ impl Settings {
         if self.max_upload_bytes == 0 {
             return Err("YINGBIN_MAX_UPLOAD_MB must be at least 1".into());
         }
+        if self.mail.per_second == 0 {
+            return Err("YINGBIN_MAIL_PER_SECOND must be at least 1".into());
+        }
+        if self.mail.max_attempts < 1 {
+            return Err("YINGBIN_MAIL_ATTEMPTS must be at least 1".into());
+        }
+        if self.mail.kitchen_sheet_hour.is_some_and(|h| h > 23) {
+            return Err("YINGBIN_KITCHEN_SHEET_HOUR must be 0–23 or off".into());
+        }
+        self.mail
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| format!("YINGBIN_MAIL_FROM: {e}"))?;
         Ok(())
     }
 }

@@ -1132,6 +1132,7 @@ fn load_hygiene(
                 unit: ["成都市卫生监督所", "绵阳市卫生监督所"][i % 2].into(),
                 phone: Some(format!("1380002{i:04}")),
                 certificate_no: format!("SC-WS-2027-{:04}", i + 1),
+                email: Some(format!("inspector{}@health.example.com", i + 1)),
                 languages: if i % 5 == 0 {
                     vec!["zh".into(), "en".into()]
                 } else {

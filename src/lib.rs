@@ -15,6 +15,7 @@ pub mod hotels;
 pub mod hygiene;
 pub mod i18n;
 pub mod meals;
+pub mod notify;
 pub mod openapi;
 pub mod passes;
 pub mod pickups;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub scan_writer: Option<scan::writer::ScanWriter>,
     /// Changes pushed to open pickup boards.
     pub live: pickups::live::LiveFeed,
+    /// Outgoing email: the transport and this instance's sending worker.
+    pub mail: notify::Mailer,
 }
 
 impl AppState {
@@ -110,14 +113,17 @@ impl Application {
             db::DbUrl::Postgres(_) => None,
         };
         let live = pickups::live::LiveFeed::start(pool.clone());
+        let settings = Arc::new(settings);
+        let mail = notify::Mailer::start(pool.clone(), settings.clone())?;
         let state = aw::Data::new(AppState {
             pool,
-            settings: Arc::new(settings),
+            settings,
             keys: passes::keys::KeyRing::default(),
             scan_cache: scan::service::ScanCache::default(),
             sessions: auth::extract::SessionCache::default(),
             scan_writer,
             live,
+            mail,
         });
         let blocking_threads = settings_pool_size.max(2) as usize;
         let mut server =
@@ -152,6 +158,7 @@ impl Application {
                             .configure(pickups::routes)
                             .configure(meals::routes)
                             .configure(hygiene::routes)
+                            .configure(notify::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

@@ -445,6 +445,7 @@ diesel::table! {
         seats -> Integer,
         halal -> Bool,
         created_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 
@@ -528,6 +529,7 @@ diesel::table! {
         certificate_no -> Text,
         languages -> Text,
         created_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 
@@ -586,6 +588,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_batches (id) {
+        id -> BigInt,
+        kind -> Text,
+        total -> Integer,
+        filter -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        guest_id -> Nullable<BigInt>,
+        recipient_kind -> Text,
+        recipient_id -> BigInt,
+        recipient -> Text,
+        ref_id -> Text,
+        params -> Text,
+        batch_id -> Nullable<BigInt>,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        subject -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(passes -> guests (guest_id));
 diesel::joinable!(passes -> event_sessions (session_id));
 diesel::joinable!(scans -> scan_points (point_id));
@@ -608,6 +646,8 @@ diesel::joinable!(guest_meal_points -> guests (guest_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    outbox,
+    mail_batches,
     sessions,
     audit_log,
     departments,

@@ -843,6 +843,10 @@ pub fn decide(
             )
         })?;
         let now = now_utc();
+        let previous = match to {
+            "published" => store::find_plan_with_status(conn, &["published"])?.map(|p| p.id),
+            _ => None,
+        };
         let revision = if to == "published" {
             store::supersede_published(conn)?;
             Some(store::max_revision(conn)? + 1)
@@ -867,6 +871,7 @@ pub fn decide(
         }
         if to == "published" {
             sync_stays(conn, plan_id)?;
+            crate::notify::publication::queue(conn, previous, plan_id, &user.username)?;
         }
         audit::store::record(
             conn,

@@ -39,6 +39,9 @@ pub struct Inspector {
     pub certificate_no: String,
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Where their roster is mailed.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 fn inspector_response(r: &InspectorRow) -> Inspector {
@@ -54,6 +57,7 @@ fn inspector_response(r: &InspectorRow) -> Inspector {
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect(),
+        email: r.email.clone(),
     }
 }
 
@@ -80,6 +84,8 @@ pub fn save_inspector(
             "the health certificate number is required",
         ));
     }
+    let email =
+        crate::notify::address::optional(req.email.as_deref()).map_err(|e| invalid("email", &e))?;
     write_tx(conn, |conn| {
         if let Some(id) = id {
             store::find_inspector(conn, id)?.ok_or(AppError::NotFound("inspector"))?;
@@ -95,6 +101,7 @@ pub fn save_inspector(
                 .filter(|p| !p.is_empty()),
             req.certificate_no.trim(),
             &req.languages.join(","),
+            email.as_deref(),
             now_utc(),
         )?;
         audit::store::record(
@@ -340,6 +347,8 @@ pub fn generate(
         store::delete_shifts_between(conn, from, to)?;
         store::insert_shifts(conn, &rows, now_utc())?;
         crate::pickups::live::record(conn, None, "roster", format!("{}..{}", days.0, days.1))?;
+        // Every inspector with an address is mailed their coming shifts.
+        crate::notify::schedule::rosters(conn, &user.username)?;
         audit::store::record(
             conn,
             &user.actor(),

@@ -20,6 +20,8 @@ pub struct InspectorRow {
     pub certificate_no: String,
     pub languages: String,
     pub created_at: NaiveDateTime,
+    /// Where their roster is mailed.
+    pub email: Option<String>,
 }
 
 /// A shift.
@@ -93,6 +95,7 @@ pub fn upsert_inspector(
     phone: Option<&str>,
     certificate_no: &str,
     languages: &str,
+    email: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     match id {
@@ -104,6 +107,7 @@ pub fn upsert_inspector(
                     inspectors::phone.eq(phone),
                     inspectors::certificate_no.eq(certificate_no),
                     inspectors::languages.eq(languages),
+                    inspectors::email.eq(email),
                 ))
                 .execute(conn)?;
             Ok(id)
@@ -115,6 +119,7 @@ pub fn upsert_inspector(
                 inspectors::phone.eq(phone),
                 inspectors::certificate_no.eq(certificate_no),
                 inspectors::languages.eq(languages),
+                inspectors::email.eq(email),
                 inspectors::created_at.eq(now),
             ))
             .returning(inspectors::id)

@@ -157,15 +157,16 @@ pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<PointRes
                 .map(|h| h.name.clone()),
             seats: p.seats,
             halal: p.halal,
+            email: p.email.clone(),
             windows: window_entries(&catalog.windows_for(p)),
         })
         .collect())
 }
 
-fn point_fields(
-    conn: &mut DbConn,
-    req: &PointResponse,
-) -> Result<(String, String, Option<i64>), AppError> {
+/// A point's checked fields: code, name, hotel id, email.
+type PointFields = (String, String, Option<i64>, Option<String>);
+
+fn point_fields(conn: &mut DbConn, req: &PointResponse) -> Result<PointFields, AppError> {
     let code = req.code.trim().to_uppercase();
     if code.is_empty()
         || code.len() > 16
@@ -192,7 +193,9 @@ fn point_fields(
                 .id,
         ),
     };
-    Ok((code, req.name.trim().to_string(), hotel))
+    let email =
+        crate::notify::address::optional(req.email.as_deref()).map_err(|e| invalid("email", e))?;
+    Ok((code, req.name.trim().to_string(), hotel, email))
 }
 
 pub fn create_point(
@@ -201,14 +204,23 @@ pub fn create_point(
     req: &PointResponse,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
-        let (code, name, hotel) = point_fields(conn, req)?;
+        let (code, name, hotel, email) = point_fields(conn, req)?;
         if store::find_point(conn, &code)?.is_some() {
             return Err(AppError::conflict(
                 "point_exists",
                 format!("dining point {code} exists"),
             ));
         }
-        let id = store::insert_point(conn, &code, &name, hotel, req.seats, req.halal, now_utc())?;
+        let id = store::insert_point(
+            conn,
+            &code,
+            &name,
+            hotel,
+            req.seats,
+            req.halal,
+            email.as_deref(),
+            now_utc(),
+        )?;
         audit::store::record(
             conn,
             &user.actor(),
@@ -239,6 +251,7 @@ pub fn update_point(
             hotel: hotel_code,
             seats: p.seats,
             halal: p.halal,
+            email: p.email.clone(),
             ..Default::default()
         })
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -251,8 +264,16 @@ pub fn update_point(
         }
         let req: PointResponse = serde_json::from_value(current)
             .map_err(|e| AppError::invalid(format!("bad dining point: {e}"), json!([])))?;
-        let (_, name, hotel) = point_fields(conn, &req)?;
-        store::update_point(conn, p.id, &name, hotel, req.seats, req.halal)?;
+        let (_, name, hotel, email) = point_fields(conn, &req)?;
+        store::update_point(
+            conn,
+            p.id,
+            &name,
+            hotel,
+            req.seats,
+            req.halal,
+            email.as_deref(),
+        )?;
         audit::store::record(
             conn,
             &user.actor(),

@@ -20,6 +20,8 @@ pub struct DiningPoint {
     /// Has a halal room or halal tables (served apart, counted apart).
     pub halal: bool,
     pub created_at: NaiveDateTime,
+    /// Where the kitchen sheet is mailed.
+    pub email: Option<String>,
 }
 
 /// A service window as the API shows and takes it.
@@ -46,6 +48,9 @@ pub struct PointResponse {
     pub seats: i32,
     #[serde(default)]
     pub halal: bool,
+    /// Where tomorrow's kitchen sheet is mailed.
+    #[serde(default)]
+    pub email: Option<String>,
     /// The windows in force here (its own, else the event's).
     #[serde(default)]
     pub windows: Vec<WindowEntry>,

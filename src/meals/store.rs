@@ -33,6 +33,7 @@ pub fn insert_point(
     hotel_id: Option<i64>,
     seats: i32,
     halal: bool,
+    email: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     diesel::insert_into(dining_points::table)
@@ -42,6 +43,7 @@ pub fn insert_point(
             dining_points::hotel_id.eq(hotel_id),
             dining_points::seats.eq(seats),
             dining_points::halal.eq(halal),
+            dining_points::email.eq(email),
             dining_points::created_at.eq(now),
         ))
         .returning(dining_points::id)
@@ -55,6 +57,7 @@ pub fn update_point(
     hotel_id: Option<i64>,
     seats: i32,
     halal: bool,
+    email: Option<&str>,
 ) -> QueryResult<usize> {
     diesel::update(dining_points::table.find(id))
         .set((
@@ -62,6 +65,7 @@ pub fn update_point(
             dining_points::hotel_id.eq(hotel_id),
             dining_points::seats.eq(seats),
             dining_points::halal.eq(halal),
+            dining_points::email.eq(email),
         ))
         .execute(conn)
 }

@@ -1,6 +1,8 @@
 //! Use cases of passes: request, approve (sign), print, collect, revoke, reissue; vehicle
 //! passes and admissions; zones and sessions; the offline kit (keys, revocations).
 
+use crate::notify::model::Kind;
+use crate::notify::queue as mail;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -416,6 +418,8 @@ pub fn approve(
         let key = signing_key(conn)?;
         let zones = store::list_zones(conn)?;
         let mut out = Approved::default();
+        // Each newly signed credential's holder is mailed their pass.
+        let mut to_mail: Vec<(i64, String)> = Vec::new();
         for chunk in ids.chunks(10_000) {
             let filter = PassFilter {
                 ids: Some(chunk.to_vec()),
@@ -457,8 +461,12 @@ pub fn approve(
                 )?;
                 store::update_issued(conn, pass.id, pass.serial, &token, i32::from(key.0), now)?;
                 out.approved += 1;
+                if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
+                    to_mail.push((guest, pass.id.to_string()));
+                }
             }
         }
+        mail::to_guests(conn, Kind::Pass, &to_mail, json!({}), &user.username)?;
         audit::store::record(
             conn,
             &user.actor(),
@@ -518,6 +526,16 @@ pub fn revoke(
         let now = now_utc();
         store::update_revoked(conn, id, reason, note, now)?;
         store::insert_revocation(conn, id, &pass.kind, pass.serial, true, now)?;
+        if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
+            mail::to_guest(
+                conn,
+                Kind::PassRevoked,
+                guest,
+                id,
+                json!({"reason": reason}),
+                &user.username,
+            )?;
+        }
         audit::store::record(
             conn,
             &user.actor(),
@@ -557,6 +575,17 @@ pub fn reissue(
         let now = now_utc();
         store::update_issued(conn, id, serial, &token, i32::from(key.0), now)?;
         store::insert_revocation(conn, id, &pass.kind, serial, false, now)?;
+        if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
+            // The new card's QR; the old one no longer scans.
+            mail::to_guest(
+                conn,
+                Kind::Pass,
+                guest,
+                id,
+                json!({"reissued": serial}),
+                &user.username,
+            )?;
+        }
         audit::store::record(
             conn,
             &user.actor(),

@@ -297,6 +297,21 @@ pub fn apply_trip_updates(
         if status == "landed" && u.direction == Direction::Arrival {
             mark_landed(conn, u, by, now)?;
         }
+        let moved = u
+            .expected_at
+            .is_some_and(|t| Some(t) != old.as_ref().and_then(|o| o.expected_at));
+        let cancelled =
+            status == "cancelled" && old.as_ref().is_none_or(|o| o.status != "cancelled");
+        if moved || cancelled {
+            tell_travellers(
+                conn,
+                u,
+                old.as_ref().and_then(|o| o.expected_at),
+                expected,
+                &status,
+                by,
+            )?;
+        }
         live::record(
             conn,
             Some(u.hub_id),
@@ -306,6 +321,58 @@ pub fn apply_trip_updates(
         ids.push(id);
     }
     Ok(ids)
+}
+
+/// Mails everyone on a trip whose time moved or which was cancelled, in this transaction.
+fn tell_travellers(
+    conn: &mut DbConn,
+    u: &TripUpdate,
+    old: Option<NaiveDateTime>,
+    new: Option<NaiveDateTime>,
+    status: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    use diesel::prelude::*;
+    let on_board: Vec<(i64, Option<NaiveDateTime>)> = match u.direction {
+        Direction::Arrival => guests::table
+            .filter(guests::arrival_hub_id.eq(u.hub_id))
+            .filter(guests::arrival_no.eq(&u.number))
+            .select((guests::id, guests::arrival_at))
+            .load(conn)?,
+        Direction::Departure => guests::table
+            .filter(guests::departure_hub_id.eq(u.hub_id))
+            .filter(guests::departure_no.eq(&u.number))
+            .select((guests::id, guests::departure_at))
+            .load(conn)?,
+    };
+    let mut scheduled = None;
+    let refs: Vec<(i64, String)> = on_board
+        .into_iter()
+        // Same trip number on another day is another trip.
+        .filter(|(_, at)| at.is_some_and(|a| (a.date() - u.date).num_days().abs() <= 1))
+        .map(|(id, at)| {
+            scheduled = scheduled.or(at);
+            (
+                id,
+                trip_key(u.hub_id, &u.number, u.date, u.direction.as_str()),
+            )
+        })
+        .collect();
+    let params = serde_json::json!({
+        "number": u.number,
+        "direction": u.direction.as_str(),
+        "old": old.or(scheduled),
+        "new": new,
+        "status": status,
+    });
+    crate::notify::queue::to_guests(
+        conn,
+        crate::notify::model::Kind::FlightChange,
+        &refs,
+        params,
+        by,
+    )?;
+    Ok(())
 }
 
 /// Marks every guest of a landed trip who is still expected as landed.

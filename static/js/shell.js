@@ -26,6 +26,7 @@ const NAV = [
   { id: 'nav-meals', href: '/meals/', key: 'nav.meals', roles: ['admin', 'reception', 'committee'], match: /^\/meals\// },
   { id: 'nav-canteen', href: '/canteen/', key: 'nav.canteen', roles: ['admin', 'canteen'], match: /^\/canteen\// },
   { id: 'nav-hygiene', href: '/hygiene/', key: 'nav.hygiene', roles: ['admin', 'health', 'reception'], match: /^\/hygiene\// },
+  { id: 'nav-mail', href: '/mail/', key: 'nav.mail', roles: ['admin', 'reception'], match: /^\/mail\// },
   { id: 'nav-inspector', href: '/inspector/', key: 'nav.inspector', roles: ['inspector'], match: /^\/inspector\// },
 ];
 

@@ -97,6 +97,11 @@ pub struct TestApp {
     pub pool: DbPool,
     /// Which backend.
     pub backend: Backend,
+    /// The database URL (another instance can share it).
+    pub database_url: String,
+    /// Where the app writes files (`mail/` holds the `.eml` of the file transport).
+    pub data_dir: std::path::PathBuf,
+    _data: tempfile::TempDir,
     _db: TestDb,
 }
 
@@ -107,26 +112,50 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app on `backend`; `None` when PostgreSQL is not available outside CI.
 pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Starts the app on `backend` with extra settings (`YINGBIN_SMTP_URL`…).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Option<TestApp> {
     let (url, db) = fresh_database(backend)?;
-    let mut env: HashMap<&str, String> = HashMap::new();
-    env.insert("DATABASE_URL", url);
-    env.insert("YINGBIN_BIND", "127.0.0.1:0".into());
-    env.insert("YINGBIN_ADMIN_PASSWORD", ADMIN_PASSWORD.into());
-    env.insert("YINGBIN_DB_POOL", "4".into());
-    env.insert("YINGBIN_WORKERS", "2".into());
-    env.insert("YINGBIN_MAX_UPLOAD_MB", "2".into());
-    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("settings");
-    let (pool, _) = yingbin::prepare_database(&settings).expect("database");
-    let app = yingbin::Application::build(settings, pool.clone()).expect("build");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let data = tempfile::tempdir().expect("data dir");
+    let (address, pool) = start_instance(&url, data.path(), extra);
     Some(TestApp {
         address,
         client: reqwest::Client::new(),
         pool,
         backend,
+        database_url: url,
+        data_dir: data.path().to_path_buf(),
+        _data: data,
         _db: db,
     })
+}
+
+/// Starts one more instance of the service on an existing database; returns its address
+/// and pool. It runs until the test ends.
+pub fn start_instance(
+    url: &str,
+    data_dir: &std::path::Path,
+    extra: &[(&str, String)],
+) -> (String, DbPool) {
+    let mut env: HashMap<&str, String> = HashMap::new();
+    env.insert("DATABASE_URL", url.to_string());
+    env.insert("YINGBIN_DATA_DIR", data_dir.display().to_string());
+    env.insert("YINGBIN_BIND", "127.0.0.1:0".into());
+    env.insert("YINGBIN_ADMIN_PASSWORD", ADMIN_PASSWORD.into());
+    env.insert("YINGBIN_DB_POOL", "4".into());
+    env.insert("YINGBIN_WORKERS", "2".into());
+    env.insert("YINGBIN_MAX_UPLOAD_MB", "2".into());
+    for (k, v) in extra {
+        env.insert(k, v.clone());
+    }
+    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("settings");
+    let (pool, _) = yingbin::prepare_database(&settings).expect("database");
+    let app = yingbin::Application::build(settings, pool.clone()).expect("build");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    (address, pool)
 }
 
 impl TestApp {

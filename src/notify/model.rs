@@ -1,0 +1,144 @@
+//! What the outbox holds and what the API shows of it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::outbox;
+
+/// What a message tells. Stored as its `as_str`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A guest's personal credential, with its QR.
+    Pass,
+    /// A guest's pickup, hotel, meals and ceremonies.
+    Itinerary,
+    /// The guest's flight or train moved, and the pickup with it.
+    FlightChange,
+    /// The guest's hotel, room type or nights changed in a new plan revision.
+    RoomChange,
+    /// The guest's pass was revoked.
+    PassRevoked,
+    /// A hotel's new rooming list revision.
+    RoomingList,
+    /// A dining point's kitchen sheet for a day.
+    KitchenSheet,
+    /// An inspector's shifts.
+    Roster,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Pass,
+        Kind::Itinerary,
+        Kind::FlightChange,
+        Kind::RoomChange,
+        Kind::PassRevoked,
+        Kind::RoomingList,
+        Kind::KitchenSheet,
+        Kind::Roster,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pass => "pass",
+            Kind::Itinerary => "itinerary",
+            Kind::FlightChange => "flight_change",
+            Kind::RoomChange => "room_change",
+            Kind::PassRevoked => "pass_revoked",
+            Kind::RoomingList => "rooming_list",
+            Kind::KitchenSheet => "kitchen_sheet",
+            Kind::Roster => "roster",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Whom a message goes to; the id is in that table.
+pub mod recipient {
+    pub const GUEST: &str = "guest";
+    pub const HOTEL: &str = "hotel";
+    pub const DINING_POINT: &str = "dining_point";
+    pub const INSPECTOR: &str = "inspector";
+}
+
+/// Where a message is in its life.
+pub mod status {
+    pub const QUEUED: &str = "queued";
+    /// Taken by one worker; nothing has gone to the server yet.
+    pub const CLAIMED: &str = "claimed";
+    /// Handed to the server; the answer decides sent, retry or failed.
+    pub const SENDING: &str = "sending";
+    pub const SENT: &str = "sent";
+    pub const FAILED: &str = "failed";
+    /// No longer worth sending (the pass it shows was revoked first, say).
+    pub const CANCELLED: &str = "cancelled";
+    pub const ALL: [&str; 6] = [QUEUED, CLAIMED, SENDING, SENT, FAILED, CANCELLED];
+}
+
+/// One outbox row.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = outbox)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: String,
+    pub guest_id: Option<i64>,
+    pub recipient_kind: String,
+    pub recipient_id: i64,
+    pub recipient: String,
+    pub ref_id: String,
+    pub params: String,
+    pub batch_id: Option<i64>,
+    pub dedupe_key: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<NaiveDateTime>,
+    pub subject: Option<String>,
+    pub last_error: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// A message as reception sees it in a guest's history or the failures list.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct MessageView {
+    pub id: i64,
+    pub kind: String,
+    pub to: String,
+    pub subject: Option<String>,
+    /// `queued`, `claimed`, `sending`, `sent`, `failed`, `cancelled`.
+    pub status: String,
+    pub attempts: i32,
+    /// Why it failed, or the last temporary failure before a retry.
+    pub last_error: Option<String>,
+    /// RFC 3339 in the event's time zone, like every time the API shows.
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    pub next_attempt_at: String,
+    pub guest_id: Option<i64>,
+    pub guest_name: Option<String>,
+    pub batch_id: Option<i64>,
+}
+
+/// A bulk send and how far it has got.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct BatchView {
+    pub id: i64,
+    pub kind: String,
+    pub total: i32,
+    pub queued: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub created_by: String,
+    pub created_at: String,
+}

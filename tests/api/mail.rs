@@ -1,0 +1,685 @@
+//! Email end to end: real SMTP conversations with a server the test starts, the `.eml` file
+//! transport, bulk sends with progress, retries, failures, restarts and several instances.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use mail_parser::{MessageParser, MimeHeaders};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{json_of, spawn_app_with, start_instance, Backend, TestApp, TestResult};
+use crate::passes::{credential, event, scan};
+use crate::smtp_sink::SmtpSink;
+
+/// Runs a scenario on SQLite and on PostgreSQL.
+macro_rules! both {
+    ($name:ident, $scenario:path) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> TestResult {
+                $scenario(Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> TestResult {
+                if crate::common::postgres_url().is_none() {
+                    return Ok(());
+                }
+                $scenario(Backend::Postgres).await
+            }
+        }
+    };
+}
+
+fn smtp_settings(sink: &SmtpSink) -> Vec<(&'static str, String)> {
+    vec![
+        ("YINGBIN_SMTP_URL", sink.url()),
+        ("YINGBIN_MAIL_PER_SECOND", "1000".into()),
+        ("YINGBIN_MAIL_RETRY_SECS", "0".into()),
+    ]
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = app.req(method, path, Some(token));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    json_of(r.send().await.expect("request")).await
+}
+
+/// Waits until the guest has a message of `kind` in `status`; returns it.
+async fn wait_message(app: &TestApp, token: &str, guest: i64, kind: &str, status: &str) -> Value {
+    for _ in 0..200 {
+        let (_, list) = app
+            .get_json(&format!("/api/v1/mail/messages?guest_id={guest}"), token)
+            .await;
+        if let Some(m) = list["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["kind"] == kind && m["status"] == status)
+        {
+            return m.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, list) = app
+        .get_json(&format!("/api/v1/mail/messages?guest_id={guest}"), token)
+        .await;
+    panic!("no {kind} message {status} for guest {guest}: {list}");
+}
+
+fn decode_qr(png: &[u8]) -> String {
+    let img = image::load_from_memory(png).expect("png").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
+}
+
+both!(
+    pass_over_smtp,
+    a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies
+);
+async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
+    backend: Backend,
+) -> TestResult {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with(backend, &smtp_settings(&sink))
+        .await
+        .ok_or("app")?;
+    let (admin, zhang, li) = event(&app).await;
+    let (s, body) = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/guests/{zhang}"),
+        &admin,
+        Some(
+            json!({"email": "zhang.wei@example.com", "language": "en", "name_latin": "Zhang Wei"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+
+    let (pass, token) = credential(&app, &admin, zhang, &["A"], 0, 3).await;
+    let got = sink.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        got.len(),
+        1,
+        "one message for the one guest with an address"
+    );
+    assert_eq!(got[0].to, vec!["zhang.wei@example.com".to_string()]);
+    let msg = MessageParser::default()
+        .parse(&got[0].data)
+        .ok_or("parse")?;
+    assert_eq!(msg.subject(), Some("Your pass"));
+    let from = msg
+        .from()
+        .and_then(|f| f.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default();
+    assert_eq!(from, "noreply@yingbin.local");
+    assert!(
+        msg.message_id().is_some_and(|id| id.starts_with("outbox-")),
+        "{:?}",
+        msg.message_id()
+    );
+    let text = msg.body_text(0).ok_or("text part")?;
+    let html = msg.body_html(0).ok_or("html part")?;
+    for part in [&text, &html] {
+        assert!(part.contains("Dear Zhang Wei"), "{part}");
+        assert!(part.contains("If it is lost"), "{part}");
+        assert!(
+            part.contains("主场馆") || part.contains("A"),
+            "zones: {part}"
+        );
+    }
+    assert!(html.contains("cid:qr"), "{html}");
+    // The QR inline (for the HTML) and as a PNG file; both decode to the signed token.
+    let pngs: Vec<_> = msg
+        .attachments()
+        .filter(|a| {
+            a.content_type()
+                .is_some_and(|c| c.ctype() == "image" && c.subtype() == Some("png"))
+        })
+        .collect();
+    assert_eq!(pngs.len(), 2, "inline QR and attachment");
+    let file = pngs
+        .iter()
+        .find(|a| a.attachment_name() == Some("pass-1.png"))
+        .ok_or("pass-1.png")?;
+    let decoded = decode_qr(file.contents());
+    assert_eq!(decoded, token);
+    assert!(pngs.iter().any(|a| a.content_id() == Some("qr")));
+    let verdict = scan(&app, &admin, &decoded, "G-A").await;
+    assert_eq!(verdict["verdict"], "accept", "{verdict}");
+
+    let sent = wait_message(&app, &admin, zhang, "pass", "sent").await;
+    assert_eq!(
+        (sent["attempts"].as_i64(), sent["subject"].as_str()),
+        (Some(1), Some("Your pass"))
+    );
+
+    // Revoking tells the guest, once.
+    let (s, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/passes/{pass}/revoke"),
+        &admin,
+        Some(json!({"reason": "lost"})),
+    )
+    .await;
+    assert_eq!(s, 204, "{body}");
+    let got = sink.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 2);
+    let revoked = MessageParser::default()
+        .parse(&got[1].data)
+        .ok_or("parse")?;
+    assert_eq!(revoked.subject(), Some("Your pass was revoked"));
+    assert!(revoked
+        .body_text(0)
+        .unwrap_or_default()
+        .contains("reported lost"));
+    // 李娜 has no address: nothing was queued for her.
+    let (_, hers) = app
+        .get_json(&format!("/api/v1/mail/messages?guest_id={li}"), &admin)
+        .await;
+    assert_eq!(hers["messages"].as_array().map(Vec::len), Some(0), "{hers}");
+    // Reception only.
+    let greeter = app.user(&admin, "guard7", "security", None).await;
+    let (s, _) = call(&app, Method::GET, "/api/v1/mail/messages", &greeter, None).await;
+    assert_eq!(s, 403);
+    Ok(())
+}
+
+both!(
+    retries_and_failures,
+    a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason
+);
+async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
+    backend: Backend,
+) -> TestResult {
+    let sink = SmtpSink::start();
+    sink.fail_next(1);
+    sink.reject("bounce@");
+    let app = spawn_app_with(backend, &smtp_settings(&sink))
+        .await
+        .ok_or("app")?;
+    let (admin, zhang, li) = event(&app).await;
+    call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/guests/{zhang}"),
+        &admin,
+        Some(json!({"email": "zw@example.com"})),
+    )
+    .await;
+    call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/guests/{li}"),
+        &admin,
+        Some(json!({"email": "bounce@example.com"})),
+    )
+    .await;
+
+    credential(&app, &admin, zhang, &["A"], 0, 3).await;
+    let sent = wait_message(&app, &admin, zhang, "pass", "sent").await;
+    assert_eq!(
+        sent["attempts"].as_i64(),
+        Some(2),
+        "421 first, then 250: {sent}"
+    );
+    assert_eq!(sink.refused(), 1);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.accepted().len(), 1, "delivered exactly once");
+
+    let (s, r) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary", "filter": {"guest_ids": [li]}})),
+    )
+    .await;
+    assert_eq!((s, r["queued"].as_i64()), (200, Some(1)), "{r}");
+    let failed = wait_message(&app, &admin, li, "itinerary", "failed").await;
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("550")),
+        "{failed}"
+    );
+    assert_eq!(failed["attempts"].as_i64(), Some(1), "a 5xx is not retried");
+    let (_, list) = app
+        .get_json("/api/v1/mail/messages?status=failed", &admin)
+        .await;
+    assert!(list["messages"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|m| m["id"] == failed["id"])));
+    let (_, status) = app.get_json("/api/v1/mail/status", &admin).await;
+    assert_eq!(
+        (
+            status["transport"].as_str(),
+            status["counts"]["failed"].as_i64()
+        ),
+        (Some("smtp"), Some(1)),
+        "{status}"
+    );
+    assert!(!status["target"].as_str().unwrap_or_default().contains('@'));
+
+    // Reception resends after fixing the address; a sent message cannot be "resent".
+    call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/guests/{li}"),
+        &admin,
+        Some(json!({"email": "li.na@example.com"})),
+    )
+    .await;
+    let (s, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/mail/messages/{}/retry", failed["id"]),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    wait_message(&app, &admin, li, "itinerary", "sent").await;
+    assert!(sink
+        .accepted()
+        .iter()
+        .any(|m| m.to == vec!["li.na@example.com".to_string()]));
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/mail/messages/{}/retry", sent["id"]),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(s, 409);
+    Ok(())
+}
+
+/// Guests at CTU on 3U8888 tomorrow 10:00: two with addresses (one English), one without.
+async fn travellers(app: &TestApp) -> (String, Vec<i64>, String) {
+    let admin = app.admin().await;
+    let d1 = (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        + chrono::Duration::days(1))
+    .to_string();
+    let csv = format!(
+        "ref,name,name_latin,category,department,email,language,arrival_mode,arrival_no,arrival_hub,arrival_time\n\
+         T1,王芳,Wang Fang,delegate,体育局,wang@example.com,zh,flight,3U8888,CTU,{d1} 10:00\n\
+         T2,Anna Berg,Anna Berg,journalist,宣传部,anna@example.com,en,flight,3U8888,CTU,{d1} 10:00\n\
+         T3,赵敏,,delegate,体育局,,zh,flight,3U8888,CTU,{d1} 10:00\n"
+    );
+    let (s, body) = app.import(&admin, csv, false).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, page) = app.get_json("/api/v1/guests?limit=10", &admin).await;
+    let mut ids: Vec<(String, i64)> = page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            (
+                g["ref"].as_str().unwrap_or_default().to_string(),
+                g["id"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    ids.sort();
+    (admin, ids.into_iter().map(|(_, id)| id).collect(), d1)
+}
+
+fn eml_files(app: &TestApp) -> Vec<Vec<u8>> {
+    std::fs::read_dir(app.data_dir.join("mail"))
+        .map(|dir| {
+            dir.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                .filter_map(|e| std::fs::read(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+both!(
+    itinerary_files,
+    itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes
+);
+async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
+    backend: Backend,
+) -> TestResult {
+    // No SMTP server set: the embedded default writes .eml files under the data directory.
+    let app = spawn_app_with(backend, &[("YINGBIN_MAIL_PER_SECOND", "1000".into())])
+        .await
+        .ok_or("app")?;
+    let (admin, ids, d1) = travellers(&app).await;
+    let (wang, anna, zhao) = (ids[0], ids[1], ids[2]);
+
+    let (s, p) = app
+        .get_json(
+            &format!("/api/v1/mail/preview?guest_id={wang}&kind=itinerary"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(
+        (p["subject"].as_str(), p["to"].as_str()),
+        (Some("您的行程安排"), Some("wang@example.com"))
+    );
+    assert!(
+        p["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("3U8888") && t.contains("接站")),
+        "{p}"
+    );
+    assert!(
+        p["attachments"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f["filename"] == "itinerary.ics")),
+        "{p}"
+    );
+    let (s, p) = app
+        .get_json(
+            &format!("/api/v1/mail/preview?guest_id={anna}&kind=itinerary"),
+            &admin,
+        )
+        .await;
+    assert_eq!((s, p["subject"].as_str()), (200, Some("Your itinerary")));
+    assert!(
+        p["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("breakfast runs until 10:00") && t.contains("22:00–24:00")),
+        "journalists eat anywhere: {p}"
+    );
+    let (s, _) = app
+        .get_json(
+            &format!("/api/v1/mail/preview?guest_id={wang}&kind=pass"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 422, "no pass issued yet");
+    let (s, _) = app
+        .get_json(
+            &format!("/api/v1/mail/preview?guest_id={zhao}&kind=itinerary"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 422, "no address");
+    let (s, _) = app
+        .get_json(
+            "/api/v1/mail/preview?guest_id=999999&kind=itinerary",
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = app
+        .get_json(
+            &format!("/api/v1/mail/preview?guest_id={wang}&kind=poem"),
+            &admin,
+        )
+        .await;
+    assert_eq!(s, 400);
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "roster"})),
+    )
+    .await;
+    assert_eq!(s, 422);
+
+    let (s, dry) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary", "dry_run": true})),
+    )
+    .await;
+    assert_eq!(s, 200, "{dry}");
+    assert_eq!(
+        (
+            dry["queued"].as_i64(),
+            dry["no_email"].as_i64(),
+            dry["batch_id"].as_i64()
+        ),
+        (Some(2), Some(1), None)
+    );
+    let (_, en) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary", "filter": {"language": "en"}, "dry_run": true})),
+    )
+    .await;
+    assert_eq!(en["queued"].as_i64(), Some(1), "{en}");
+    let (s, sent) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary", "unsent_only": true})),
+    )
+    .await;
+    assert_eq!(s, 200, "{sent}");
+    let batch = sent["batch_id"].as_i64().ok_or("batch")?;
+    let mut progress = Value::Null;
+    for _ in 0..200 {
+        progress = app
+            .get_json(&format!("/api/v1/mail/batches/{batch}"), &admin)
+            .await
+            .1;
+        if progress["sent"].as_i64() == Some(2) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (
+            progress["total"].as_i64(),
+            progress["sent"].as_i64(),
+            progress["queued"].as_i64()
+        ),
+        (Some(2), Some(2), Some(0)),
+        "{progress}"
+    );
+    let (_, again) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary", "unsent_only": true})),
+    )
+    .await;
+    assert_eq!(
+        (again["queued"].as_i64(), again["already"].as_i64()),
+        (Some(0), Some(2)),
+        "{again}"
+    );
+
+    let files = eml_files(&app);
+    assert_eq!(files.len(), 2);
+    for data in &files {
+        let msg = MessageParser::default().parse(data).ok_or("parse")?;
+        let ics = msg
+            .attachments()
+            .find(|a| a.attachment_name() == Some("itinerary.ics"))
+            .ok_or("ics")?;
+        let cal = String::from_utf8_lossy(ics.contents());
+        assert!(
+            cal.contains("BEGIN:VEVENT") && cal.contains("3U8888"),
+            "{cal}"
+        );
+        // 10:00 in Shanghai is 02:00 UTC.
+        assert!(
+            cal.contains(&format!("DTSTART:{}T020000Z", d1.replace('-', ""))),
+            "{cal}"
+        );
+        assert!(msg.body_html(0).is_some() && msg.body_text(0).is_some());
+    }
+    let (_, status) = app.get_json("/api/v1/mail/status", &admin).await;
+    assert_eq!(status["transport"], "files", "{status}");
+
+    // The flight is delayed: both travellers with an address hear of it, with the new time.
+    let (s, t) = call(
+        &app,
+        Method::POST,
+        "/api/v1/trips/update",
+        &admin,
+        Some(json!({"number": "3U8888", "date": d1, "hub": "CTU", "expected_time": "14:35"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{t}");
+    let change = wait_message(&app, &admin, anna, "flight_change", "sent").await;
+    assert_eq!(change["subject"], "Change to 3U8888");
+    wait_message(&app, &admin, wang, "flight_change", "sent").await;
+    let files = eml_files(&app);
+    assert_eq!(files.len(), 4);
+    assert!(
+        files.iter().any(|f| {
+            let m = MessageParser::default().parse(f);
+            m.and_then(|m| {
+                m.body_text(0)
+                    .map(|t| t.contains("14:35") && t.contains("10:00"))
+            })
+            .unwrap_or(false)
+        }),
+        "new and old time"
+    );
+    Ok(())
+}
+
+both!(
+    several_instances,
+    several_instances_on_one_database_never_send_a_message_twice
+);
+async fn several_instances_on_one_database_never_send_a_message_twice(
+    backend: Backend,
+) -> TestResult {
+    let sink = SmtpSink::start();
+    let settings = smtp_settings(&sink);
+    let app = spawn_app_with(backend, &settings).await.ok_or("app")?;
+    // Two more instances, each with its own worker, on the same database.
+    for _ in 0..2 {
+        start_instance(&app.database_url, &app.data_dir, &settings);
+    }
+    let admin = app.admin().await;
+    let mut csv = String::from("ref,name,department,email\n");
+    for i in 0..300 {
+        csv.push_str(&format!("M{i},宾客{i},体育局,guest{i}@example.com\n"));
+    }
+    let (s, body) = app.import(&admin, csv, false).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, r) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary"})),
+    )
+    .await;
+    assert_eq!((s, r["queued"].as_i64()), (200, Some(300)), "{r}");
+    let got = sink.wait_for(300, Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let got_all = sink.accepted();
+    assert_eq!(got.len().max(got_all.len()), 300, "each message once");
+    let ids: BTreeSet<String> = got_all
+        .iter()
+        .filter_map(|m| {
+            MessageParser::default()
+                .parse(&m.data)
+                .and_then(|p| p.message_id().map(str::to_string))
+        })
+        .collect();
+    assert_eq!(ids.len(), 300, "300 distinct messages");
+    let to: BTreeSet<&String> = got_all.iter().flat_map(|m| &m.to).collect();
+    assert_eq!(to.len(), 300, "every guest once");
+    Ok(())
+}
+
+both!(
+    restart,
+    queued_mail_survives_a_restart_and_an_interrupted_send_is_not_repeated
+);
+async fn queued_mail_survives_a_restart_and_an_interrupted_send_is_not_repeated(
+    backend: Backend,
+) -> TestResult {
+    use diesel::prelude::*;
+    use yingbin::db::schema::outbox;
+    let sink = SmtpSink::start();
+    let mut settings = smtp_settings(&sink);
+    settings.push(("YINGBIN_MAIL_WORKER", "false".into()));
+    let app = spawn_app_with(backend, &settings).await.ok_or("app")?;
+    let (admin, ids, _) = travellers(&app).await;
+    let (s, r) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/send",
+        &admin,
+        Some(json!({"kind": "itinerary"})),
+    )
+    .await;
+    assert_eq!((s, r["queued"].as_i64()), (200, Some(2)), "{r}");
+    // An instance that died mid-way: one message claimed, never handed over; one handed to
+    // the server when it died.
+    let stale = yingbin::db::now_utc() - chrono::Duration::minutes(10);
+    {
+        let mut conn = app.pool.get()?;
+        let rows: Vec<i64> = outbox::table
+            .order(outbox::id)
+            .select(outbox::id)
+            .load(&mut conn)?;
+        diesel::update(outbox::table.find(rows[0]))
+            .set((
+                outbox::status.eq("claimed"),
+                outbox::claimed_by.eq("dead-1"),
+                outbox::claimed_at.eq(stale),
+            ))
+            .execute(&mut conn)?;
+        diesel::update(outbox::table.find(rows[1]))
+            .set((
+                outbox::status.eq("sending"),
+                outbox::claimed_by.eq("dead-1"),
+                outbox::claimed_at.eq(stale),
+                outbox::attempts.eq(1),
+            ))
+            .execute(&mut conn)?;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(sink.accepted().is_empty(), "this instance does not send");
+    // The restarted service (a worker this time) picks up where the dead one stopped.
+    let worker: Vec<(&str, String)> = smtp_settings(&sink);
+    start_instance(&app.database_url, &app.data_dir, &worker);
+    let got = sink.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1, "the claimed message is sent");
+    let lost = wait_message(&app, &admin, ids[1], "itinerary", "failed").await;
+    assert!(
+        lost["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("may have been delivered")),
+        "{lost}"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sink.accepted().len(),
+        1,
+        "the interrupted one is not sent again on its own"
+    );
+    Ok(())
+}
