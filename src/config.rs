@@ -51,6 +51,8 @@ pub struct MailSettings {
     pub retry_secs: u64,
     /// `YINGBIN_MAIL_ATTEMPTS`: tries before a message is failed for good.
     pub max_attempts: i32,
+    /// `YINGBIN_MAIL_CONNECTIONS`: messages this instance hands to the server at once.
+    pub connections: usize,
     /// `YINGBIN_MAIL_WORKER`: whether this instance sends (any number may; none send twice).
     pub worker: bool,
     /// `YINGBIN_KITCHEN_SHEET_HOUR`: from this hour (event time) tomorrow's kitchen sheets
@@ -100,6 +102,7 @@ impl Settings {
                 per_second: parse_num(&get, "YINGBIN_MAIL_PER_SECOND", 20)?,
                 retry_secs: parse_num(&get, "YINGBIN_MAIL_RETRY_SECS", 60)?,
                 max_attempts: parse_num(&get, "YINGBIN_MAIL_ATTEMPTS", 8)?,
+                connections: parse_num(&get, "YINGBIN_MAIL_CONNECTIONS", 4)?,
                 worker: parse_bool(&get, "YINGBIN_MAIL_WORKER", true)?,
                 kitchen_sheet_hour: match get("YINGBIN_KITCHEN_SHEET_HOUR")
                     .as_deref()
@@ -128,6 +131,9 @@ impl Settings {
         }
         if self.mail.per_second == 0 {
             return Err("YINGBIN_MAIL_PER_SECOND must be at least 1".into());
+        }
+        if !(1..=32).contains(&self.mail.connections) {
+            return Err("YINGBIN_MAIL_CONNECTIONS must be 1–32".into());
         }
         if self.mail.max_attempts < 1 {
             return Err("YINGBIN_MAIL_ATTEMPTS must be at least 1".into());

@@ -249,8 +249,9 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
     let pickups = load_pickups(&mut conn, settings, today)?;
     let meals = load_meals(&mut conn, settings, today)?;
     let hygiene = load_hygiene(&mut conn, settings, today)?;
+    let mail = load_mail(&mut conn, today)?;
     Ok(Some(format!(
-        "demo: loaded {} guests in {} departments; {passes}; {hotels}; {pickups}; {meals}; {hygiene}; demo users {}, gate1, desk1, greeter1, canteen1, health1 and inspector1 with password {DEMO_PASSWORD}",
+        "demo: loaded {} guests in {} departments; {passes}; {hotels}; {pickups}; {meals}; {hygiene}; {mail}; demo users {}, gate1, desk1, greeter1, canteen1, health1 and inspector1 with password {DEMO_PASSWORD}",
         report.created,
         report.new_departments.len(),
         DEMO_USERS
@@ -259,6 +260,60 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
             .collect::<Vec<_>>()
             .join(", "),
     )))
+}
+
+/// Mail. Setting the event up queued a message for every pass signed and every list made;
+/// the demo starts instead from a quiet outbox with one of reception's sends: the
+/// itineraries of the first 40 guests, tomorrow's kitchen sheets and the rosters. They go
+/// to `.eml` files under the data directory unless `YINGBIN_SMTP_URL` is set.
+fn load_mail(conn: &mut crate::db::DbConn, today: NaiveDate) -> Result<String, String> {
+    use crate::auth::{CurrentUser, Role};
+    use crate::notify::{bulk, schedule};
+    let e = |e: crate::error::AppError| e.to_string();
+    {
+        use crate::db::schema::outbox;
+        use diesel::RunQueryDsl;
+        diesel::delete(outbox::table)
+            .execute(conn)
+            .map_err(|e| e.to_string())?;
+    }
+    let reception = CurrentUser {
+        id: 0,
+        username: "reception".into(),
+        role: Role::Reception,
+        scope: None,
+        token_hash: String::new(),
+    };
+    let ids: Vec<i64> = guest_store::list_guests(conn, &Default::default(), 40, 0)
+        .map_err(|e| e.to_string())?
+        .1
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    let sent = bulk::send(
+        conn,
+        &reception,
+        &bulk::SendRequest {
+            kind: "itinerary".into(),
+            filter: bulk::SendFilter {
+                guest_ids: Some(ids),
+                ..Default::default()
+            },
+            unsent_only: false,
+            dry_run: false,
+        },
+    )
+    .map_err(e)?;
+    let (sheets, _) = crate::db::write_tx(conn, |conn| {
+        schedule::kitchen_sheets(conn, today + chrono::Duration::days(1), "reception", false)
+    })
+    .map_err(|e: diesel::result::Error| e.to_string())?;
+    let (rosters, _) = crate::db::write_tx(conn, |conn| schedule::rosters(conn, "health1"))
+        .map_err(|e: diesel::result::Error| e.to_string())?;
+    Ok(format!(
+        "mail: {} itineraries, {sheets} kitchen sheets and {rosters} rosters queued",
+        sent.queued
+    ))
 }
 
 /// `yingbin import guests FILE`: the API's import, from the command line, with a progress bar.
@@ -982,6 +1037,7 @@ fn load_meals(
                 hotel: hotel.map(str::to_string),
                 seats,
                 halal,
+                email: Some(format!("{}@kitchens.example.com", code.to_lowercase())),
                 ..Default::default()
             },
         )

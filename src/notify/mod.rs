@@ -45,8 +45,11 @@ pub struct Mailer {
 impl Mailer {
     /// Opens the transport and, unless this instance is set not to send, starts the worker.
     pub fn start(pool: DbPool, settings: Arc<Settings>) -> Result<Mailer, String> {
-        let transport =
-            transport::Transport::open(settings.mail.smtp_url.as_deref(), &settings.data_dir)?;
+        let transport = transport::Transport::open(
+            settings.mail.smtp_url.as_deref(),
+            settings.mail.connections,
+            &settings.data_dir,
+        )?;
         let described = transport.describe();
         let worker = if settings.mail.worker {
             Some(worker::start(pool, settings, Arc::new(transport))?)

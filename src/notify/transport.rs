@@ -31,13 +31,17 @@ pub struct SendError {
 impl Transport {
     /// SMTP when a URL is given (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`
     /// for STARTTLS, `smtps://user:pass@host:465` for TLS), else files in `data_dir/mail`.
-    pub fn open(smtp_url: Option<&str>, data_dir: &std::path::Path) -> Result<Transport, String> {
+    pub fn open(
+        smtp_url: Option<&str>,
+        connections: usize,
+        data_dir: &std::path::Path,
+    ) -> Result<Transport, String> {
         match smtp_url {
             Some(url) => {
                 let mailer = SmtpTransport::from_url(url)
                     .map_err(|e| format!("YINGBIN_SMTP_URL: {e}"))?
                     .timeout(Some(Duration::from_secs(30)))
-                    .pool_config(PoolConfig::new().max_size(4))
+                    .pool_config(PoolConfig::new().max_size(connections.max(1) as u32))
                     .build();
                 Ok(Transport::Smtp {
                     mailer,
@@ -115,7 +119,7 @@ mod tests {
     #[test]
     fn a_bad_smtp_url_names_the_setting() {
         let dir = tempfile::tempdir().unwrap();
-        let err = Transport::open(Some("ftp://nowhere"), dir.path())
+        let err = Transport::open(Some("ftp://nowhere"), 1, dir.path())
             .err()
             .unwrap();
         assert!(err.contains("YINGBIN_SMTP_URL"), "{err}");

@@ -2,8 +2,8 @@
 //! today's facts, hands it to the transport at the configured pace and records the answer.
 //! It also queues the scheduled lists (tomorrow's kitchen sheets) once a day.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
@@ -60,7 +60,7 @@ fn worker_name() -> String {
 
 fn run(pool: &DbPool, settings: &Settings, transport: &Transport, stop: &AtomicBool) {
     let me = worker_name();
-    let mut pace = Pace::new(settings.mail.per_second);
+    let pace = Mutex::new(Pace::new(settings.mail.per_second));
     let batch = i64::from(settings.mail.per_second.clamp(1, 100));
     let mut housekeeping_at = Instant::now();
     while !stop.load(Ordering::Relaxed) {
@@ -96,20 +96,54 @@ fn run(pool: &DbPool, settings: &Settings, transport: &Transport, stop: &AtomicB
                 continue;
             }
         };
-        for (i, row) in rows.iter().enumerate() {
-            if stop.load(Ordering::Relaxed) {
-                let rest: Vec<i64> = rows[i..].iter().map(|r| r.id).collect();
-                if let Err(e) = outbox::release(&mut conn, &rest, &me) {
-                    tracing::warn!("mail worker: releasing claims: {e}");
+        drop(conn);
+        let unsent = send_all(pool, settings, transport, &me, &rows, &pace, stop);
+        if !unsent.is_empty() {
+            match pool.get() {
+                Ok(mut conn) => {
+                    if let Err(e) = outbox::release(&mut conn, &unsent, &me) {
+                        tracing::warn!("mail worker: releasing claims: {e}");
+                    }
                 }
-                return;
+                Err(e) => tracing::warn!("mail worker: releasing claims: {e}"),
             }
-            pace.wait();
-            if let Err(e) = deliver(&mut conn, settings, transport, &me, row) {
-                tracing::warn!(message = row.id, "mail worker: {e}");
-            }
+            return;
         }
     }
+}
+
+/// Sends claimed rows over up to `YINGBIN_MAIL_CONNECTIONS` connections at once: each SMTP
+/// message waits on a few round trips (and lettre's client on a delayed ACK after the
+/// data), so one connection alone cannot reach a relay's rate. Returns the rows left when
+/// told to stop.
+fn send_all(
+    pool: &DbPool,
+    settings: &Settings,
+    transport: &Transport,
+    me: &str,
+    rows: &[OutboxRow],
+    pace: &Mutex<Pace>,
+    stop: &AtomicBool,
+) -> Vec<i64> {
+    let next = AtomicUsize::new(0);
+    let senders = settings.mail.connections.clamp(1, rows.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..senders {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(row) = rows.get(i) else { return };
+                    let wait = pace.lock().map(|mut p| p.reserve()).unwrap_or_default();
+                    std::thread::sleep(wait);
+                    if let Err(e) = deliver(pool, settings, transport, me, row) {
+                        tracing::warn!(message = row.id, "mail worker: {e}");
+                    }
+                }
+            });
+        }
+    });
+    let taken = next.load(Ordering::Relaxed).min(rows.len());
+    rows[taken..].iter().map(|r| r.id).collect()
 }
 
 fn housekeeping(conn: &mut DbConn, settings: &Settings) {
@@ -129,33 +163,46 @@ fn housekeeping(conn: &mut DbConn, settings: &Settings) {
     }
 }
 
-/// Renders, sends and records one claimed message.
+/// Why one message could not be dealt with (the row stays claimed; its lease runs out).
+#[derive(Debug)]
+enum DeliverError {
+    Db(diesel::result::Error),
+    Pool(String),
+}
+
+impl std::fmt::Display for DeliverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeliverError::Db(e) => write!(f, "{e}"),
+            DeliverError::Pool(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for DeliverError {
+    fn from(e: diesel::result::Error) -> Self {
+        DeliverError::Db(e)
+    }
+}
+
+/// Renders, sends and records one claimed message. The database connection goes back to
+/// the pool while the server has the message, so sending never holds the API's connections.
 fn deliver(
-    conn: &mut DbConn,
+    pool: &DbPool,
     settings: &Settings,
     transport: &Transport,
     me: &str,
     row: &OutboxRow,
-) -> Result<(), diesel::result::Error> {
-    let rendered = match render::render(conn, settings, row) {
-        Ok(Outcome::Send(r)) => r,
-        Ok(Outcome::Cancel(reason)) => return outbox::mark_cancelled(conn, row.id, &reason),
-        Ok(Outcome::Fail(reason)) => return outbox::mark_failed(conn, row.id, &reason),
-        Err(e) => {
-            // The facts could not be read (database busy or gone): try again later.
-            let reason = format!("could not read what to send: {e}");
-            return outbox::mark_retry(conn, row.id, &reason, retry_at(settings, row.attempts + 1));
-        }
+) -> Result<(), DeliverError> {
+    let mut conn = pool.get().map_err(|e| DeliverError::Pool(e.to_string()))?;
+    let Some(message) = prepare(&mut conn, settings, me, row)? else {
+        return Ok(());
     };
-    let from = &settings.mail.from;
-    let message = match compose::build(&rendered, from, &compose::message_id(row.id, from)) {
-        Ok(m) => m,
-        Err(reason) => return outbox::mark_failed(conn, row.id, &reason),
-    };
-    if !outbox::begin_sending(conn, row.id, me, &rendered.subject, &rendered.to, now_utc())? {
-        return Ok(()); // another worker has it now
-    }
-    match transport.send(&message) {
+    drop(conn);
+    let sent = transport.send(&message);
+    let mut conn = pool.get().map_err(|e| DeliverError::Pool(e.to_string()))?;
+    let conn = &mut *conn;
+    Ok(match sent {
         Ok(()) => outbox::mark_sent(conn, row.id, now_utc()),
         Err(e) if e.permanent => outbox::mark_failed(conn, row.id, &e.reason),
         Err(e) if row.attempts + 1 >= settings.mail.max_attempts => {
@@ -168,7 +215,40 @@ fn deliver(
             &e.reason,
             retry_at(settings, row.attempts + 1),
         ),
-    }
+    }?)
+}
+
+/// Renders the message and marks it as handed over; `None` when there is nothing to send
+/// (the row is already recorded as cancelled, failed or retried, or another worker has it).
+fn prepare(
+    conn: &mut DbConn,
+    settings: &Settings,
+    me: &str,
+    row: &OutboxRow,
+) -> Result<Option<lettre::Message>, diesel::result::Error> {
+    let rendered = match render::render(conn, settings, row) {
+        Ok(Outcome::Send(r)) => r,
+        Ok(Outcome::Cancel(reason)) => {
+            return outbox::mark_cancelled(conn, row.id, &reason).map(|_| None)
+        }
+        Ok(Outcome::Fail(reason)) => {
+            return outbox::mark_failed(conn, row.id, &reason).map(|_| None)
+        }
+        Err(e) => {
+            // The facts could not be read (database busy or gone): try again later.
+            let reason = format!("could not read what to send: {e}");
+            let at = retry_at(settings, row.attempts + 1);
+            return outbox::mark_retry(conn, row.id, &reason, at).map(|_| None);
+        }
+    };
+    let from = &settings.mail.from;
+    let message = match compose::build(&rendered, from, &compose::message_id(row.id, from)) {
+        Ok(m) => m,
+        Err(reason) => return outbox::mark_failed(conn, row.id, &reason).map(|_| None),
+    };
+    // False: another worker has it now.
+    let ours = outbox::begin_sending(conn, row.id, me, &rendered.subject, &rendered.to, now_utc())?;
+    Ok(ours.then_some(message))
 }
 
 /// Exponential backoff from the configured first wait, capped at an hour.
@@ -195,12 +275,12 @@ impl Pace {
         }
     }
 
-    fn wait(&mut self) {
+    /// Takes the next slot; returns how long to wait for it.
+    fn reserve(&mut self) -> Duration {
         let now = Instant::now();
-        if self.next > now {
-            std::thread::sleep(self.next - now);
-        }
-        self.next = self.next.max(now) + self.every;
+        let slot = self.next.max(now);
+        self.next = slot + self.every;
+        slot - now
     }
 }
 
@@ -222,7 +302,7 @@ mod tests {
         let mut pace = Pace::new(50);
         let start = Instant::now();
         for _ in 0..11 {
-            pace.wait();
+            std::thread::sleep(pace.reserve());
         }
         // Ten gaps of 20 ms.
         assert!(

@@ -660,6 +660,16 @@ async fn a_plan_is_proposed_checked_reviewed_and_published_to_the_hotels(
             .is_some_and(|d| d.iter().any(|v| v["rule"] == "capacity")),
         "{b}"
     );
+    // D3 gave an address meanwhile: the change will be mailed to him.
+    let (s, b) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/guests/{}", g["D3"]),
+        &reception,
+        Some(json!({"email": "zhang.wei@example.com"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
     send(
         &app,
         Method::POST,
@@ -711,6 +721,25 @@ async fn a_plan_is_proposed_checked_reviewed_and_published_to_the_hotels(
         .filter_map(|p| p["status"].as_str())
         .collect();
     assert_eq!(statuses, vec!["published", "superseded"], "{plans}");
+
+    // Mail: both hotels got revision 1's list, only TEAM revision 2's (the file transport
+    // writes them); D3 is told of his new room type, in the same transaction as the plan.
+    let (_, mail) = app
+        .get_json("/api/v1/mail/messages?limit=50", &reception)
+        .await;
+    let messages = mail["messages"].as_array().cloned().unwrap_or_default();
+    let lists: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["kind"] == "rooming_list")
+        .collect();
+    assert_eq!(lists.len(), 3, "{mail}");
+    assert!(lists.iter().all(|m| m["to"] == "desk@hotel.example.com"));
+    let change: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["kind"] == "room_change")
+        .collect();
+    assert_eq!(change.len(), 1, "{mail}");
+    assert_eq!(change[0]["guest_id"], json!(g["D3"]));
     Ok(())
 }
 on_both_backends!(

@@ -313,7 +313,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
 }
 
 /// Guests at CTU on 3U8888 tomorrow 10:00: two with addresses (one English), one without.
-async fn travellers(app: &TestApp) -> (String, Vec<i64>, String) {
+pub(crate) async fn travellers(app: &TestApp) -> (String, Vec<i64>, String) {
     let admin = app.admin().await;
     let d1 = (chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -681,5 +681,91 @@ async fn queued_mail_survives_a_restart_and_an_interrupted_send_is_not_repeated(
         1,
         "the interrupted one is not sent again on its own"
     );
+    Ok(())
+}
+
+both!(lists, kitchens_and_inspectors_get_their_lists_with_files);
+async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) -> TestResult {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with(backend, &smtp_settings(&sink))
+        .await
+        .ok_or("app")?;
+    let admin = app.admin().await;
+    let (s, b) = call(&app, Method::POST, "/api/v1/dining-points", &admin,
+        Some(json!({"code": "MAIN", "name": "主场馆餐厅", "seats": 300, "halal": true, "email": "kitchen@venue.example.com"}))).await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        "/api/v1/dining-points",
+        &admin,
+        Some(json!({"code": "SIDE", "name": "侧厅", "seats": 50, "email": "not an address"})),
+    )
+    .await;
+    assert_eq!(
+        (s, b["details"][0]["field"].as_str()),
+        (422, Some("email")),
+        "{b}"
+    );
+    let (s, b) = call(
+        &app,
+        Method::POST,
+        "/api/v1/inspectors",
+        &admin,
+        Some(json!({"name": "刘检", "certificate_no": "SC-1", "email": "liu@health.example.com"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["email"], "liu@health.example.com");
+
+    let day = (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        + chrono::Duration::days(1))
+    .to_string();
+    let (s, q) = call(
+        &app,
+        Method::POST,
+        "/api/v1/mail/kitchen-sheets",
+        &admin,
+        Some(json!({"day": day})),
+    )
+    .await;
+    assert_eq!((s, q["queued"].as_i64()), (200, Some(1)), "{q}");
+    // Generating the roster mails every inspector theirs.
+    let (s, r) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/hygiene/roster/generate?from={day}&to={day}"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let got = sink.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 2);
+    let parsed: Vec<_> = got
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(&m.data))
+        .collect();
+    let kitchen = parsed
+        .iter()
+        .find(|m| m.subject().is_some_and(|s| s.contains("厨房单")))
+        .ok_or("kitchen sheet")?;
+    let csv = kitchen
+        .attachments()
+        .find(|a| a.attachment_name() == Some(format!("kitchen-MAIN-{day}.csv").as_str()))
+        .ok_or("csv")?;
+    assert!(
+        csv.contents().starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 with BOM"
+    );
+    let roster = parsed
+        .iter()
+        .find(|m| m.subject().is_some_and(|s| s.contains("Inspection roster")))
+        .ok_or("roster")?;
+    assert!(roster.body_text(0).is_some_and(|t| t.contains("刘检")));
+    let (s, _) = call(&app, Method::POST, "/api/v1/mail/rosters", &admin, None).await;
+    assert_eq!(s, 200);
     Ok(())
 }

@@ -11,6 +11,7 @@ mod browser_checkpoint;
 mod browser_greeter;
 mod browser_hotels;
 mod browser_inspector;
+mod browser_mail;
 mod guests;
 mod hotels;
 mod hygiene;

@@ -87,7 +87,11 @@ impl SmtpSink {
             to: Vec::new(),
             data: Vec::new(),
         });
-        server.with_name("sink.test").with_tcp_listener(listener);
+        // Room for every pooled connection of several instances at once.
+        server
+            .with_name("sink.test")
+            .with_num_threads(64)
+            .with_tcp_listener(listener);
         std::thread::spawn(move || {
             if let Err(e) = server.serve() {
                 eprintln!("smtp sink stopped: {e}");
