@@ -41,6 +41,10 @@ fn settings(url: &str, data: &std::path::Path, smtp: &str, worker: bool) -> Sett
     env.insert("YINGBIN_SMTP_URL", smtp.into());
     env.insert("YINGBIN_MAIL_PER_SECOND", "1000".into());
     env.insert("YINGBIN_MAIL_WORKER", worker.to_string());
+    env.insert(
+        "YINGBIN_MAIL_CONNECTIONS",
+        std::env::var("BENCH_MAIL_CONNECTIONS").unwrap_or_else(|_| "8".into()),
+    );
     Settings::from_lookup(|k| env.get(k).cloned()).expect("settings")
 }
 

@@ -61,6 +61,14 @@ async fn reception_previews_an_itinerary_and_follows_a_bulk_send_to_the_end() ->
     );
 
     // Bulk send: count first, then send (the page asks to confirm; the test says yes).
+    // The form is above the sticky top bar's reach once scrolled to the middle.
+    browser
+        .wait_script(
+            "the send form in view",
+            "document.getElementById('send-form').scrollIntoView({block: 'center'}); return true;",
+            |v| v == true,
+        )
+        .await?;
     browser.click("#send-count").await?;
     browser
         .wait_for("#send-result", "the count of guests", |t| {
