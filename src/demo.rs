@@ -305,7 +305,7 @@ fn load_mail(conn: &mut crate::db::DbConn, today: NaiveDate) -> Result<String, S
     )
     .map_err(e)?;
     let (sheets, _) = crate::db::write_tx(conn, |conn| {
-        schedule::kitchen_sheets(conn, today + chrono::Duration::days(1), "reception", false)
+        schedule::kitchen_sheets(conn, today + chrono::Duration::days(1), "reception", true)
     })
     .map_err(|e: diesel::result::Error| e.to_string())?;
     let (rosters, _) = crate::db::write_tx(conn, |conn| schedule::rosters(conn, "health1"))

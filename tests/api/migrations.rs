@@ -145,6 +145,14 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(schema::hotel_acks::plan_id)
         .limit(0)
         .load::<i64>(conn)?;
+    schema::outbox::table
+        .select(yingbin::notify::model::OutboxRow::as_select())
+        .limit(0)
+        .load(conn)?;
+    schema::mail_batches::table
+        .select((schema::mail_batches::id, schema::mail_batches::filter))
+        .limit(0)
+        .load::<(i64, String)>(conn)?;
     Ok(())
 }
 
