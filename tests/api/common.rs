@@ -105,6 +105,21 @@ pub struct TestApp {
     _db: TestDb,
 }
 
+/// A JSON request with a bearer token: the status and the JSON body.
+pub async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = app.req(method, path, Some(token));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    json_of(r.send().await.expect("request")).await
+}
+
 /// Starts the app on SQLite.
 pub async fn spawn_app() -> TestApp {
     spawn_app_on(Backend::Sqlite).await.expect("sqlite app")

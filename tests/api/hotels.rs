@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{json_of, TestApp, TestResult};
+use crate::common::{json_of, send, TestApp, TestResult};
 use crate::on_both_backends;
 use crate::passes::{credential, event, scan};
 
@@ -15,20 +15,6 @@ fn day(offset: i64) -> String {
         .date_naive()
         + Duration::days(offset))
     .to_string()
-}
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = app.req(method, path, Some(token));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    json_of(r.send().await.expect("request")).await
 }
 
 async fn hotel(

@@ -8,7 +8,7 @@ use chrono::Utc;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{json_of, TestApp, TestResult};
+use crate::common::{send, TestApp, TestResult};
 use crate::on_both_backends;
 
 fn png() -> Vec<u8> {
@@ -28,20 +28,6 @@ fn day(offset: i64) -> String {
         .date_naive()
         + chrono::Duration::days(offset))
     .to_string()
-}
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = app.req(method, path, Some(token));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    json_of(r.send().await.expect("request")).await
 }
 
 /// Two dining points (P1 serves halal) on the event's default windows, a health officer and

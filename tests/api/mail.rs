@@ -8,7 +8,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{json_of, spawn_app_with, start_instance, Backend, TestApp, TestResult};
+use crate::common::{send, spawn_app_with, start_instance, Backend, TestApp, TestResult};
 use crate::passes::{credential, event, scan};
 use crate::smtp_sink::SmtpSink;
 
@@ -42,20 +42,6 @@ fn smtp_settings(sink: &SmtpSink) -> Vec<(&'static str, String)> {
         // Kitchen sheets go out when a test asks, not at the hour it happens to run.
         ("YINGBIN_KITCHEN_SHEET_HOUR", "off".into()),
     ]
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = app.req(method, path, Some(token));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    json_of(r.send().await.expect("request")).await
 }
 
 /// Waits until the guest has a message of `kind` in `status`; returns it.
@@ -100,7 +86,7 @@ async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
         .await
         .ok_or("app")?;
     let (admin, zhang, li) = event(&app).await;
-    let (s, body) = call(
+    let (s, body) = send(
         &app,
         Method::PATCH,
         &format!("/api/v1/guests/{zhang}"),
@@ -172,7 +158,7 @@ async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
     );
 
     // Revoking tells the guest, once.
-    let (s, body) = call(
+    let (s, body) = send(
         &app,
         Method::POST,
         &format!("/api/v1/passes/{pass}/revoke"),
@@ -198,7 +184,7 @@ async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
     assert_eq!(hers["messages"].as_array().map(Vec::len), Some(0), "{hers}");
     // Reception only.
     let greeter = app.user(&admin, "guard7", "security", None).await;
-    let (s, _) = call(&app, Method::GET, "/api/v1/mail/messages", &greeter, None).await;
+    let (s, _) = send(&app, Method::GET, "/api/v1/mail/messages", &greeter, None).await;
     assert_eq!(s, 403);
     Ok(())
 }
@@ -217,7 +203,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
         .await
         .ok_or("app")?;
     let (admin, zhang, li) = event(&app).await;
-    call(
+    send(
         &app,
         Method::PATCH,
         &format!("/api/v1/guests/{zhang}"),
@@ -225,7 +211,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
         Some(json!({"email": "zw@example.com"})),
     )
     .await;
-    call(
+    send(
         &app,
         Method::PATCH,
         &format!("/api/v1/guests/{li}"),
@@ -245,7 +231,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sink.accepted().len(), 1, "delivered exactly once");
 
-    let (s, r) = call(
+    let (s, r) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -280,7 +266,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
     assert!(!status["target"].as_str().unwrap_or_default().contains('@'));
 
     // Reception resends after fixing the address; a sent message cannot be "resent".
-    call(
+    send(
         &app,
         Method::PATCH,
         &format!("/api/v1/guests/{li}"),
@@ -288,7 +274,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
         Some(json!({"email": "li.na@example.com"})),
     )
     .await;
-    let (s, body) = call(
+    let (s, body) = send(
         &app,
         Method::POST,
         &format!("/api/v1/mail/messages/{}/retry", failed["id"]),
@@ -302,7 +288,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
         .accepted()
         .iter()
         .any(|m| m.to == vec!["li.na@example.com".to_string()]));
-    let (s, _) = call(
+    let (s, _) = send(
         &app,
         Method::POST,
         &format!("/api/v1/mail/messages/{}/retry", sent["id"]),
@@ -441,7 +427,7 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
         )
         .await;
     assert_eq!(s, 400);
-    let (s, _) = call(
+    let (s, _) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -451,7 +437,7 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
     .await;
     assert_eq!(s, 422);
 
-    let (s, dry) = call(
+    let (s, dry) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -468,7 +454,7 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
         ),
         (Some(2), Some(1), None)
     );
-    let (_, en) = call(
+    let (_, en) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -477,7 +463,7 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
     )
     .await;
     assert_eq!(en["queued"].as_i64(), Some(1), "{en}");
-    let (s, sent) = call(
+    let (s, sent) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -507,7 +493,7 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
         (Some(2), Some(2), Some(0)),
         "{progress}"
     );
-    let (_, again) = call(
+    let (_, again) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -545,7 +531,7 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
     assert_eq!(status["transport"], "files", "{status}");
 
     // The flight is delayed: both travellers with an address hear of it, with the new time.
-    let (s, t) = call(
+    let (s, t) = send(
         &app,
         Method::POST,
         "/api/v1/trips/update",
@@ -594,7 +580,7 @@ async fn several_instances_on_one_database_never_send_a_message_twice(
     }
     let (s, body) = app.import(&admin, csv, false).await;
     assert_eq!(s, 200, "{body}");
-    let (s, r) = call(
+    let (s, r) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -635,7 +621,7 @@ async fn queued_mail_survives_a_restart_and_an_interrupted_send_is_not_repeated(
     settings.push(("YINGBIN_MAIL_WORKER", "false".into()));
     let app = spawn_app_with(backend, &settings).await.ok_or("app")?;
     let (admin, ids, _) = travellers(&app).await;
-    let (s, r) = call(
+    let (s, r) = send(
         &app,
         Method::POST,
         "/api/v1/mail/send",
@@ -699,10 +685,10 @@ async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) ->
         .await
         .ok_or("app")?;
     let admin = app.admin().await;
-    let (s, b) = call(&app, Method::POST, "/api/v1/dining-points", &admin,
+    let (s, b) = send(&app, Method::POST, "/api/v1/dining-points", &admin,
         Some(json!({"code": "MAIN", "name": "主场馆餐厅", "seats": 300, "halal": true, "email": "kitchen@venue.example.com"}))).await;
     assert_eq!(s, 201, "{b}");
-    let (s, b) = call(
+    let (s, b) = send(
         &app,
         Method::POST,
         "/api/v1/dining-points",
@@ -715,7 +701,7 @@ async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) ->
         (422, Some("email")),
         "{b}"
     );
-    let (s, b) = call(
+    let (s, b) = send(
         &app,
         Method::POST,
         "/api/v1/inspectors",
@@ -731,7 +717,7 @@ async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) ->
         .date_naive()
         + chrono::Duration::days(1))
     .to_string();
-    let (s, q) = call(
+    let (s, q) = send(
         &app,
         Method::POST,
         "/api/v1/mail/kitchen-sheets",
@@ -741,7 +727,7 @@ async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) ->
     .await;
     assert_eq!((s, q["queued"].as_i64()), (200, Some(1)), "{q}");
     // Generating the roster mails every inspector theirs.
-    let (s, r) = call(
+    let (s, r) = send(
         &app,
         Method::POST,
         &format!("/api/v1/hygiene/roster/generate?from={day}&to={day}"),
@@ -773,7 +759,7 @@ async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) ->
         .find(|m| m.subject().is_some_and(|s| s.contains("Inspection roster")))
         .ok_or("roster")?;
     assert!(roster.body_text(0).is_some_and(|t| t.contains("刘检")));
-    let (s, _) = call(&app, Method::POST, "/api/v1/mail/rosters", &admin, None).await;
+    let (s, _) = send(&app, Method::POST, "/api/v1/mail/rosters", &admin, None).await;
     assert_eq!(s, 200);
     Ok(())
 }

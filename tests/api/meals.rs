@@ -9,7 +9,7 @@ use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{json_of, resident_id, TestApp, TestResult};
+use crate::common::{resident_id, send, TestApp, TestResult};
 use crate::on_both_backends;
 use crate::passes::credential;
 
@@ -28,20 +28,6 @@ fn png() -> Vec<u8> {
         .write_to(&mut out, ImageFormat::Png)
         .expect("png");
     out.into_inner()
-}
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = app.req(method, path, Some(token));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    json_of(r.send().await.expect("request")).await
 }
 
 async fn scan(app: &TestApp, token: &str, payload: &str, point: &str) -> Value {

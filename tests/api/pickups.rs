@@ -7,7 +7,7 @@ use chrono::Utc;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{json_of, TestApp, TestResult};
+use crate::common::{json_of, send, TestApp, TestResult};
 use crate::on_both_backends;
 
 fn day(offset: i64) -> String {
@@ -16,20 +16,6 @@ fn day(offset: i64) -> String {
         .date_naive()
         + chrono::Duration::days(offset))
     .to_string()
-}
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = app.req(method, path, Some(token));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    json_of(r.send().await.expect("request")).await
 }
 
 /// Five guests at CTU: a VIP and two delegates of 四川 on 3U8888 at 10:00 today, a delegate on
