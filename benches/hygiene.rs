@@ -9,10 +9,12 @@
 //! median, with the shifts made and the gaps left (must be 0), and the rules checked.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
-use diesel::{Connection, RunQueryDsl};
 use yingbin::auth::{CurrentUser, Role};
 use yingbin::config::Settings;
 
@@ -114,23 +116,5 @@ fn bench(label: &str, url: &str) {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    bench("SQLite", &dir.path().join("bench.db").to_string_lossy());
-    if let Ok(base) = std::env::var("BENCH_DATABASE_URL") {
-        let name = format!("bench_hygiene_{}", std::process::id());
-        let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("create");
-        let url = format!(
-            "{}/{name}",
-            base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
-        );
-        bench("PostgreSQL", &url);
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin);
-    }
+    support::on_each_backend("hygiene", bench);
 }

@@ -10,6 +10,9 @@
 //! delivered messages is reported, with the probe running against the first instance.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
+#[path = "support/mod.rs"]
+mod support;
+
 #[path = "../tests/api/smtp_sink.rs"]
 #[allow(dead_code)]
 mod smtp_sink;
@@ -20,7 +23,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::{Connection, RunQueryDsl};
 use yingbin::auth::{CurrentUser, Role};
 use yingbin::config::Settings;
 
@@ -227,23 +229,5 @@ fn bench(label: &str, url: &str) {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    bench("SQLite", &dir.path().join("bench.db").to_string_lossy());
-    if let Ok(base) = std::env::var("BENCH_DATABASE_URL") {
-        let name = format!("bench_mail_{}", std::process::id());
-        let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("create");
-        let url = format!(
-            "{}/{name}",
-            base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
-        );
-        bench("PostgreSQL", &url);
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin);
-    }
+    support::on_each_backend("mail", bench);
 }

@@ -8,11 +8,13 @@
 //! time; curl's `time_total` (connect to last byte) is the figure. Median and p90 reported.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::HashMap;
 use std::process::Command;
 use std::time::Duration;
 
-use diesel::{Connection, RunQueryDsl};
 use yingbin::auth::{CurrentUser, Role};
 use yingbin::config::Settings;
 use yingbin::hotels::rules::PlanAction;
@@ -159,23 +161,5 @@ fn bench(label: &str, url: &str) {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    bench("SQLite", &dir.path().join("bench.db").to_string_lossy());
-    if let Ok(base) = std::env::var("BENCH_DATABASE_URL") {
-        let name = format!("bench_rooming_{}", std::process::id());
-        let mut admin = diesel::PgConnection::establish(&base).expect("postgres");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("create");
-        let url = format!(
-            "{}/{name}",
-            base.rsplit_once('/').map(|(b, _)| b).unwrap_or(&base)
-        );
-        bench("PostgreSQL", &url);
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin);
-    }
+    support::on_each_backend("rooming", bench);
 }
