@@ -892,7 +892,7 @@ fn load_pickups(
     let hash = password::hash(DEMO_PASSWORD)?;
     let now = now_utc();
     let ctu = service::find_hub_by_key(conn, "CTU").map_err(e)?;
-    auth_store::insert_user(
+    let greeter = auth_store::insert_user(
         conn,
         &crate::auth::model::NewUser {
             username: "greeter1",
@@ -904,6 +904,9 @@ fn load_pickups(
         },
     )
     .map_err(|e| e.to_string())?;
+    // Guests arriving at CTU are told whom to look for.
+    auth_store::update_contact(conn, greeter, Some("王芳"), Some("13800138000"), now)
+        .map_err(|e| e.to_string())?;
     // One flight today is late.
     service::update_trip(
         conn,

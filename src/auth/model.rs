@@ -125,6 +125,10 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// The person's name as guests should know it (a greeter's, in the itinerary).
+    pub display_name: Option<String>,
+    /// Their work phone, for the same.
+    pub phone: Option<String>,
 }
 
 /// A new account row.
@@ -172,6 +176,10 @@ pub struct UserResponse {
     pub scope: Option<String>,
     /// Disabled accounts can't sign in.
     pub disabled: bool,
+    /// The person's name as guests should know it.
+    pub display_name: Option<String>,
+    /// Their work phone.
+    pub phone: Option<String>,
     /// Created, RFC 3339.
     pub created_at: String,
 }
@@ -184,6 +192,8 @@ impl From<&User> for UserResponse {
             role: u.role.clone(),
             scope: u.scope.clone(),
             disabled: u.disabled,
+            display_name: u.display_name.clone(),
+            phone: u.phone.clone(),
             created_at: u.created_at.and_utc().to_rfc3339(),
         }
     }

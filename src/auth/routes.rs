@@ -121,6 +121,10 @@ pub struct CreateUserRequest {
     pub role: String,
     /// Scope for scoped roles (department id or name, hub id or code, …).
     pub scope: Option<String>,
+    /// The person's name as guests should know it (a greeter's is in the itinerary).
+    pub display_name: Option<String>,
+    /// Their work phone.
+    pub phone: Option<String>,
 }
 
 /// Creates a user (admin).
@@ -139,7 +143,7 @@ pub async fn create_user(
     let pool = state.pool.clone();
     let created = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        service::create_user(
+        let created = service::create_user(
             &mut conn,
             &user.actor(),
             &form.username,
@@ -147,7 +151,18 @@ pub async fn create_user(
             &form.role,
             form.scope.as_deref(),
             lang,
-        )
+        )?;
+        if form.display_name.is_none() && form.phone.is_none() {
+            return Ok(created);
+        }
+        let contact = UserChanges {
+            role: None,
+            scope: None,
+            disabled: None,
+            display_name: Some(form.display_name),
+            phone: Some(form.phone),
+        };
+        service::update_user(&mut conn, &user.actor(), created.id, contact)
     })
     .await??;
     Ok(HttpResponse::Created().json(UserResponse::from(&created)))
@@ -164,6 +179,14 @@ pub struct UpdateUserRequest {
     pub scope: Option<Option<String>>,
     /// Disable or enable.
     pub disabled: Option<bool>,
+    /// The name to show guests (`null` clears it).
+    #[serde(default, with = "serde_with_double_option")]
+    #[schema(value_type = Option<String>)]
+    pub display_name: Option<Option<String>>,
+    /// Work phone (`null` clears it).
+    #[serde(default, with = "serde_with_double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
 }
 
 /// Tells an absent key (`None`) from an explicit `null` (`Some(None)`).
@@ -195,6 +218,8 @@ pub async fn update_user(
         role: form.role,
         scope: form.scope,
         disabled: form.disabled,
+        display_name: form.display_name,
+        phone: form.phone,
     };
     let updated = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;

@@ -194,6 +194,10 @@ pub struct UserChanges {
     pub scope: Option<Option<String>>,
     /// Disable or enable.
     pub disabled: Option<bool>,
+    /// New name to show guests; `Some(None)` clears it.
+    pub display_name: Option<Option<String>>,
+    /// New phone; `Some(None)` clears it.
+    pub phone: Option<Option<String>>,
 }
 
 /// Changes role, scope or disabled; ends the user's sessions when their rights change.
@@ -236,6 +240,27 @@ pub fn update_user(
             if disabled {
                 store::delete_user_sessions(conn, id)?;
             }
+        }
+        if changes.display_name.is_some() || changes.phone.is_some() {
+            let clean = |v: &Option<Option<String>>, was: &Option<String>| match v {
+                Some(v) => v
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                None => was.clone(),
+            };
+            let name = clean(&changes.display_name, &user.display_name);
+            let phone = clean(&changes.phone, &user.phone);
+            if name.as_ref().is_some_and(|n| n.chars().count() > 64)
+                || phone.as_ref().is_some_and(|p| p.chars().count() > 32)
+            {
+                return Err(AppError::invalid(
+                    "display_name is at most 64 characters, phone at most 32",
+                    json!([{"field": "display_name"}, {"field": "phone"}]),
+                ));
+            }
+            store::update_contact(conn, id, name.as_deref(), phone.as_deref(), now)?;
         }
         let after = store::find_user(conn, id)?;
         audit::store::record(

@@ -156,3 +156,21 @@ pub fn delete_user_sessions(conn: &mut DbConn, user_id: i64) -> QueryResult<usiz
 pub fn delete_expired_sessions(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
 }
+
+/// A user's name and phone as guests see them.
+pub fn update_contact(
+    conn: &mut DbConn,
+    id: i64,
+    display_name: Option<&str>,
+    phone: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::display_name.eq(display_name),
+            users::phone.eq(phone),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

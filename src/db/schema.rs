@@ -13,6 +13,8 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        display_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 

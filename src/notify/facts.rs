@@ -37,6 +37,8 @@ pub struct Transfer {
     pub expected: NaiveDateTime,
     /// `scheduled`, `delayed`, `landed`, `cancelled`…
     pub status: String,
+    /// Whom to look for: the car's named greeter, else the hub's; name and phone.
+    pub greeter: Option<String>,
     pub run: Option<RunFacts>,
 }
 
@@ -49,8 +51,6 @@ pub struct RunFacts {
     pub plate: Option<String>,
     pub driver: Option<String>,
     pub driver_phone: Option<String>,
-    /// The greeter's account.
-    pub greeter: Option<String>,
 }
 
 /// Where a guest sleeps.
@@ -128,9 +128,11 @@ fn transfer(
     let trip = pickup_store::find_trip(conn, hub_id, number, scheduled.date(), direction)?;
     let expected_utc = trip.as_ref().and_then(|t| t.expected_at).unwrap_or(at);
     let status = trip.map_or_else(|| "scheduled".to_string(), |t| t.status);
+    let mut named_greeter = None;
     let run = match pickup_store::runs_of(conn, &[g.id], direction)?.first() {
         Some(&(_, run_id)) => match pickup_store::find_run(conn, run_id)? {
             Some(run) => {
+                named_greeter = run.greeter.clone();
                 let car = match run.vehicle_id {
                     Some(v) => pickup_store::find_vehicle(conn, v)?,
                     None => None,
@@ -141,7 +143,6 @@ fn transfer(
                     plate: car.as_ref().map(|c| c.plate.clone()),
                     driver: car.as_ref().and_then(|c| c.driver_name.clone()),
                     driver_phone: car.as_ref().and_then(|c| c.driver_phone.clone()),
-                    greeter: run.greeter,
                 })
             }
             None => None,
@@ -155,7 +156,41 @@ fn transfer(
         scheduled,
         expected: to_local(tz, expected_utc),
         status,
+        greeter: match direction {
+            "arrival" => greeter(conn, named_greeter.as_deref(), hub_id)?,
+            _ => None,
+        },
         run,
+    }))
+}
+
+/// The run's named greeter, else a greeter of the hub: their name (or account) and phone.
+fn greeter(
+    conn: &mut DbConn,
+    named: Option<&str>,
+    hub_id: i64,
+) -> Result<Option<String>, AppError> {
+    use crate::db::schema::users;
+    use diesel::prelude::*;
+    let mut q = users::table
+        .filter(users::role.eq("greeter"))
+        .filter(users::disabled.eq(false))
+        .into_boxed::<crate::db::MultiBackend>();
+    q = match named {
+        Some(name) => q.filter(users::username.eq(name.to_string())),
+        None => q.filter(users::scope.eq(hub_id.to_string())),
+    };
+    let found: Option<(String, Option<String>, Option<String>)> = q
+        .order(users::id)
+        .select((users::username, users::display_name, users::phone))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(username, name, phone)| {
+        let name = name.unwrap_or(username);
+        match phone {
+            Some(p) => format!("{name} {p}"),
+            None => name,
+        }
     }))
 }
 

@@ -206,15 +206,16 @@ pub fn pickup_section(lang: Lang, t: &Transfer) -> Section {
     } else {
         when(lang, t.expected)
     };
-    s = s.row(lang.pick("到达时间", "Arrives"), arrives).row_if(
-        lang.pick("集合地点", "Meeting point"),
-        t.meeting_point.clone(),
-    );
+    s = s
+        .row(lang.pick("到达时间", "Arrives"), arrives)
+        .row_if(
+            lang.pick("集合地点", "Meeting point"),
+            t.meeting_point.clone(),
+        )
+        .row_if(lang.pick("接站员", "Greeter"), t.greeter.clone());
     match &t.run {
         Some(run) => {
-            s = s
-                .row_if(lang.pick("接站员", "Greeter"), run.greeter.clone())
-                .row_if(lang.pick("车牌", "Car"), run.plate.clone());
+            s = s.row_if(lang.pick("车牌", "Car"), run.plate.clone());
             let driver = match (&run.driver, &run.driver_phone) {
                 (Some(n), Some(p)) => Some(format!("{n} {p}")),
                 (Some(n), None) => Some(n.clone()),

@@ -316,6 +316,23 @@ pub(crate) async fn travellers(app: &TestApp) -> (String, Vec<i64>, String) {
     );
     let (s, body) = app.import(&admin, csv, false).await;
     assert_eq!(s, 200, "{body}");
+    // The greeter on duty at CTU, whom the itinerary names.
+    let (s, body) = send(
+        app,
+        Method::POST,
+        "/api/v1/users",
+        &admin,
+        Some(
+            json!({"username": "greeter_ctu", "password": crate::common::USER_PASSWORD,
+            "role": "greeter", "scope": "CTU", "display_name": "王芳", "phone": "13800138000"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (s, body["display_name"].as_str()),
+        (201, Some("王芳")),
+        "{body}"
+    );
     let (_, page) = app.get_json("/api/v1/guests?limit=10", &admin).await;
     let mut ids: Vec<(String, i64)> = page["items"]
         .as_array()
@@ -379,6 +396,12 @@ async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
             .as_str()
             .is_some_and(|t| t.contains("3U8888") && t.contains("接站")),
         "{p}"
+    );
+    assert!(
+        p["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("接站员: 王芳 13800138000")),
+        "the greeter's name and phone: {p}"
     );
     assert!(
         p["attachments"]

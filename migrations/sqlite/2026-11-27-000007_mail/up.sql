@@ -42,3 +42,7 @@ CREATE INDEX outbox_batch ON outbox(batch_id);
 
 ALTER TABLE dining_points ADD COLUMN email TEXT;
 ALTER TABLE inspectors ADD COLUMN email TEXT;
+
+-- Who a guest is told to look for at the airport: a greeter's name and phone.
+ALTER TABLE users ADD COLUMN display_name TEXT;
+ALTER TABLE users ADD COLUMN phone TEXT;
