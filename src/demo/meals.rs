@@ -1,0 +1,160 @@
+//! Demo meals: dining points, windows, the menu and this morning's breakfasts.
+
+use super::*;
+
+/// The demo's meals: a dining point at each hotel (halal rooms at the press hotel and TEAM1)
+/// and a canteen at the main venue, the menu for today and tomorrow, a canteen account at
+/// TEAM1 with scan point C1, and this morning's breakfast served, so the charts have data.
+pub(super) fn load_meals(
+    conn: &mut crate::db::DbConn,
+    settings: &Settings,
+    start: NaiveDate,
+) -> Result<String, String> {
+    use crate::auth::{CurrentUser, Role};
+    use crate::meals::{canteen, catalog, kitchen, model, store};
+    let e = |e: crate::error::AppError| format!("demo meals: {e}");
+    let admin = auth_store::find_user_by_name(conn, "admin")
+        .map_err(|e| e.to_string())?
+        .ok_or("no admin")?;
+    let me = CurrentUser {
+        id: admin.id,
+        username: admin.username,
+        role: Role::Admin,
+        scope: None,
+        token_hash: String::new(),
+    };
+    let points = [
+        ("VIP1-D", "锦江宾馆餐厅", Some("VIP1"), 200, false),
+        ("PRESS-D", "新闻大厦餐厅", Some("PRESS"), 400, true),
+        ("TEAM1-D", "运动员村一号楼餐厅", Some("TEAM1"), 600, true),
+        ("TEAM2-D", "天府酒店餐厅", Some("TEAM2"), 500, false),
+        ("TEAM3-D", "锦城宾馆餐厅", Some("TEAM3"), 500, false),
+        ("MAIN", "主场馆餐厅", None, 300, false),
+    ];
+    for (code, name, hotel, seats, halal) in points {
+        catalog::create_point(
+            conn,
+            &me,
+            &model::PointResponse {
+                code: code.into(),
+                name: name.into(),
+                hotel: hotel.map(str::to_string),
+                seats,
+                halal,
+                email: Some(format!("{}@kitchens.example.com", code.to_lowercase())),
+                ..Default::default()
+            },
+        )
+        .map_err(e)?;
+    }
+    let dishes = [
+        (
+            "breakfast",
+            "小笼包",
+            "Steamed soup dumplings",
+            false,
+            "gluten",
+        ),
+        (
+            "breakfast",
+            "豆浆油条",
+            "Soy milk and fried dough",
+            true,
+            "soy,gluten",
+        ),
+        ("lunch", "宫保鸡丁", "Kung Pao chicken", false, "peanut"),
+        ("lunch", "麻婆豆腐", "Mapo tofu", false, "soy"),
+        ("lunch", "清炖牛肉", "Braised beef", true, ""),
+        ("dinner", "回锅肉", "Twice-cooked pork", false, ""),
+        ("dinner", "手抓羊肉", "Hand-pulled mutton", true, ""),
+        ("dinner", "清炒时蔬", "Stir-fried greens", true, ""),
+        (
+            "night_snack",
+            "担担面",
+            "Dan dan noodles",
+            false,
+            "peanut,gluten",
+        ),
+    ];
+    for day in [start, start + Duration::days(1)] {
+        for (service, zh, en, halal, allergens) in dishes {
+            let entry = model::MenuEntry {
+                id: 0,
+                day,
+                service: service.into(),
+                point: None,
+                halal_counter: halal,
+                name_zh: zh.into(),
+                name_en: en.into(),
+                halal,
+                allergens: allergens
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            };
+            kitchen::add_dish(conn, &me, &entry).map_err(e)?;
+        }
+    }
+    let hash = password::hash(DEMO_PASSWORD)?;
+    let now = now_utc();
+    auth_store::insert_user(
+        conn,
+        &crate::auth::model::NewUser {
+            username: "canteen1",
+            password_hash: &hash,
+            role: "canteen",
+            scope: Some("TEAM1-D"),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    crate::scan::service::create_point(
+        conn,
+        &me,
+        &crate::scan::service::PointRequest {
+            code: Some("C1".into()),
+            name: "运动员村一号楼餐厅入口".into(),
+            kind: Some("canteen".into()),
+            zone: None,
+            session_id: None,
+            target: Some("TEAM1-D".into()),
+        },
+    )
+    .map_err(e)?;
+    // This morning's breakfast: most of those entitled came.
+    let tz = settings.timezone;
+    let catalog = catalog::MealCatalog::load(conn).map_err(e)?;
+    let guests = store::list_meal_guests(conn).map_err(|e| e.to_string())?;
+    let at = crate::guests::service::to_utc(tz, start.and_hms_opt(7, 40, 0).unwrap_or_default());
+    let press: Vec<i64> = catalog
+        .points
+        .iter()
+        .filter(|p| {
+            p.halal
+                || p.hotel_id
+                    .is_some_and(|h| catalog.press_hotels.contains(&h))
+        })
+        .map(|p| p.id)
+        .collect();
+    let mut served = 0;
+    crate::db::write_tx(conn, |c| -> Result<(), crate::error::AppError> {
+        for g in guests.iter().filter(|g| g.id % 7 != 0) {
+            if !canteen::eating_days(g, tz).is_some_and(|d| d.contains(&start)) {
+                continue;
+            }
+            let point = match g.category.as_deref() {
+                Some("journalist") => press.get(g.id as usize % press.len().max(1)).copied(),
+                _ => canteen::usual_points(g, &catalog).first().copied(),
+            };
+            if let Some(p) = point {
+                store::insert_use(c, &format!("g{}", g.id), start, "breakfast", p, g.halal, at)?;
+                served += 1;
+            }
+        }
+        Ok(())
+    })
+    .map_err(e)?;
+    Ok(format!("{} dining points, the menu for two days, {served} breakfasts served this morning, canteen `canteen1` at TEAM1-D (point C1)", points.len()))
+}
