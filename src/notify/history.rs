@@ -24,6 +24,8 @@ pub fn counts(conn: &mut DbConn) -> QueryResult<BTreeMap<String, i64>> {
 /// Which messages to list.
 #[derive(Default)]
 pub struct MessageFilter {
+    /// One message.
+    pub id: Option<i64>,
     pub guest_id: Option<i64>,
     pub status: Option<String>,
     pub batch_id: Option<i64>,
@@ -46,6 +48,9 @@ pub fn messages(
     }
     if let Some(b) = f.batch_id {
         q = q.filter(outbox::batch_id.eq(b));
+    }
+    if let Some(id) = f.id {
+        q = q.filter(outbox::id.eq(id));
     }
     let rows: Vec<(OutboxRow, Option<String>)> = q
         .order(outbox::id.desc())

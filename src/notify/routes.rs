@@ -220,6 +220,7 @@ pub async fn list_messages(
         guest_id: q.guest_id,
         status: q.status,
         batch_id: q.batch_id,
+        id: None,
     };
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let tz = state.settings.timezone;
@@ -249,10 +250,12 @@ pub async fn retry(
                 ));
             }
             audit_resend(conn, &user, id)?;
-            let filter = MessageFilter::default();
-            let list = history::messages(conn, &filter, 1000, tz)?;
-            list.into_iter()
-                .find(|m| m.id == id)
+            let one = MessageFilter {
+                id: Some(id),
+                ..MessageFilter::default()
+            };
+            history::messages(conn, &one, 1, tz)?
+                .pop()
                 .ok_or(AppError::NotFound("message"))
         })
         .await?;
