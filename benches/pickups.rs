@@ -187,6 +187,7 @@ fn bench_plan(
                         max_wait_minutes: None,
                     },
                     settings.timezone,
+                    settings.mail.change_hold(),
                 )
                 .expect("plan");
                 runs += r.runs;

@@ -55,9 +55,19 @@ pub struct MailSettings {
     pub connections: usize,
     /// `YINGBIN_MAIL_WORKER`: whether this instance sends (any number may; none send twice).
     pub worker: bool,
+    /// `YINGBIN_MAIL_CHANGE_HOLD_SECS`: how long a "your pickup changed" waits before it goes,
+    /// so that a desk's burst of run edits reaches the guest as one message.
+    pub change_hold_secs: i64,
     /// `YINGBIN_KITCHEN_SHEET_HOUR`: from this hour (event time) tomorrow's kitchen sheets
     /// are mailed to the dining points; `off` never.
     pub kitchen_sheet_hour: Option<u32>,
+}
+
+impl MailSettings {
+    /// How long a change message waits before it goes (see `change_hold_secs`).
+    pub fn change_hold(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.change_hold_secs)
+    }
 }
 
 impl Settings {
@@ -99,11 +109,12 @@ impl Settings {
                 smtp_url: get("YINGBIN_SMTP_URL"),
                 from: get("YINGBIN_MAIL_FROM")
                     .unwrap_or_else(|| "迎宾 Yingbin <noreply@yingbin.local>".into()),
-                per_second: parse_num(&get, "YINGBIN_MAIL_PER_SECOND", 20)?,
+                per_second: parse_num(&get, "YINGBIN_MAIL_PER_SECOND", 200)?,
                 retry_secs: parse_num(&get, "YINGBIN_MAIL_RETRY_SECS", 60)?,
                 max_attempts: parse_num(&get, "YINGBIN_MAIL_ATTEMPTS", 8)?,
-                connections: parse_num(&get, "YINGBIN_MAIL_CONNECTIONS", 4)?,
+                connections: parse_num(&get, "YINGBIN_MAIL_CONNECTIONS", 8)?,
                 worker: parse_bool(&get, "YINGBIN_MAIL_WORKER", true)?,
+                change_hold_secs: parse_num(&get, "YINGBIN_MAIL_CHANGE_HOLD_SECS", 120)?,
                 kitchen_sheet_hour: match get("YINGBIN_KITCHEN_SHEET_HOUR")
                     .as_deref()
                     .map(str::trim)
@@ -134,6 +145,9 @@ impl Settings {
         }
         if !(1..=32).contains(&self.mail.connections) {
             return Err("YINGBIN_MAIL_CONNECTIONS must be 1–32".into());
+        }
+        if !(0..=86_400).contains(&self.mail.change_hold_secs) {
+            return Err("YINGBIN_MAIL_CHANGE_HOLD_SECS must be 0–86400".into());
         }
         if self.mail.max_attempts < 1 {
             return Err("YINGBIN_MAIL_ATTEMPTS must be at least 1".into());

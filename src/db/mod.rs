@@ -6,7 +6,9 @@
 
 pub mod schema;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -203,10 +205,26 @@ pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), String> {
     result.map_err(|e| format!("reverting migrations failed: {e}"))
 }
 
-/// SQLite has one writer at a time. Writers of this process queue here, on a mutex that
-/// wakes the next one the moment the last commits, instead of in SQLite's busy handler,
-/// which sleeps 1, 2, 5, 10… ms between tries and turns contention into long tail latency.
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// SQLite has one writer at a time per database file. Writers of this process queue on that
+/// file's mutex, which wakes the next one the moment the last commits, instead of in SQLite's
+/// busy handler, which sleeps 1, 2, 5, 10… ms between tries and turns contention into long
+/// tail latency. One mutex per file, not per process: a process with two databases (the test
+/// suite runs dozens) must not make one wait for the other's writes.
+static SQLITE_WRITERS: LazyLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> =
+    LazyLock::new(Default::default);
+
+/// The writers' mutex of the file this connection has open.
+fn sqlite_writer(c: &mut SqliteConnection) -> diesel::QueryResult<Arc<Mutex<()>>> {
+    use diesel::RunQueryDsl;
+    let file: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "(SELECT file FROM pragma_database_list WHERE name = 'main')",
+    ))
+    .get_result(c)?;
+    let mut writers = SQLITE_WRITERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(writers.entry(file).or_default().clone())
+}
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so it can't deadlock on
 /// upgrade), a plain transaction on PostgreSQL. Any `Err` rolls everything back.
@@ -216,14 +234,13 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    let _writer = match conn {
-        DbConn::Sqlite(_) => Some(
-            SQLITE_WRITER
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        ),
+    let writer = match conn {
+        DbConn::Sqlite(c) => Some(sqlite_writer(c)?),
         DbConn::Postgres(_) => None,
     };
+    let _turn = writer
+        .as_ref()
+        .map(|w| w.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
@@ -295,6 +312,23 @@ mod tests {
             DbUrl::parse("postgresql://postgres@127.0.0.1/test"),
             Ok(DbUrl::Postgres(_))
         ));
+    }
+
+    #[test]
+    fn a_sqlite_writer_waits_only_for_writers_of_its_own_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let open = |name: &str| {
+            SqliteConnection::establish(&dir.path().join(name).to_string_lossy()).expect("open")
+        };
+        let (mut a1, mut a2, mut b) = (open("a.db"), open("a.db"), open("b.db"));
+        let (a1, a2, b) = (
+            sqlite_writer(&mut a1).expect("a1"),
+            sqlite_writer(&mut a2).expect("a2"),
+            sqlite_writer(&mut b).expect("b"),
+        );
+        let _writing_a = a1.lock().expect("a's turn");
+        assert!(a2.try_lock().is_err(), "a second writer of a.db waits");
+        assert!(b.try_lock().is_ok(), "a writer of b.db does not");
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub(super) fn load_pickups(
                     max_wait_minutes: None,
                 },
                 tz,
+                // Nobody has been written to yet: nothing to hold.
+                Duration::zero(),
             )
             .map_err(e)?;
             planned += r.runs;

@@ -99,7 +99,7 @@ pub fn send(
         .as_ref()
         .map(|ids| ids.iter().copied().collect());
     let by = user.username.clone();
-    write_tx(conn, |conn| {
+    let work = |conn: &mut DbConn| -> Result<SendResult, AppError> {
         let guests: Vec<_> = list_all_guests(conn, &filter)?
             .into_iter()
             .filter(|g| only.as_ref().is_none_or(|ids| ids.contains(&g.id)))
@@ -167,7 +167,13 @@ pub fn send(
         queue::queue_all(conn, &messages)?;
         result.batch_id = Some(batch);
         Ok(result)
-    })
+    };
+    // A count only reads: it must not wait behind the writers (the mail worker among them).
+    if req.dry_run {
+        work(conn)
+    } else {
+        write_tx(conn, work)
+    }
 }
 
 /// Guests with a message of this kind queued, on its way or sent.

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::meals::rules::Mode;
-use crate::notify::facts::{GuestFacts, StayFacts, Transfer};
+use crate::notify::facts::{GuestFacts, RunFacts, StayFacts, Transfer};
 use crate::notify::ics;
 use crate::notify::letter::{Lang, Letter, Section};
 
@@ -164,27 +164,110 @@ pub fn itinerary(lang: Lang, f: &GuestFacts) -> (Letter, Vec<ics::Event>) {
         l.sections.push(s);
     }
     if let Some(t) = &f.departure {
-        let mut s = Section::new(lang.pick("送站", "Departure"))
-            .row(lang.pick("航班/车次", "Flight/train"), t.number.clone())
-            .row(lang.pick("出发站", "From"), t.hub.clone())
-            .row(lang.pick("起飞/发车", "Departs"), when(lang, t.expected));
-        if let Some(run) = &t.run {
-            s = s
-                .row(
-                    lang.pick("酒店发车", "Car leaves the hotel"),
-                    when(lang, run.depart_local),
-                )
-                .row_if(lang.pick("车牌", "Car"), run.plate.clone());
-            events.push(ics::Event {
-                uid: format!("departure-{}@yingbin", f.guest.id),
-                starts_utc: run.depart_utc,
-                ends_utc: run.depart_utc + chrono::Duration::minutes(60),
-                summary: format!("{} {}", lang.pick("送站车辆", "Car to"), t.hub),
-                location: f.stay.as_ref().map(|s| s.hotel.clone()).unwrap_or_default(),
-                description: run.plate.clone().unwrap_or_default(),
-            });
+        l.sections.push(departure_section(lang, t));
+        events.extend(departure_event(lang, f, t));
+    }
+    (l, events)
+}
+
+/// The ride to the departure as it stands: trip, when the car leaves the hotel, which car.
+fn departure_section(lang: Lang, t: &Transfer) -> Section {
+    let s = Section::new(lang.pick("送站", "Departure"))
+        .row(lang.pick("航班/车次", "Flight/train"), t.number.clone())
+        .row(lang.pick("出发站", "From"), t.hub.clone())
+        .row(lang.pick("起飞/发车", "Departs"), when(lang, t.expected));
+    match &t.run {
+        Some(run) => s
+            .row(
+                lang.pick("酒店发车", "Car leaves the hotel"),
+                when(lang, run.depart_local),
+            )
+            .row_if(lang.pick("车牌", "Car"), run.plate.clone()),
+        None => s,
+    }
+}
+
+/// The car to the departure, for the calendar (none before a car is planned).
+fn departure_event(lang: Lang, f: &GuestFacts, t: &Transfer) -> Option<ics::Event> {
+    let run = t.run.as_ref()?;
+    Some(ics::Event {
+        uid: format!("departure-{}@yingbin", f.guest.id),
+        starts_utc: run.depart_utc,
+        ends_utc: run.depart_utc + chrono::Duration::minutes(60),
+        summary: format!("{} {}", lang.pick("送站车辆", "Car to"), t.hub),
+        location: f.stay.as_ref().map(|s| s.hotel.clone()).unwrap_or_default(),
+        description: run.plate.clone().unwrap_or_default(),
+    })
+}
+
+/// `10:40 · 川A12345 · 张师傅 13900000000`, or "no car yet".
+fn ride_line(lang: Lang, run: Option<&RunFacts>) -> String {
+    let Some(run) = run else {
+        return lang.pick("尚未安排车辆", "no car yet").into();
+    };
+    let driver = [run.driver.clone(), run.driver_phone.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    [
+        Some(when(lang, run.depart_local)),
+        run.plate.clone(),
+        Some(driver),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| !p.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// The car or its time changed (runs re-planned or edited). `before`: the ride the guest had
+/// (`None`: no car yet). The section after is the whole pickup (or departure) as it now stands.
+pub fn pickup_change(
+    lang: Lang,
+    f: &GuestFacts,
+    direction: &str,
+    before: Option<&RunFacts>,
+) -> (Letter, Vec<ics::Event>) {
+    let arrival = direction == "arrival";
+    let (subject, intro) = match arrival {
+        true => (
+            lang.pick("接站车辆变动", "Change to your pickup"),
+            lang.pick(
+                "您的接站车辆或发车时间有变动，以下是现在的安排。",
+                "The car that picks you up, or its time, has changed. Here is your pickup as it now stands.",
+            ),
+        ),
+        false => (
+            lang.pick("送站车辆变动", "Change to your ride to the departure"),
+            lang.pick(
+                "您送站车辆或发车时间有变动，以下是现在的安排。",
+                "The car that takes you to your departure, or its time, has changed. Here it is as it now stands.",
+            ),
+        ),
+    };
+    let mut l = Letter::new(lang, subject);
+    l.greeting = greeting(lang, f);
+    l.intro = intro.into();
+    let transfer = if arrival { &f.arrival } else { &f.departure };
+    l.sections.push(
+        Section::new(lang.pick("变动", "What changed"))
+            .row(lang.pick("原安排", "Before"), ride_line(lang, before))
+            .row(
+                lang.pick("现安排", "Now"),
+                ride_line(lang, transfer.as_ref().and_then(|t| t.run.as_ref())),
+            ),
+    );
+    let mut events = Vec::new();
+    if let Some(t) = transfer {
+        if arrival {
+            l.sections.push(pickup_section(lang, t));
+            events.push(pickup_event(lang, f, t));
+        } else {
+            l.sections.push(departure_section(lang, t));
+            events.extend(departure_event(lang, f, t));
         }
-        l.sections.push(s);
     }
     (l, events)
 }

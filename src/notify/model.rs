@@ -16,6 +16,8 @@ pub enum Kind {
     Itinerary,
     /// The guest's flight or train moved, and the pickup with it.
     FlightChange,
+    /// The guest's car or its time changed (runs re-planned or edited by hand).
+    PickupChange,
     /// The guest's hotel, room type or nights changed in a new plan revision.
     RoomChange,
     /// The guest's pass was revoked.
@@ -29,10 +31,11 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Pass,
         Kind::Itinerary,
         Kind::FlightChange,
+        Kind::PickupChange,
         Kind::RoomChange,
         Kind::PassRevoked,
         Kind::RoomingList,
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Pass => "pass",
             Kind::Itinerary => "itinerary",
             Kind::FlightChange => "flight_change",
+            Kind::PickupChange => "pickup_change",
             Kind::RoomChange => "room_change",
             Kind::PassRevoked => "pass_revoked",
             Kind::RoomingList => "rooming_list",

@@ -133,14 +133,7 @@ pub fn to_guests(
     let mut messages = Vec::new();
     for chunk in guests_refs.chunks(1000) {
         let ids: Vec<i64> = chunk.iter().map(|(g, _)| *g).collect();
-        let emails: std::collections::HashMap<i64, String> = guests::table
-            .filter(guests::id.eq_any(&ids))
-            .filter(guests::email.is_not_null())
-            .select((guests::id, guests::email.assume_not_null()))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .filter(|(_, e)| !e.trim().is_empty())
-            .collect();
+        let emails = emails_of(conn, &ids)?;
         for (id, ref_id) in chunk {
             let Some(email) = emails.get(id) else {
                 continue;
@@ -151,4 +144,96 @@ pub fn to_guests(
         }
     }
     queue_all(conn, &messages)
+}
+
+/// Queues "your pickup changed" for each guest whose ride changed (`changes`: the guest and the
+/// ride before) — but only to guests already told of it, by a sent itinerary, flight change or
+/// pickup change: one not yet written to learns the ride from their itinerary. A message still
+/// waiting for the guest carries the news (it reads the ride when sent), so none is added then.
+/// The new one waits `hold`: a desk's burst of edits goes out as one message, with the ride as
+/// it stands at the end. Returns how many were queued.
+pub fn ride_changes(
+    conn: &mut DbConn,
+    direction: &str,
+    changes: &[(i64, Option<crate::pickups::rides::Ride>)],
+    by: &str,
+    hold: chrono::Duration,
+) -> QueryResult<usize> {
+    use std::collections::HashSet;
+    let tells = [
+        Kind::Itinerary.as_str(),
+        Kind::FlightChange.as_str(),
+        Kind::PickupChange.as_str(),
+    ];
+    let mut told = HashSet::new();
+    let mut waiting = HashSet::new();
+    for chunk in changes.chunks(900) {
+        let ids: Vec<i64> = chunk.iter().map(|(g, _)| *g).collect();
+        let rows: Vec<(Option<i64>, String, String, String)> = outbox::table
+            .filter(outbox::guest_id.eq_any(&ids))
+            .filter(outbox::kind.eq_any(tells))
+            .select((
+                outbox::guest_id,
+                outbox::kind,
+                outbox::ref_id,
+                outbox::status,
+            ))
+            .load(conn)?;
+        for (guest, kind, ref_id, state) in rows {
+            let Some(guest) = guest else { continue };
+            match state.as_str() {
+                status::SENT | status::SENDING => {
+                    told.insert(guest);
+                }
+                // A pickup change waiting for the other direction says nothing of this one.
+                status::QUEUED | status::CLAIMED
+                    if kind != Kind::PickupChange.as_str() || ref_id == direction =>
+                {
+                    waiting.insert(guest);
+                }
+                _ => {}
+            }
+        }
+    }
+    let due = now_utc() + hold;
+    let to_tell: Vec<_> = changes
+        .iter()
+        .filter(|(g, _)| told.contains(g) && !waiting.contains(g))
+        .collect();
+    let mut messages = Vec::new();
+    for chunk in to_tell.chunks(1000) {
+        let ids: Vec<i64> = chunk.iter().map(|(g, _)| *g).collect();
+        let emails = emails_of(conn, &ids)?;
+        for (guest, before) in chunk.iter().copied() {
+            let Some(email) = emails.get(guest) else {
+                continue;
+            };
+            let mut m = NewMessage::new(
+                Kind::PickupChange,
+                (recipient::GUEST, *guest),
+                email,
+                direction,
+                by,
+            )
+            .with_params(serde_json::json!({ "direction": direction, "before": before }));
+            m.next_attempt_at = due;
+            messages.push(m);
+        }
+    }
+    queue_all(conn, &messages)
+}
+
+/// The addresses of those of `ids` who have one (at most a thousand ids a call).
+fn emails_of(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(guests::table
+        .filter(guests::id.eq_any(ids))
+        .filter(guests::email.is_not_null())
+        .select((guests::id, guests::email.assume_not_null()))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .filter(|(_, e)| !e.trim().is_empty())
+        .collect())
 }

@@ -11,12 +11,13 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::guests::service::to_local;
 use crate::notify::compose::Part;
-use crate::notify::facts::GuestFacts;
+use crate::notify::facts::{GuestFacts, RunFacts};
 use crate::notify::guest_letters::{self as letters, Booking};
 use crate::notify::ics;
 use crate::notify::letter::{lang_of, Lang, Letter, Rendered};
 use crate::notify::list_letters::{self, Shift};
 use crate::notify::model::{Kind, OutboxRow};
+use crate::pickups::rides::{rides_of, Ride};
 
 /// What to do with a row.
 pub enum Outcome {
@@ -44,6 +45,7 @@ pub fn render(
         | Kind::PassRevoked
         | Kind::Itinerary
         | Kind::FlightChange
+        | Kind::PickupChange
         | Kind::RoomChange => guest_message(conn, settings, kind, row, &params),
         Kind::RoomingList => rooming(conn, settings, row),
         Kind::KitchenSheet => kitchen(conn, settings, row),
@@ -181,6 +183,29 @@ fn guest_message(
             let cancelled = params["status"].as_str() == Some("cancelled");
             let (letter, events) =
                 letters::flight_change(lang, &f, number, time("old"), time("new"), cancelled);
+            attach_calendar(&mut attachments, &events, "pickup.ics");
+            letter
+        }
+        Kind::PickupChange => {
+            let direction = params["direction"].as_str().unwrap_or("arrival");
+            let before: Option<Ride> = serde_json::from_value(params["before"].clone())
+                .ok()
+                .flatten();
+            let now = rides_of(conn, &[guest_id], direction)?.remove(&guest_id);
+            // Edits during the hold that put the car back leave nothing to tell.
+            if now == before {
+                return Ok(Outcome::Cancel(
+                    "the ride is again as the guest was last told".into(),
+                ));
+            }
+            let before = before.map(|r| RunFacts {
+                depart_utc: r.depart_at,
+                depart_local: to_local(tz, r.depart_at),
+                plate: r.plate,
+                driver: r.driver,
+                driver_phone: r.driver_phone,
+            });
+            let (letter, events) = letters::pickup_change(lang, &f, direction, before.as_ref());
             attach_calendar(&mut attachments, &events, "pickup.ics");
             letter
         }

@@ -20,6 +20,7 @@ pub mod board;
 pub mod live;
 pub mod model;
 pub mod planner;
+pub mod rides;
 pub mod routes;
 pub mod rules;
 pub mod runs;

@@ -277,8 +277,9 @@ pub async fn update_vehicle(
     user.require(DISPATCH)?;
     let patch: serde_json::Value = parse_json(&body)?;
     let tz = state.settings.timezone;
+    let hold = state.settings.mail.change_hold();
     let v = state
-        .db(move |conn| service::update_vehicle(conn, &user, *id, &patch, tz))
+        .db(move |conn| service::update_vehicle(conn, &user, *id, &patch, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -336,8 +337,9 @@ pub async fn plan_runs(
     user.require(DISPATCH)?;
     let req: PlanRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
+    let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::plan(conn, &user, &req, tz))
+        .db(move |conn| runs::plan(conn, &user, &req, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -354,8 +356,9 @@ pub async fn edit_run_guests(
     user.require(DISPATCH)?;
     let edit: RunEdit = parse_json(&body)?;
     let tz = state.settings.timezone;
+    let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::edit_guests(conn, &user, *id, &edit, tz))
+        .db(move |conn| runs::edit_guests(conn, &user, *id, &edit, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -372,8 +375,9 @@ pub async fn set_run_vehicle(
     user.require(DISPATCH)?;
     let edit: RunEdit = parse_json(&body)?;
     let tz = state.settings.timezone;
+    let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::set_vehicle(conn, &user, *id, edit.vehicle_id, tz))
+        .db(move |conn| runs::set_vehicle(conn, &user, *id, edit.vehicle_id, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -414,8 +418,9 @@ pub async fn split_run(
     user.require(DISPATCH)?;
     let edit: RunEdit = parse_json(&body)?;
     let tz = state.settings.timezone;
+    let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::split(conn, &user, *id, &edit.guest_ids, tz))
+        .db(move |conn| runs::split(conn, &user, *id, &edit.guest_ids, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -431,8 +436,9 @@ pub async fn merge_runs(
     user.require(DISPATCH)?;
     let edit: RunEdit = parse_json(&body)?;
     let tz = state.settings.timezone;
+    let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::merge(conn, &user, &edit.ids, tz))
+        .db(move |conn| runs::merge(conn, &user, &edit.ids, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }

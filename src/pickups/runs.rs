@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::guests::service::to_rfc3339;
 use crate::pickups::model::{NewRun, RunGuest, RunResponse, RunRow, RunVehicle};
 use crate::pickups::planner::{self, Car, LockedRun, Rider};
+use crate::pickups::rides::RideWatch;
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{self, day_span, expected_utc, hub_for, DEFAULT_TRAVEL};
 use crate::pickups::{live, store};
@@ -174,6 +175,7 @@ pub fn plan(
     user: &CurrentUser,
     req: &PlanRequest,
     tz: Tz,
+    hold: chrono::Duration,
 ) -> Result<PlanResult, AppError> {
     let started = Instant::now();
     let date = req
@@ -284,7 +286,14 @@ pub fn plan(
     let runs = planner::plan(dir, &riders, &cars, &locked, max_wait);
     let greeters = greeters_of(conn, hub.id)?;
     write_tx(conn, |conn| {
-        store::delete_runs(conn, &replaced.iter().map(|r| r.id).collect::<Vec<_>>())?;
+        let replaced_ids: Vec<i64> = replaced.iter().map(|r| r.id).collect();
+        let watch = RideWatch::start_with_runs(
+            conn,
+            direction.as_str(),
+            &replaced_ids,
+            ids.iter().copied(),
+        )?;
+        store::delete_runs(conn, &replaced_ids)?;
         let now = now_utc();
         let mut vip_runs = 0usize;
         for run in &runs {
@@ -312,6 +321,7 @@ pub fn plan(
             )?;
             store::add_riders(conn, id, &run.guests, direction.as_str())?;
         }
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(hub.id), "run", "plan")?;
         audit::store::record(
             conn,
@@ -405,13 +415,17 @@ pub fn edit_guests(
     id: i64,
     edit: &RunEdit,
     tz: Tz,
+    hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
     write_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
+        let moved = edit.add.iter().chain(&edit.remove).copied();
+        let watch = RideWatch::start_with_runs(conn, &run.direction, &[id], moved)?;
         store::remove_riders(conn, id, &edit.remove)?;
         store::add_riders(conn, id, &edit.add, &run.direction)?;
         let riders = store::run_riders(conn, &[id])?.len();
         seats_check(conn, &run, riders)?;
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(run.hub_id), "run", id)?;
         audit::store::record(
             conn,
@@ -432,9 +446,11 @@ pub fn set_vehicle(
     id: i64,
     vehicle: Option<i64>,
     tz: Tz,
+    hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
     write_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
+        let watch = RideWatch::start_with_runs(conn, &run.direction, &[id], [])?;
         if let Some(v) = vehicle {
             store::find_vehicle(conn, v)?.ok_or(AppError::NotFound("vehicle"))?;
         }
@@ -448,6 +464,7 @@ pub fn set_vehicle(
             },
             riders,
         )?;
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(run.hub_id), "run", id)?;
         audit::store::record(
             conn,
@@ -491,6 +508,7 @@ pub fn split(
     id: i64,
     guests: &[i64],
     tz: Tz,
+    hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
     if guests.is_empty() {
         return Err(invalid("guest_ids", "name the guests of the new run"));
@@ -507,6 +525,7 @@ pub fn split(
                 "every guest split off must be in the run",
             ));
         }
+        let watch = RideWatch::start(conn, &run.direction, guests.iter().copied())?;
         let new_id = store::insert_run(
             conn,
             &NewRun {
@@ -523,6 +542,7 @@ pub fn split(
             },
         )?;
         store::add_riders(conn, new_id, guests, &run.direction)?;
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(run.hub_id), "run", new_id)?;
         audit::store::record(
             conn,
@@ -542,12 +562,14 @@ pub fn merge(
     user: &CurrentUser,
     ids: &[i64],
     tz: Tz,
+    hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
     let (Some(&first), true) = (ids.first(), ids.len() >= 2) else {
         return Err(invalid("ids", "name two or more runs"));
     };
     write_tx(conn, |conn| {
         let target = run_for(conn, user, first)?;
+        let watch = RideWatch::start_with_runs(conn, &target.direction, ids, [])?;
         for &other in &ids[1..] {
             let o = run_for(conn, user, other)?;
             if (o.hub_id, o.service_date, &o.direction)
@@ -567,6 +589,7 @@ pub fn merge(
         }
         let riders = store::run_riders(conn, &[first])?.len();
         seats_check(conn, &target, riders)?;
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(target.hub_id), "run", first)?;
         audit::store::record(
             conn,

@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::guests::model::Hub;
 use crate::guests::service::{to_local, to_rfc3339, to_utc};
 use crate::pickups::model::{Trip, TripRow, Vehicle, VehicleFields, VehicleResponse};
+use crate::pickups::rides::RideWatch;
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::{live, store};
 
@@ -842,9 +843,21 @@ pub fn update_vehicle(
     id: i64,
     patch: &serde_json::Value,
     tz: Tz,
+    hold: chrono::Duration,
 ) -> Result<VehicleResponse, AppError> {
     write_tx(conn, |conn| {
         let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
+        // A new plate or driver changes the ride of everyone the car still has to carry.
+        let its_runs = store::runs_with_vehicle(conn, id)?;
+        let mut watches = Vec::new();
+        for direction in ["arrival", "departure"] {
+            let runs: Vec<i64> = its_runs
+                .iter()
+                .filter(|r| r.direction == direction && r.status != "arrived")
+                .map(|r| r.id)
+                .collect();
+            watches.push(RideWatch::start_with_runs(conn, direction, &runs, [])?);
+        }
         let mut merged = serde_json::to_value(vehicle_response(&v, None, tz))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
@@ -856,6 +869,9 @@ pub fn update_vehicle(
             .map_err(|e| AppError::invalid(format!("bad vehicle: {e}"), json!([])))?;
         let fields = vehicle_fields(&req, tz)?;
         store::update_vehicle(conn, id, &fields)?;
+        for watch in watches {
+            watch.finish(conn, &user.username, hold)?;
+        }
         live::record(conn, None, "vehicle", id)?;
         audit::store::record(conn, &user.actor(), "update", "vehicle", id, patch.clone())?;
         let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;

@@ -353,6 +353,28 @@ pub fn find_vehicle(conn: &mut DbConn, id: i64) -> QueryResult<Option<Vehicle>> 
         .optional()
 }
 
+/// The cars of `ids` (those that still exist).
+pub fn find_vehicles(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Vehicle>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(900) {
+        out.extend(
+            vehicles::table
+                .filter(vehicles::id.eq_any(chunk))
+                .select(Vehicle::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// The runs a car is given, in any state.
+pub fn runs_with_vehicle(conn: &mut DbConn, vehicle_id: i64) -> QueryResult<Vec<RunRow>> {
+    runs::table
+        .filter(runs::vehicle_id.eq(vehicle_id))
+        .select(RunRow::as_select())
+        .load(conn)
+}
+
 pub fn insert_vehicle(
     conn: &mut DbConn,
     v: &VehicleFields,
@@ -406,6 +428,20 @@ pub fn find_run(conn: &mut DbConn, id: i64) -> QueryResult<Option<RunRow>> {
         .select(RunRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// The runs of `ids` (those that still exist).
+pub fn find_runs(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<RunRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(900) {
+        out.extend(
+            runs::table
+                .filter(runs::id.eq_any(chunk))
+                .select(RunRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
 }
 
 pub fn insert_run(conn: &mut DbConn, run: &NewRun) -> QueryResult<i64> {

@@ -70,10 +70,19 @@ async fn reception_previews_an_itinerary_and_follows_a_bulk_send_to_the_end() ->
         )
         .await?;
     browser.click("#send-count").await?;
+    // Read with the error line beside it, so a failed count says why.
     browser
-        .wait_for("#send-result", "the count of guests", |t| {
-            t.contains('2') && t.contains('1')
-        })
+        .wait_script(
+            "the count of guests",
+            "const shown = (id) => { const e = document.getElementById(id); return e.hidden ? '' : e.textContent; }; \
+             return {result: shown('send-result'), error: shown('send-error'), \
+                     busy: document.getElementById('send-count').disabled};",
+            |v| {
+                v["result"]
+                    .as_str()
+                    .is_some_and(|t| t.contains('2') && t.contains('1'))
+            },
+        )
         .await?;
     browser
         .wait_script(

@@ -44,6 +44,30 @@ fn smtp_settings(sink: &SmtpSink) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// An instance without an SMTP server: the embedded default writes `.eml` files under the
+/// data directory.
+async fn files_app(backend: Backend, extra: &[(&'static str, String)]) -> Option<TestApp> {
+    let mut settings = vec![
+        ("YINGBIN_MAIL_PER_SECOND", "1000".into()),
+        ("YINGBIN_KITCHEN_SHEET_HOUR", "off".into()),
+    ];
+    settings.extend_from_slice(extra);
+    spawn_app_with(backend, &settings).await
+}
+
+/// Reception sends one guest their itinerary.
+async fn itinerary_to(app: &TestApp, token: &str, guest: i64) {
+    let (s, r) = send(
+        app,
+        Method::POST,
+        "/api/v1/mail/send",
+        token,
+        Some(json!({"kind": "itinerary", "filter": {"guest_ids": [guest]}})),
+    )
+    .await;
+    assert_eq!((s, r["queued"].as_i64()), (200, Some(1)), "{r}");
+}
+
 /// Waits until the guest has a message of `kind` in `status`; returns it.
 async fn wait_message(app: &TestApp, token: &str, guest: i64, kind: &str, status: &str) -> Value {
     for _ in 0..200 {
@@ -231,15 +255,7 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sink.accepted().len(), 1, "delivered exactly once");
 
-    let (s, r) = send(
-        &app,
-        Method::POST,
-        "/api/v1/mail/send",
-        &admin,
-        Some(json!({"kind": "itinerary", "filter": {"guest_ids": [li]}})),
-    )
-    .await;
-    assert_eq!((s, r["queued"].as_i64()), (200, Some(1)), "{r}");
+    itinerary_to(&app, &admin, li).await;
     let failed = wait_message(&app, &admin, li, "itinerary", "failed").await;
     assert!(
         failed["last_error"]
@@ -367,16 +383,7 @@ both!(
 async fn itineraries_go_out_in_bulk_with_progress_a_calendar_and_flight_changes(
     backend: Backend,
 ) -> TestResult {
-    // No SMTP server set: the embedded default writes .eml files under the data directory.
-    let app = spawn_app_with(
-        backend,
-        &[
-            ("YINGBIN_MAIL_PER_SECOND", "1000".into()),
-            ("YINGBIN_KITCHEN_SHEET_HOUR", "off".into()),
-        ],
-    )
-    .await
-    .ok_or("app")?;
+    let app = files_app(backend, &[]).await.ok_or("app")?;
     let (admin, ids, d1) = travellers(&app).await;
     let (wang, anna, zhao) = (ids[0], ids[1], ids[2]);
 
@@ -784,5 +791,191 @@ async fn kitchens_and_inspectors_get_their_lists_with_files(backend: Backend) ->
     assert!(roster.body_text(0).is_some_and(|t| t.contains("刘检")));
     let (s, _) = send(&app, Method::POST, "/api/v1/mail/rosters", &admin, None).await;
     assert_eq!(s, 200);
+    Ok(())
+}
+
+both!(
+    pickup_changes,
+    a_changed_car_is_told_once_to_the_guests_who_were_told_of_it
+);
+async fn a_changed_car_is_told_once_to_the_guests_who_were_told_of_it(
+    backend: Backend,
+) -> TestResult {
+    // A short hold, so the test sees edits within it coalesce and one that undoes the change
+    // leave nothing to send.
+    let app = files_app(backend, &[("YINGBIN_MAIL_CHANGE_HOLD_SECS", "3".into())])
+        .await
+        .ok_or("app")?;
+    let (admin, ids, d1) = travellers(&app).await;
+    let (wang, anna) = (ids[0], ids[1]);
+    let mut cars = Vec::new();
+    for (plate, driver, phone) in [
+        ("川A10001", "张师傅", "13900000001"),
+        ("川A20002", "李师傅", "13900000002"),
+    ] {
+        let (s, car) = send(
+            &app,
+            Method::POST,
+            "/api/v1/vehicles",
+            &admin,
+            Some(json!({"plate": plate, "seats": 7, "driver_name": driver, "driver_phone": phone})),
+        )
+        .await;
+        assert_eq!(s, 201, "{car}");
+        cars.push(car["id"].as_i64().ok_or("car id")?);
+    }
+    let (s, plan) = send(
+        &app,
+        Method::POST,
+        "/api/v1/runs/plan",
+        &admin,
+        Some(json!({"hub": "CTU", "date": d1})),
+    )
+    .await;
+    assert_eq!((s, plan["runs"].as_i64()), (200, Some(1)), "{plan}");
+    let (_, runs) = app
+        .get_json(&format!("/api/v1/runs?date={d1}"), &admin)
+        .await;
+    let run = runs[0]["id"].as_i64().ok_or("run")?;
+    let set_car = |car: i64| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let (s, r) = send(
+                app,
+                Method::POST,
+                &format!("/api/v1/runs/{run}/vehicle"),
+                admin,
+                Some(json!({"vehicle_id": car})),
+            )
+            .await;
+            assert_eq!(s, 200, "{r}");
+        }
+    };
+    let changes_of = |guest: i64| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let (_, list) = app
+                .get_json(&format!("/api/v1/mail/messages?guest_id={guest}"), admin)
+                .await;
+            list["messages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| m["kind"] == "pickup_change")
+                .map(|m| m["status"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Nobody has been written to yet: a car for the run tells no one (the itinerary will).
+    set_car(cars[0]).await;
+    assert!(changes_of(wang).await.is_empty());
+
+    // Wang gets the itinerary; Anna does not.
+    itinerary_to(&app, &admin, wang).await;
+    wait_message(&app, &admin, wang, "itinerary", "sent").await;
+
+    // Another car, then back within the hold: one message waited, and it is cancelled.
+    set_car(cars[1]).await;
+    set_car(cars[0]).await;
+    assert_eq!(
+        changes_of(wang).await,
+        vec!["queued"],
+        "one message for both edits"
+    );
+    let undone = wait_message(&app, &admin, wang, "pickup_change", "cancelled").await;
+    assert!(
+        undone["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("as the guest was last told")),
+        "{undone}"
+    );
+    assert!(
+        changes_of(anna).await.is_empty(),
+        "Anna was never told of a car"
+    );
+
+    // Another car, and then its driver changes within the hold: one message, the final car.
+    set_car(cars[1]).await;
+    let (s, v) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/vehicles/{}", cars[1]),
+        &admin,
+        Some(json!({"driver_name": "王师傅", "driver_phone": "13900000003"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let sent = wait_message(&app, &admin, wang, "pickup_change", "sent").await;
+    assert_eq!(sent["subject"], "接站车辆变动", "{sent}");
+    assert_eq!(
+        changes_of(wang)
+            .await
+            .iter()
+            .filter(|s| *s == "sent")
+            .count(),
+        1,
+        "one message for the car and its driver"
+    );
+    let files = eml_files(&app);
+    let letter = files
+        .iter()
+        .filter_map(|f| MessageParser::default().parse(f))
+        .find(|m| m.subject() == Some("接站车辆变动"))
+        .ok_or("the pickup change .eml")?;
+    let text = letter.body_text(0).ok_or("text")?.to_string();
+    assert!(
+        text.contains("川A10001 · 张师傅 13900000001")
+            && text.contains("川A20002 · 王师傅 13900000003"),
+        "the car before and now, with the new driver: {text}"
+    );
+    assert!(
+        letter
+            .attachments()
+            .any(|a| a.attachment_name() == Some("pickup.ics")),
+        "the pickup in a calendar file"
+    );
+
+    // Taken out of the run: told there is no car for now.
+    let (s, r) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/runs/{run}/guests"),
+        &admin,
+        Some(json!({"remove": [wang]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    for _ in 0..200 {
+        if changes_of(wang)
+            .await
+            .iter()
+            .filter(|s| *s == "sent")
+            .count()
+            == 2
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        changes_of(wang)
+            .await
+            .iter()
+            .filter(|s| *s == "sent")
+            .count(),
+        2
+    );
+    let texts: Vec<String> = eml_files(&app)
+        .iter()
+        .filter_map(|f| MessageParser::default().parse(f))
+        .filter(|m| m.subject() == Some("接站车辆变动"))
+        .filter_map(|m| m.body_text(0).map(|t| t.to_string()))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("尚未安排车辆")),
+        "no car now: {texts:?}"
+    );
     Ok(())
 }
