@@ -200,26 +200,26 @@ fn departure_event(lang: Lang, f: &GuestFacts, t: &Transfer) -> Option<ics::Even
     })
 }
 
-/// `10:40 · 川A12345 · 张师傅 13900000000`, or "no car yet".
+/// `10:40 · 川A12345 · 张师傅 13900000000`; "car to be confirmed" for a run without a car yet;
+/// "no car yet" outside any run.
 fn ride_line(lang: Lang, run: Option<&RunFacts>) -> String {
     let Some(run) = run else {
         return lang.pick("尚未安排车辆", "no car yet").into();
     };
+    let car = run
+        .plate
+        .clone()
+        .unwrap_or_else(|| lang.pick("车辆待定", "car to be confirmed").into());
     let driver = [run.driver.clone(), run.driver_phone.clone()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    [
-        Some(when(lang, run.depart_local)),
-        run.plate.clone(),
-        Some(driver),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|p| !p.is_empty())
-    .collect::<Vec<_>>()
-    .join(" · ")
+    [when(lang, run.depart_local), car, driver]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The car or its time changed (runs re-planned or edited). `before`: the ride the guest had

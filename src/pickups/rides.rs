@@ -71,9 +71,8 @@ pub fn changed(
 
 /// The rides of some guests before an edit, to compare with after it.
 pub struct RideWatch {
-    direction: String,
-    guests: BTreeSet<i64>,
-    before: BTreeMap<i64, Ride>,
+    /// Per direction (`arrival`, `departure`): the guests and their rides before.
+    watched: Vec<(String, BTreeSet<i64>, BTreeMap<i64, Ride>)>,
 }
 
 impl RideWatch {
@@ -84,10 +83,9 @@ impl RideWatch {
     ) -> QueryResult<RideWatch> {
         let guests: BTreeSet<i64> = guests.into_iter().collect();
         let ids: Vec<i64> = guests.iter().copied().collect();
+        let before = rides_of(conn, &ids, direction)?;
         Ok(RideWatch {
-            direction: direction.to_string(),
-            before: rides_of(conn, &ids, direction)?,
-            guests,
+            watched: vec![(direction.to_string(), guests, before)],
         })
     }
 
@@ -102,13 +100,33 @@ impl RideWatch {
         RideWatch::start(conn, direction, riders.chain(guests))
     }
 
+    /// Everyone a car still has to carry (its runs not yet arrived), both ways: for a new
+    /// plate or driver, or the car taken away.
+    pub fn start_for_car(conn: &mut DbConn, vehicle_id: i64) -> QueryResult<RideWatch> {
+        let runs = store::runs_with_vehicle(conn, vehicle_id)?;
+        let mut watched = Vec::new();
+        for direction in ["arrival", "departure"] {
+            let ids: Vec<i64> = runs
+                .iter()
+                .filter(|r| r.direction == direction && r.status != "arrived")
+                .map(|r| r.id)
+                .collect();
+            watched.extend(RideWatch::start_with_runs(conn, direction, &ids, [])?.watched);
+        }
+        Ok(RideWatch { watched })
+    }
+
     /// Tells each watched guest whose ride changed; returns how many messages were queued.
     /// `hold`: how long the message waits, so that a desk's burst of edits goes out as one.
     pub fn finish(self, conn: &mut DbConn, by: &str, hold: chrono::Duration) -> QueryResult<usize> {
-        let ids: Vec<i64> = self.guests.iter().copied().collect();
-        let after = rides_of(conn, &ids, &self.direction)?;
-        let changes = changed(&self.guests, &self.before, &after);
-        crate::notify::queue::ride_changes(conn, &self.direction, &changes, by, hold)
+        let mut queued = 0;
+        for (direction, guests, before) in self.watched {
+            let ids: Vec<i64> = guests.iter().copied().collect();
+            let after = rides_of(conn, &ids, &direction)?;
+            let changes = changed(&guests, &before, &after);
+            queued += crate::notify::queue::ride_changes(conn, &direction, &changes, by, hold)?;
+        }
+        Ok(queued)
     }
 }
 

@@ -293,8 +293,9 @@ pub async fn delete_vehicle(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     user.require(DISPATCH)?;
+    let hold = state.settings.mail.change_hold();
     state
-        .db(move |conn| service::delete_vehicle(conn, &user, *id))
+        .db(move |conn| service::delete_vehicle(conn, &user, *id, hold))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

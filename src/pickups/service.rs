@@ -848,16 +848,7 @@ pub fn update_vehicle(
     write_tx(conn, |conn| {
         let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
         // A new plate or driver changes the ride of everyone the car still has to carry.
-        let its_runs = store::runs_with_vehicle(conn, id)?;
-        let mut watches = Vec::new();
-        for direction in ["arrival", "departure"] {
-            let runs: Vec<i64> = its_runs
-                .iter()
-                .filter(|r| r.direction == direction && r.status != "arrived")
-                .map(|r| r.id)
-                .collect();
-            watches.push(RideWatch::start_with_runs(conn, direction, &runs, [])?);
-        }
+        let watch = RideWatch::start_for_car(conn, id)?;
         let mut merged = serde_json::to_value(vehicle_response(&v, None, tz))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
@@ -869,9 +860,7 @@ pub fn update_vehicle(
             .map_err(|e| AppError::invalid(format!("bad vehicle: {e}"), json!([])))?;
         let fields = vehicle_fields(&req, tz)?;
         store::update_vehicle(conn, id, &fields)?;
-        for watch in watches {
-            watch.finish(conn, &user.username, hold)?;
-        }
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, None, "vehicle", id)?;
         audit::store::record(conn, &user.actor(), "update", "vehicle", id, patch.clone())?;
         let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
@@ -879,11 +868,19 @@ pub fn update_vehicle(
     })
 }
 
-pub fn delete_vehicle(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+pub fn delete_vehicle(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: i64,
+    hold: chrono::Duration,
+) -> Result<(), AppError> {
     write_tx(conn, |conn| {
+        // Its runs are left without a car: their riders are told.
+        let watch = RideWatch::start_for_car(conn, id)?;
         if store::delete_vehicle(conn, id)? == 0 {
             return Err(AppError::NotFound("vehicle"));
         }
+        watch.finish(conn, &user.username, hold)?;
         live::record(conn, None, "vehicle", id)?;
         audit::store::record(conn, &user.actor(), "delete", "vehicle", id, json!({}))?;
         Ok(())

@@ -28,6 +28,7 @@ const NAV = [
   { id: 'nav-hygiene', href: '/hygiene/', key: 'nav.hygiene', roles: ['admin', 'health', 'reception'], match: /^\/hygiene\// },
   { id: 'nav-mail', href: '/mail/', key: 'nav.mail', roles: ['admin', 'reception'], match: /^\/mail\// },
   { id: 'nav-inspector', href: '/inspector/', key: 'nav.inspector', roles: ['inspector'], match: /^\/inspector\// },
+  { id: 'nav-users', href: '/users/', key: 'nav.users', roles: ['admin'], match: /^\/users\// },
 ];
 
 /** Where a role without the guest list lands after signing in (the login page sends everyone to /reception/). */

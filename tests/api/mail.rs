@@ -947,26 +947,7 @@ async fn a_changed_car_is_told_once_to_the_guests_who_were_told_of_it(
     )
     .await;
     assert_eq!(s, 200, "{r}");
-    for _ in 0..200 {
-        if changes_of(wang)
-            .await
-            .iter()
-            .filter(|s| *s == "sent")
-            .count()
-            == 2
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        changes_of(wang)
-            .await
-            .iter()
-            .filter(|s| *s == "sent")
-            .count(),
-        2
-    );
+    wait_sent_changes(&app, &admin, wang, 2).await;
     let texts: Vec<String> = eml_files(&app)
         .iter()
         .filter_map(|f| MessageParser::default().parse(f))
@@ -977,5 +958,59 @@ async fn a_changed_car_is_told_once_to_the_guests_who_were_told_of_it(
         texts.iter().any(|t| t.contains("尚未安排车辆")),
         "no car now: {texts:?}"
     );
+
+    // Back in the run, and then its car is taken out of the pool: told the car is to come.
+    let (s, r) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/runs/{run}/guests"),
+        &admin,
+        Some(json!({"add": [wang]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    wait_sent_changes(&app, &admin, wang, 3).await;
+    let (s, _) = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/vehicles/{}", cars[1]),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(s, 204);
+    wait_sent_changes(&app, &admin, wang, 4).await;
+    let last = eml_files(&app)
+        .iter()
+        .filter_map(|f| MessageParser::default().parse(f))
+        .filter(|m| m.subject() == Some("接站车辆变动"))
+        .filter_map(|m| m.body_text(0).map(|t| t.to_string()))
+        .find(|t| t.contains("车辆待定"));
+    assert!(
+        last.as_deref()
+            .is_some_and(|t| t.contains("川A20002 · 王师傅")),
+        "the car before, and none now: {last:?}"
+    );
     Ok(())
+}
+
+/// Waits until the guest has had `n` pickup changes sent.
+async fn wait_sent_changes(app: &TestApp, token: &str, guest: i64, n: usize) {
+    let mut seen = 0;
+    for _ in 0..200 {
+        let (_, list) = app
+            .get_json(&format!("/api/v1/mail/messages?guest_id={guest}"), token)
+            .await;
+        seen = list["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["kind"] == "pickup_change" && m["status"] == "sent")
+            .count();
+        if seen == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{seen} pickup changes sent to guest {guest}, not {n}");
 }
