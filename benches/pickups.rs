@@ -156,7 +156,7 @@ fn prepare(url: &str) -> (Settings, yingbin::db::DbPool, chrono::NaiveDate) {
             vehicle_type: "car".into(),
             ..Default::default()
         };
-        yingbin::pickups::service::create_vehicle(&mut conn, &me, &v, tz).expect("vehicle");
+        yingbin::pickups::vehicles::create_vehicle(&mut conn, &me, &v, tz).expect("vehicle");
     }
     drop(conn);
     (settings, pool, start)

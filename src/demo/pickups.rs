@@ -10,7 +10,7 @@ pub(super) fn load_pickups(
     start: NaiveDate,
 ) -> Result<String, String> {
     use crate::auth::{CurrentUser, Role};
-    use crate::pickups::{runs, service};
+    use crate::pickups::{runs, service, trips, vehicles};
     let e = |e: crate::error::AppError| format!("demo pickups: {e}");
     let admin = auth_store::find_user_by_name(conn, "admin")
         .map_err(|e| e.to_string())?
@@ -71,7 +71,7 @@ pub(super) fn load_pickups(
             driver_phone: Some(format!("1390001{:04}", i)),
             ..Default::default()
         };
-        service::create_vehicle(conn, &me, &v, tz).map_err(e)?;
+        vehicles::create_vehicle(conn, &me, &v, tz).map_err(e)?;
         cars += 1;
     }
     let hash = password::hash(DEMO_PASSWORD)?;
@@ -93,10 +93,10 @@ pub(super) fn load_pickups(
     auth_store::update_contact(conn, greeter, Some("王芳"), Some("13800138000"), now)
         .map_err(|e| e.to_string())?;
     // One flight today is late.
-    service::update_trip(
+    trips::update_trip(
         conn,
         &me,
-        &service::TripUpdateRequest {
+        &trips::TripUpdateRequest {
             number: Some("3U8808".into()),
             date: Some(start),
             hub: Some("CTU".into()),
@@ -153,9 +153,9 @@ fn land_due_trips(
     tz: chrono_tz::Tz,
 ) -> Result<(), crate::error::AppError> {
     use crate::pickups::rules::Direction;
-    use crate::pickups::service;
+    use crate::pickups::trips;
     let now = now_utc();
-    let book = service::trip_book(
+    let book = trips::trip_book(
         conn,
         Direction::Arrival,
         None,
@@ -163,15 +163,15 @@ fn land_due_trips(
         now + Duration::hours(1),
         tz,
     )?;
-    let due: Vec<service::TripUpdate> = book
+    let due: Vec<trips::TripUpdate> = book
         .trips
         .iter()
         .filter(|(t, _)| matches!(t.status.as_str(), "scheduled" | "delayed"))
         .filter(|(t, people)| {
-            service::expected_utc(t, people.iter().filter_map(|p| p.at).min())
+            trips::expected_utc(t, people.iter().filter_map(|p| p.at).min())
                 .is_some_and(|at| at <= now)
         })
-        .map(|(t, _)| service::TripUpdate {
+        .map(|(t, _)| trips::TripUpdate {
             hub_id: t.hub_id,
             number: t.number.clone(),
             date: t.date,
@@ -182,7 +182,7 @@ fn land_due_trips(
         .collect();
     if !due.is_empty() {
         crate::db::write_tx(conn, |c| {
-            service::apply_trip_updates(c, &due, "demo-clock").map(|_| ())
+            trips::apply_trip_updates(c, &due, "demo-clock").map(|_| ())
         })?;
     }
     Ok(())

@@ -14,8 +14,9 @@ use crate::error::AppError;
 use crate::guests::service::{to_local, to_rfc3339};
 use crate::pickups::model::{RunRow, Trip};
 use crate::pickups::rules::{self, Direction};
-use crate::pickups::service::{self, day_span, expected_utc, hub_for};
+use crate::pickups::service::hub_for;
 use crate::pickups::store;
+use crate::pickups::trips::{self, day_span, expected_utc};
 
 /// The hub as the board heads it.
 #[derive(Serialize, ToSchema, Debug)]
@@ -86,7 +87,7 @@ pub fn board(
     let hub = hub_for(conn, user, hub_id)?;
     let to = from + chrono::Duration::hours(hours);
     // A delay can bring in a trip scheduled long before: look wide, then keep the window.
-    let book = service::trip_book(
+    let book = trips::trip_book(
         conn,
         Direction::Arrival,
         Some(hub.id),
@@ -226,7 +227,7 @@ pub struct Summary {
 pub fn summary(conn: &mut DbConn, date: NaiveDate, tz: Tz) -> Result<Summary, AppError> {
     let (from, _) = day_span(tz, date);
     let (_, to) = day_span(tz, date + chrono::Duration::days(1));
-    let book = service::trip_book(
+    let book = trips::trip_book(
         conn,
         Direction::Arrival,
         None,

@@ -2,7 +2,7 @@
 //!
 //! Guests' arrivals and departures come from the registry (mode, number, hub, time). Changes
 //! come by trip, not by guest: one update of a flight or train (by API, a greeter's phone or a
-//! CSV feed, all through `service::apply_trip_updates`) moves everyone on it. Each guest's
+//! CSV feed, all through `trips::apply_trip_updates`) moves everyone on it. Each guest's
 //! pickup goes expected → landed → met → in vehicle → at hotel (or no-show, own transport),
 //! every step recorded with who and when.
 //!
@@ -26,6 +26,8 @@ pub mod rules;
 pub mod runs;
 pub mod service;
 pub mod store;
+pub mod trips;
+pub mod vehicles;
 
 use actix_web::web;
 

@@ -12,9 +12,10 @@ use crate::pickups::model::{RunResponse, Trip, VehicleResponse};
 use crate::pickups::rules::Direction;
 use crate::pickups::runs::{self, PlanRequest, PlanResult, RunEdit};
 use crate::pickups::service::{
-    self, HubRequest, PickupResponse, StatusRequest, StepRecord, TravelEntry, TripImport,
-    TripUpdateRequest,
+    self, HubRequest, PickupResponse, StatusRequest, StepRecord, TravelEntry,
 };
+use crate::pickups::trips::{self, TripImport, TripUpdateRequest};
+use crate::pickups::vehicles;
 use crate::pickups::{live, store};
 use crate::web::parse_json;
 use crate::AppState;
@@ -129,8 +130,8 @@ pub async fn list_trips(
             } else if user.role == Role::Greeter {
                 return Err(AppError::Forbidden);
             }
-            let (from, to) = service::day_span(tz, date);
-            Ok(service::trip_book(conn, direction, hub, from, to, tz)?
+            let (from, to) = trips::day_span(tz, date);
+            Ok(trips::trip_book(conn, direction, hub, from, to, tz)?
                 .trips
                 .into_iter()
                 .map(|(t, _)| t)
@@ -152,7 +153,7 @@ pub async fn update_trip(
     let req: TripUpdateRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let trip = state
-        .db(move |conn| service::update_trip(conn, &user, &req, tz))
+        .db(move |conn| trips::update_trip(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Ok().json(trip))
 }
@@ -171,7 +172,7 @@ pub async fn import_trips(
         .map_err(|_| AppError::bad_request("the feed must be UTF-8 text"))?;
     let tz = state.settings.timezone;
     let report = state
-        .db(move |conn| service::import_trips(conn, &user, &text, tz))
+        .db(move |conn| trips::import_trips(conn, &user, &text, tz))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
@@ -243,7 +244,7 @@ pub async fn list_vehicles(
     user.require(OFFICE)?;
     let tz = state.settings.timezone;
     let list = state
-        .db(move |conn| service::list_vehicles(conn, tz))
+        .db(move |conn| vehicles::list_vehicles(conn, tz))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -260,7 +261,7 @@ pub async fn create_vehicle(
     let req: VehicleResponse = parse_json(&body)?;
     let tz = state.settings.timezone;
     let v = state
-        .db(move |conn| service::create_vehicle(conn, &user, &req, tz))
+        .db(move |conn| vehicles::create_vehicle(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(v))
 }
@@ -279,7 +280,7 @@ pub async fn update_vehicle(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let v = state
-        .db(move |conn| service::update_vehicle(conn, &user, *id, &patch, tz, hold))
+        .db(move |conn| vehicles::update_vehicle(conn, &user, *id, &patch, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -295,7 +296,7 @@ pub async fn delete_vehicle(
     user.require(DISPATCH)?;
     let hold = state.settings.mail.change_hold();
     state
-        .db(move |conn| service::delete_vehicle(conn, &user, *id, hold))
+        .db(move |conn| vehicles::delete_vehicle(conn, &user, *id, hold))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -20,12 +20,9 @@ use crate::pickups::model::{NewRun, RunGuest, RunResponse, RunRow, RunVehicle};
 use crate::pickups::planner::{self, Car, LockedRun, Rider};
 use crate::pickups::rides::RideWatch;
 use crate::pickups::rules::{self, Direction};
-use crate::pickups::service::{self, day_span, expected_utc, hub_for, DEFAULT_TRAVEL};
+use crate::pickups::service::{self, hub_for, invalid, DEFAULT_TRAVEL};
+use crate::pickups::trips::{self, day_span, expected_utc};
 use crate::pickups::{live, store};
-
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
-    AppError::invalid(message, json!([{ "field": field }]))
-}
 
 /// Minutes since the epoch: the planner's clock.
 fn minutes(t: NaiveDateTime) -> i64 {
@@ -199,7 +196,7 @@ pub fn plan(
     hub_for(conn, user, hub.id)?;
     // Everyone whose expected time falls on the day (a late trip moves its guests).
     let (from, to) = day_span(tz, date);
-    let book = service::trip_book(
+    let book = trips::trip_book(
         conn,
         direction,
         Some(hub.id),
