@@ -803,7 +803,7 @@ async fn a_changed_car_is_told_once_to_the_guests_who_were_told_of_it(
 ) -> TestResult {
     // A short hold, so the test sees edits within it coalesce and one that undoes the change
     // leave nothing to send.
-    let app = files_app(backend, &[("YINGBIN_MAIL_CHANGE_HOLD_SECS", "3".into())])
+    let app = files_app(backend, &[("YINGBIN_MAIL_CHANGE_HOLD_SECS", "5".into())])
         .await
         .ok_or("app")?;
     let (admin, ids, d1) = travellers(&app).await;
