@@ -13,16 +13,7 @@ pub(super) fn load_hygiene(
     use crate::auth::{CurrentUser, Role};
     use crate::hygiene::{reports, service};
     let e = |e: crate::error::AppError| format!("demo hygiene: {e}");
-    let admin = auth_store::find_user_by_name(conn, "admin")
-        .map_err(|e| e.to_string())?
-        .ok_or("no admin")?;
-    let me = CurrentUser {
-        id: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        scope: None,
-        token_hash: String::new(),
-    };
+    let me = admin_user(conn)?;
     let mut first = 0;
     for (i, (sur, given)) in SURNAMES.iter().zip(GIVEN.iter().rev()).take(16).enumerate() {
         let saved = service::save_inspector(

@@ -10,19 +10,9 @@ pub(super) fn load_meals(
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
-    use crate::auth::{CurrentUser, Role};
     use crate::meals::{canteen, catalog, kitchen, model, store};
     let e = |e: crate::error::AppError| format!("demo meals: {e}");
-    let admin = auth_store::find_user_by_name(conn, "admin")
-        .map_err(|e| e.to_string())?
-        .ok_or("no admin")?;
-    let me = CurrentUser {
-        id: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        scope: None,
-        token_hash: String::new(),
-    };
+    let me = admin_user(conn)?;
     let points = [
         ("VIP1-D", "锦江宾馆餐厅", Some("VIP1"), 200, false),
         ("PRESS-D", "新闻大厦餐厅", Some("PRESS"), 400, true),

@@ -107,6 +107,20 @@ const HUBS: &[(&str, &str, &str)] = &[
 /// Provinces whose delegations are mostly halal eaters in the demo (some of their members).
 const HALAL_DELEGATIONS: &[&str] = &["新疆代表团", "宁夏代表团"];
 
+/// The admin account the loaders act as (their writes are audited under it).
+fn admin_user(conn: &mut crate::db::DbConn) -> Result<crate::auth::CurrentUser, String> {
+    let admin = auth_store::find_user_by_name(conn, "admin")
+        .map_err(|e| e.to_string())?
+        .ok_or("no admin")?;
+    Ok(crate::auth::CurrentUser {
+        id: admin.id,
+        username: admin.username,
+        role: crate::auth::Role::Admin,
+        scope: None,
+        token_hash: String::new(),
+    })
+}
+
 /// A valid-looking resident ID for a birth date and serial.
 fn resident_id(rng: &mut StdRng) -> String {
     let region = [

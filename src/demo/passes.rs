@@ -46,21 +46,11 @@ pub(super) fn load_passes(
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
-    use crate::auth::{CurrentUser, Role};
     use crate::passes::catalog;
     use crate::passes::service as passes;
     use crate::scan::service as scan;
     let e = |e: crate::error::AppError| format!("demo passes: {e}");
-    let admin = auth_store::find_user_by_name(conn, "admin")
-        .map_err(|e| e.to_string())?
-        .ok_or("no admin")?;
-    let me = CurrentUser {
-        id: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        scope: None,
-        token_hash: String::new(),
-    };
+    let me = admin_user(conn)?;
     for (code, name, name_en, color) in [
         ("A", "主场馆", "Main venue", "#c0392b"),
         ("B", "新闻中心", "Press centre", "#2f6fb5"),

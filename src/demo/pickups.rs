@@ -9,19 +9,9 @@ pub(super) fn load_pickups(
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
-    use crate::auth::{CurrentUser, Role};
     use crate::pickups::{runs, service, trips, vehicles};
     let e = |e: crate::error::AppError| format!("demo pickups: {e}");
-    let admin = auth_store::find_user_by_name(conn, "admin")
-        .map_err(|e| e.to_string())?
-        .ok_or("no admin")?;
-    let me = CurrentUser {
-        id: admin.id,
-        username: admin.username,
-        role: Role::Admin,
-        scope: None,
-        token_hash: String::new(),
-    };
+    let me = admin_user(conn)?;
     let tz = settings.timezone;
     let hotels = crate::hotels::store::list_hotels(conn).map_err(|e| e.to_string())?;
     let hubs = [

@@ -476,6 +476,28 @@ impl Browser {
         self.click("#login-submit").await
     }
 
+    /// Answers "yes" to the page's next `confirm()` questions (a headless page cannot click one).
+    pub(crate) async fn confirm_yes(&self) -> Result<(), BoxError> {
+        self.wait_script(
+            "confirm answered yes",
+            "window.confirm = () => true; return true;",
+            |v| v == true,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Scrolls `css` to the middle of the screen, clear of the sticky top bar.
+    pub(crate) async fn scroll_to_middle(&self, css: &str) -> Result<(), BoxError> {
+        let script = format!(
+            "const e = document.querySelector({css:?}); if (!e) return false; \
+             e.scrollIntoView({{block: 'center'}}); return true;"
+        );
+        self.wait_script(&format!("{css} on the page"), &script, |v| v == true)
+            .await
+            .map(|_| ())
+    }
+
     /// Runs `script` (which returns a value) until `done` holds for what it returns; `what`
     /// says in words what the user would be waiting for.
     pub(crate) async fn wait_script(

@@ -62,13 +62,7 @@ async fn reception_previews_an_itinerary_and_follows_a_bulk_send_to_the_end() ->
 
     // Bulk send: count first, then send (the page asks to confirm; the test says yes).
     // The form is above the sticky top bar's reach once scrolled to the middle.
-    browser
-        .wait_script(
-            "the send form in view",
-            "document.getElementById('send-form').scrollIntoView({block: 'center'}); return true;",
-            |v| v == true,
-        )
-        .await?;
+    browser.scroll_to_middle("#send-form").await?;
     browser.click("#send-count").await?;
     // Read with the error line beside it, so a failed count says why.
     browser
@@ -84,13 +78,7 @@ async fn reception_previews_an_itinerary_and_follows_a_bulk_send_to_the_end() ->
             },
         )
         .await?;
-    browser
-        .wait_script(
-            "confirm answered yes",
-            "window.confirm = () => true; return true;",
-            |v| v == true,
-        )
-        .await?;
+    browser.confirm_yes().await?;
     browser.click("#send-go").await?;
     let done = browser
         .wait_script(

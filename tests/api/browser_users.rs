@@ -14,18 +14,6 @@ fn row(username: &str) -> String {
     format!("#user-table tr[data-username=\"{username}\"]")
 }
 
-/// Scrolls `css` to the middle of the phone's screen, clear of the sticky top bar.
-async fn bring_into_view(browser: &Browser, css: &str) -> Result<(), BoxError> {
-    let script = format!(
-        "const e = document.querySelector({css:?}); if (!e) return false; \
-         e.scrollIntoView({{block: 'center'}}); return true;"
-    );
-    browser
-        .wait_script(&format!("{css} on the page"), &script, |v| v == true)
-        .await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn admin_creates_a_greeter_changes_the_phone_and_disables_the_account() -> Result<(), BoxError>
 {
@@ -128,7 +116,7 @@ async fn admin_creates_a_greeter_changes_the_phone_and_disables_the_account() ->
     );
 
     // Act: a new work phone.
-    bring_into_view(&browser, &row("wangfang")).await?;
+    browser.scroll_to_middle(&row("wangfang")).await?;
     browser
         .click(&format!("{} button[data-act=\"edit\"]", row("wangfang")))
         .await?;
@@ -149,14 +137,8 @@ async fn admin_creates_a_greeter_changes_the_phone_and_disables_the_account() ->
         .await?;
 
     // Act: disable it (the page asks first; the test says yes).
-    browser
-        .wait_script(
-            "confirm answered yes",
-            "window.confirm = () => true; return true;",
-            |v| v == true,
-        )
-        .await?;
-    bring_into_view(&browser, &row("wangfang")).await?;
+    browser.confirm_yes().await?;
+    browser.scroll_to_middle(&row("wangfang")).await?;
     browser
         .click(&format!("{} button[data-act=\"disable\"]", row("wangfang")))
         .await?;
