@@ -160,10 +160,10 @@ pub(super) fn load_passes(
     )
     .map_err(|e| e.to_string())?;
     for (i, g) in vips.iter().enumerate() {
-        passes::create_admission(
+        crate::passes::tickets::create_admission(
             conn,
             &me,
-            &passes::AdmissionRequest {
+            &crate::passes::tickets::AdmissionRequest {
                 session_id: opening.id,
                 guest_id: Some(*g),
                 invitee_name: None,
@@ -180,10 +180,10 @@ pub(super) fn load_passes(
         .iter()
         .enumerate()
     {
-        let car = passes::request_vehicle(
+        let car = crate::passes::vehicle_requests::request_vehicle(
             conn,
             &me,
-            &passes::VehicleRequest {
+            &crate::passes::vehicle_requests::VehicleRequest {
                 plate: plate.to_string(),
                 stream: "transport_pool".into(),
                 vehicle_type: Some(if i % 2 == 0 { "sedan" } else { "van" }.into()),

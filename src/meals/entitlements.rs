@@ -232,7 +232,7 @@ pub fn issue_coupons(
     write_tx(conn, |conn| {
         let point =
             store::find_point(conn, &req.point)?.ok_or(AppError::NotFound("dining point"))?;
-        let ids = crate::passes::service::issue_meal_coupons(conn, req.count, req.day, tz)?;
+        let ids = crate::passes::tickets::issue_meal_coupons(conn, req.count, req.day, tz)?;
         for id in &ids {
             store::insert_coupon(conn, *id, point.id, req.day, service.as_str())?;
         }

@@ -18,7 +18,9 @@ pub mod routes;
 pub mod rules;
 pub mod service;
 pub mod store;
+pub mod tickets;
 pub mod token;
+pub mod vehicle_requests;
 pub mod verify;
 
 use actix_web::web;

@@ -13,8 +13,10 @@ use crate::passes::catalog::{self, SessionRequest, ZoneRequest};
 use crate::passes::model::{PassResponse, SessionResponse, Zone};
 use crate::passes::revocations::{self as revocation_list, RevocationList};
 use crate::passes::rules::Action;
-use crate::passes::service::{self, AdmissionRequest, Approved, BulkRequested, VehicleRequest};
+use crate::passes::service::{self, Approved, BulkRequested};
 use crate::passes::store::PassFilter;
+use crate::passes::tickets::{self, AdmissionRequest};
+use crate::passes::vehicle_requests::{self, VehicleRequest};
 use crate::passes::{keys, qr};
 use crate::web::parse_json;
 use crate::AppState;
@@ -336,7 +338,7 @@ pub async fn request_vehicle_pass(
     let req: VehicleRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let pass = state
-        .db(move |conn| service::request_vehicle(conn, &user, &req, tz))
+        .db(move |conn| vehicle_requests::request_vehicle(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(pass))
 }
@@ -365,7 +367,7 @@ pub async fn create_admission(
     let req: AdmissionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let pass = state
-        .db(move |conn| service::create_admission(conn, &user, &req, tz))
+        .db(move |conn| tickets::create_admission(conn, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(pass))
 }

@@ -1,5 +1,6 @@
-//! Use cases of passes: request, approve (sign), print, collect, revoke, reissue; vehicle
-//! passes and admissions; zones and sessions; the offline kit (keys, revocations).
+//! Use cases of personal credentials: request (one or in bulk), approve (sign), print, collect,
+//! revoke, reissue; and what every pass kind shares (zones, dates, signing, the response).
+//! Vehicle passes are requested in `vehicle_requests`, tickets issued in `tickets`.
 
 use crate::notify::model::Kind;
 use crate::notify::queue as mail;
@@ -18,14 +19,14 @@ use crate::db::{now_utc, write_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::service::{guest_cards, may_act_on, to_rfc3339, GuestCard};
 use crate::guests::store::GuestFilter;
+use crate::passes::keys;
 use crate::passes::model::{
     EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle,
-    Stream, Zone,
+    Zone,
 };
 use crate::passes::rules::{self, Action};
 use crate::passes::store::{self, PassFilter};
 use crate::passes::token::{self, PassKind, PassRecord};
-use crate::passes::{keys, plate};
 
 fn not_found(e: diesel::result::Error) -> AppError {
     match e {
@@ -35,7 +36,7 @@ fn not_found(e: diesel::result::Error) -> AppError {
 }
 
 /// Zone codes → the zones, or 422 naming the unknown ones.
-fn resolve_zones(all: &[Zone], codes: &[String]) -> Result<Vec<Zone>, AppError> {
+pub(crate) fn resolve_zones(all: &[Zone], codes: &[String]) -> Result<Vec<Zone>, AppError> {
     let unknown: Vec<&String> = codes
         .iter()
         .filter(|c| !all.iter().any(|z| &z.code == *c))
@@ -60,7 +61,7 @@ fn resolve_zones(all: &[Zone], codes: &[String]) -> Result<Vec<Zone>, AppError> 
         .collect())
 }
 
-fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+pub(crate) fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     if to < from {
         return Err(AppError::invalid(
             "valid_to is before valid_from",
@@ -71,7 +72,7 @@ fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
 }
 
 /// Signs a pass as it stands, with `serial`.
-fn sign_pass(
+pub(crate) fn sign_pass(
     pass: &Pass,
     serial: i32,
     zones: &[Zone],
@@ -114,7 +115,7 @@ fn sign_pass(
     Ok(token::sign(&record, &key.1))
 }
 
-fn signing_key(conn: &mut DbConn) -> Result<(u16, SigningKey), AppError> {
+pub(crate) fn signing_key(conn: &mut DbConn) -> Result<(u16, SigningKey), AppError> {
     keys::current_signing_key(conn)?.ok_or_else(|| AppError::Internal("no signing key".into()))
 }
 
@@ -597,203 +598,4 @@ pub fn reissue(
         Ok::<(), AppError>(())
     })?;
     get_pass(conn, user, id, tz)
-}
-
-/// A vehicle pass request.
-#[derive(serde::Deserialize, ToSchema, Debug)]
-pub struct VehicleRequest {
-    /// Plate, e.g. 川A12345 or 川AD12345.
-    pub plate: String,
-    /// `transport_pool`, `delegation_car`, `leader_car`, `supply_medical`.
-    pub stream: String,
-    /// Sedan, bus, van…
-    pub vehicle_type: Option<String>,
-    /// Driver.
-    pub driver_name: Option<String>,
-    /// Driver's phone.
-    pub driver_phone: Option<String>,
-    /// Zone codes (gates the car may pass).
-    #[serde(default)]
-    pub zones: Vec<String>,
-    /// First day.
-    pub valid_from: NaiveDate,
-    /// Last day.
-    pub valid_to: NaiveDate,
-}
-
-/// Requests a vehicle pass in a stream the user's department handles.
-pub fn request_vehicle(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    req: &VehicleRequest,
-    tz: Tz,
-) -> Result<PassResponse, AppError> {
-    let stream = Stream::parse(&req.stream).ok_or_else(|| {
-        AppError::invalid(
-            "stream must be transport_pool, delegation_car, leader_car or supply_medical",
-            json!([{"field": "stream"}]),
-        )
-    })?;
-    user.require(rules::stream_requesters(stream))?;
-    let plate = plate::validate_plate(&req.plate).map_err(|e| {
-        AppError::invalid(
-            format!("{} / {}", e.message_zh(), e.message_en()),
-            json!([{"field": "plate"}]),
-        )
-    })?;
-    check_dates(req.valid_from, req.valid_to)?;
-    let id = write_tx(conn, |conn| {
-        let all = store::list_zones(conn)?;
-        resolve_zones(&all, &req.zones)?;
-        let now = now_utc();
-        let id = store::insert_pass(
-            conn,
-            &NewPass {
-                kind: "vehicle".into(),
-                serial: 1,
-                status: PassStatus::Requested.as_str().into(),
-                zones: req.zones.join(","),
-                valid_from: req.valid_from,
-                valid_to: req.valid_to,
-                plate: Some(plate.clone()),
-                stream: Some(stream.as_str().into()),
-                vehicle_type: req.vehicle_type.clone(),
-                driver_name: req.driver_name.clone(),
-                driver_phone: req.driver_phone.clone(),
-                created_at: now,
-                updated_at: now,
-                ..Default::default()
-            },
-        )?;
-        audit::store::record(
-            conn,
-            &user.actor(),
-            "request",
-            "pass",
-            id,
-            json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
-        )?;
-        Ok::<_, AppError>(id)
-    })?;
-    get_pass(conn, user, id, tz)
-}
-
-/// A ticket to a session, for a guest or a host-city invitee.
-#[derive(serde::Deserialize, ToSchema, Debug)]
-pub struct AdmissionRequest {
-    /// The session.
-    pub session_id: i64,
-    /// A registered guest (reception) …
-    pub guest_id: Option<i64>,
-    /// … or a host-city invitee (office).
-    pub invitee_name: Option<String>,
-    /// The invitee's organization.
-    pub invitee_org: Option<String>,
-    /// Section.
-    pub section: Option<String>,
-    /// Seat.
-    pub seat: Option<String>,
-}
-
-/// Issues an admission at once (tickets need no photo check).
-pub fn create_admission(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    req: &AdmissionRequest,
-    tz: Tz,
-) -> Result<PassResponse, AppError> {
-    match (
-        &req.guest_id,
-        req.invitee_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty()),
-    ) {
-        (Some(_), None) => user.require(&[Role::Admin, Role::Reception])?,
-        (None, Some(_)) => user.require(&[Role::Admin, Role::Office])?,
-        _ => {
-            return Err(AppError::invalid(
-                "give either guest_id or invitee_name",
-                json!([{"field": "guest_id"}]),
-            ))
-        }
-    }
-    let id = write_tx(conn, |conn| {
-        let session =
-            store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
-        if let Some(g) = req.guest_id {
-            guest_cards(conn, &[g])?
-                .get(&g)
-                .ok_or(AppError::NotFound("guest"))?;
-        }
-        let day = |t: NaiveDateTime| crate::guests::service::to_local(tz, t).date();
-        let now = now_utc();
-        let id = store::insert_pass(
-            conn,
-            &NewPass {
-                kind: "admission".into(),
-                serial: 1,
-                status: PassStatus::Requested.as_str().into(),
-                guest_id: req.guest_id,
-                valid_from: day(session.starts_at),
-                valid_to: day(session.ends_at),
-                session_id: Some(session.id),
-                section: req.section.clone(),
-                seat: req.seat.clone(),
-                invitee_name: req.invitee_name.clone(),
-                invitee_org: req.invitee_org.clone(),
-                created_at: now,
-                updated_at: now,
-                ..Default::default()
-            },
-        )?;
-        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
-        let key = signing_key(conn)?;
-        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
-        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
-        audit::store::record(
-            conn,
-            &user.actor(),
-            "issue",
-            "pass",
-            id,
-            json!({"kind": "admission", "session": session.code}),
-        )?;
-        Ok::<_, AppError>(id)
-    })?;
-    get_pass(conn, user, id, tz)
-}
-
-/// Issues `count` meal coupons valid on `day`: single-use passes of kind `meal_coupon`, signed
-/// like every pass, holder-less. Returns their ids; the meals part records what each is for.
-/// Call inside a write transaction.
-pub fn issue_meal_coupons(
-    conn: &mut DbConn,
-    count: usize,
-    day: NaiveDate,
-    tz: Tz,
-) -> Result<Vec<i64>, AppError> {
-    let key = signing_key(conn)?;
-    let now = now_utc();
-    let mut ids = Vec::with_capacity(count);
-    for _ in 0..count {
-        let id = store::insert_pass(
-            conn,
-            &NewPass {
-                kind: PassKind::MealCoupon.as_str().into(),
-                serial: 1,
-                status: PassStatus::Requested.as_str().into(),
-                valid_from: day,
-                valid_to: day,
-                created_at: now,
-                updated_at: now,
-                ..Default::default()
-            },
-        )?;
-        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
-        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
-        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
-        ids.push(id);
-    }
-    Ok(ids)
 }

@@ -1,0 +1,137 @@
+//! Passes issued signed at once, with no photo check: ceremony admissions (for a guest or a
+//! host-city invitee) and single-use meal coupons.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::{CurrentUser, Role};
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::guests::service::guest_cards;
+use crate::passes::model::{NewPass, PassResponse, PassStatus};
+use crate::passes::service::{get_pass, sign_pass, signing_key};
+use crate::passes::store;
+use crate::passes::token::PassKind;
+
+/// A ticket to a session, for a guest or a host-city invitee.
+#[derive(serde::Deserialize, ToSchema, Debug)]
+pub struct AdmissionRequest {
+    /// The session.
+    pub session_id: i64,
+    /// A registered guest (reception) …
+    pub guest_id: Option<i64>,
+    /// … or a host-city invitee (office).
+    pub invitee_name: Option<String>,
+    /// The invitee's organization.
+    pub invitee_org: Option<String>,
+    /// Section.
+    pub section: Option<String>,
+    /// Seat.
+    pub seat: Option<String>,
+}
+
+/// Issues an admission at once (tickets need no photo check).
+pub fn create_admission(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &AdmissionRequest,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
+    match (
+        &req.guest_id,
+        req.invitee_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+    ) {
+        (Some(_), None) => user.require(&[Role::Admin, Role::Reception])?,
+        (None, Some(_)) => user.require(&[Role::Admin, Role::Office])?,
+        _ => {
+            return Err(AppError::invalid(
+                "give either guest_id or invitee_name",
+                json!([{"field": "guest_id"}]),
+            ))
+        }
+    }
+    let id = write_tx(conn, |conn| {
+        let session =
+            store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
+        if let Some(g) = req.guest_id {
+            guest_cards(conn, &[g])?
+                .get(&g)
+                .ok_or(AppError::NotFound("guest"))?;
+        }
+        let day = |t: NaiveDateTime| crate::guests::service::to_local(tz, t).date();
+        let now = now_utc();
+        let id = store::insert_pass(
+            conn,
+            &NewPass {
+                kind: "admission".into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                guest_id: req.guest_id,
+                valid_from: day(session.starts_at),
+                valid_to: day(session.ends_at),
+                session_id: Some(session.id),
+                section: req.section.clone(),
+                seat: req.seat.clone(),
+                invitee_name: req.invitee_name.clone(),
+                invitee_org: req.invitee_org.clone(),
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let key = signing_key(conn)?;
+        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "issue",
+            "pass",
+            id,
+            json!({"kind": "admission", "session": session.code}),
+        )?;
+        Ok::<_, AppError>(id)
+    })?;
+    get_pass(conn, user, id, tz)
+}
+
+/// Issues `count` meal coupons valid on `day`: single-use passes of kind `meal_coupon`, signed
+/// like every pass, holder-less. Returns their ids; the meals part records what each is for.
+/// Call inside a write transaction.
+pub fn issue_meal_coupons(
+    conn: &mut DbConn,
+    count: usize,
+    day: NaiveDate,
+    tz: Tz,
+) -> Result<Vec<i64>, AppError> {
+    let key = signing_key(conn)?;
+    let now = now_utc();
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count {
+        let id = store::insert_pass(
+            conn,
+            &NewPass {
+                kind: PassKind::MealCoupon.as_str().into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                valid_from: day,
+                valid_to: day,
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
+        ids.push(id);
+    }
+    Ok(ids)
+}

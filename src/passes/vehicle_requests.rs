@@ -1,0 +1,96 @@
+//! Vehicle pass requests: a car's plate, stream and gates, asked for by the department that
+//! handles its stream; approved and signed like a credential (`service::approve`).
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::db::{now_utc, write_tx, DbConn};
+use crate::error::AppError;
+use crate::passes::model::{NewPass, PassResponse, PassStatus, Stream};
+use crate::passes::plate;
+use crate::passes::rules;
+use crate::passes::service::{check_dates, get_pass, resolve_zones};
+use crate::passes::store;
+
+/// A vehicle pass request.
+#[derive(serde::Deserialize, ToSchema, Debug)]
+pub struct VehicleRequest {
+    /// Plate, e.g. 川A12345 or 川AD12345.
+    pub plate: String,
+    /// `transport_pool`, `delegation_car`, `leader_car`, `supply_medical`.
+    pub stream: String,
+    /// Sedan, bus, van…
+    pub vehicle_type: Option<String>,
+    /// Driver.
+    pub driver_name: Option<String>,
+    /// Driver's phone.
+    pub driver_phone: Option<String>,
+    /// Zone codes (gates the car may pass).
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// First day.
+    pub valid_from: NaiveDate,
+    /// Last day.
+    pub valid_to: NaiveDate,
+}
+
+/// Requests a vehicle pass in a stream the user's department handles.
+pub fn request_vehicle(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    req: &VehicleRequest,
+    tz: Tz,
+) -> Result<PassResponse, AppError> {
+    let stream = Stream::parse(&req.stream).ok_or_else(|| {
+        AppError::invalid(
+            "stream must be transport_pool, delegation_car, leader_car or supply_medical",
+            json!([{"field": "stream"}]),
+        )
+    })?;
+    user.require(rules::stream_requesters(stream))?;
+    let plate = plate::validate_plate(&req.plate).map_err(|e| {
+        AppError::invalid(
+            format!("{} / {}", e.message_zh(), e.message_en()),
+            json!([{"field": "plate"}]),
+        )
+    })?;
+    check_dates(req.valid_from, req.valid_to)?;
+    let id = write_tx(conn, |conn| {
+        let all = store::list_zones(conn)?;
+        resolve_zones(&all, &req.zones)?;
+        let now = now_utc();
+        let id = store::insert_pass(
+            conn,
+            &NewPass {
+                kind: "vehicle".into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                zones: req.zones.join(","),
+                valid_from: req.valid_from,
+                valid_to: req.valid_to,
+                plate: Some(plate.clone()),
+                stream: Some(stream.as_str().into()),
+                vehicle_type: req.vehicle_type.clone(),
+                driver_name: req.driver_name.clone(),
+                driver_phone: req.driver_phone.clone(),
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        audit::store::record(
+            conn,
+            &user.actor(),
+            "request",
+            "pass",
+            id,
+            json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
+        )?;
+        Ok::<_, AppError>(id)
+    })?;
+    get_pass(conn, user, id, tz)
+}
