@@ -74,7 +74,7 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
     let photo = jpeg();
     let ids =
         yingbin::guests::store::matching_guest_ids(&mut conn, &Default::default()).expect("ids");
-    yingbin::db::write_tx(&mut conn, |c| -> Result<(), yingbin::error::AppError> {
+    yingbin::db::legacy_tx(&mut conn, |c| -> Result<(), yingbin::error::AppError> {
         for id in &ids {
             yingbin::guests::store::upsert_photo(
                 c,
@@ -82,7 +82,7 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
                     guest_id: *id,
                     jpeg: photo.clone(),
                     sha256: format!("{:08x}{}", id, "0".repeat(56)),
-                    updated_at: yingbin::db::now_utc(),
+                    updated_at: yingbin::time::now_utc(),
                 },
             )?;
         }

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod passes;
 pub mod pickups;
 pub mod scan;
+pub mod time;
 pub mod web;
 
 use std::net::TcpListener;
@@ -64,6 +65,41 @@ impl AppState {
         aw::block(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs a change: one write transaction on a pooled connection, acting at one reading of
+    /// the clock (`tx.now()`), on the blocking thread pool. Every part of `f` commits
+    /// together or not at all.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut db::Tx) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        aw::block(move || {
+            let mut conn = pool.get()?;
+            db::write_tx(&mut conn, time::now_utc(), f)
+        })
+        .await?
+    }
+
+    /// Runs a change without committing it (`dry_run`) or for real: a preview is the change.
+    pub async fn write_or_rehearse<T, F>(&self, dry_run: bool, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut db::Tx) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        aw::block(move || {
+            let mut conn = pool.get()?;
+            let now = time::now_utc();
+            if dry_run {
+                db::rehearse(&mut conn, now, f)
+            } else {
+                db::write_tx(&mut conn, now, f)
+            }
         })
         .await?
     }

@@ -2,9 +2,26 @@
 //! same transaction as the change, so a change without its row cannot exist. Admin reads it.
 
 pub mod routes;
-pub mod store;
+mod store;
 
 use actix_web::web;
+
+use crate::db::Tx;
+
+pub use store::{list, AuditEntry, AuditRow};
+
+/// Records one change, inside the change's transaction and at its instant.
+pub fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    detail: serde_json::Value,
+) -> diesel::QueryResult<()> {
+    let at = tx.now();
+    store::insert(tx, at, actor, action, entity, entity_id, detail)
+}
 
 /// Who made a change: a signed-in user, or the command line.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::audit::store::{self, AuditEntry};
+use crate::audit::{self, AuditEntry};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::AppState;
@@ -46,7 +46,7 @@ pub async fn list_audit(
     let pool = state.pool.clone();
     let (total, rows) = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok(store::list(
+        Ok(audit::list(
             &mut conn,
             q.entity.as_deref(),
             q.entity_id.as_deref(),

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::audit::Actor;
 use crate::db::schema::audit_log;
-use crate::db::{now_utc, DbConn};
+use crate::db::DbConn;
 
 /// A stored audit row.
 #[derive(Queryable, Selectable, Debug)]
@@ -77,9 +77,10 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
-/// Records one change. Call inside the change's transaction.
-pub fn record(
+/// Inserts one audit row at `at`.
+pub fn insert(
     conn: &mut DbConn,
+    at: NaiveDateTime,
     actor: &Actor,
     action: &str,
     entity: &str,
@@ -90,7 +91,7 @@ pub fn record(
     let detail = detail.to_string();
     diesel::insert_into(audit_log::table)
         .values(&NewAuditRow {
-            at: now_utc(),
+            at,
             user_id: actor.user_id,
             username: &actor.username,
             action,

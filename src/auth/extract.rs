@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::model::Role;
 use crate::auth::store;
-use crate::db::now_utc;
 use crate::error::AppError;
+use crate::time::now_utc;
 use crate::AppState;
 
 /// The session cookie's name.

@@ -8,9 +8,10 @@ use crate::audit::{self, Actor};
 use crate::auth::extract::token_hash;
 use crate::auth::model::{NewSession, NewUser, Role, User};
 use crate::auth::{password, rules, store};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::time::now_utc;
 
 /// A fresh random token: 32 bytes from the OS, hex.
 fn new_token() -> String {
@@ -53,7 +54,7 @@ pub fn login(
         ));
     }
     let token = new_token();
-    write_tx(conn, |conn| -> Result<(), AppError> {
+    legacy_tx(conn, |conn| -> Result<(), AppError> {
         store::reset_failed_logins(conn, user.id)?;
         store::insert_session(
             conn,
@@ -153,7 +154,7 @@ pub fn create_user(
     password::check_strength(password_text, username, lang)
         .map_err(|m| AppError::invalid(m, json!([{"field": "password"}])))?;
     let hash = password::hash(password_text).map_err(AppError::Internal)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let scope = check_scope(conn, role, scope)?;
         if store::find_user_by_name(conn, username)?.is_some() {
             return Err(AppError::conflict(
@@ -173,7 +174,7 @@ pub fn create_user(
                 updated_at: now,
             },
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             actor,
             "create",
@@ -207,7 +208,7 @@ pub fn update_user(
     id: i64,
     changes: UserChanges,
 ) -> Result<User, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let user = store::find_user(conn, id).map_err(|e| match e {
             diesel::result::Error::NotFound => AppError::NotFound("user"),
             e => e.into(),
@@ -263,7 +264,7 @@ pub fn update_user(
             store::update_contact(conn, id, name.as_deref(), phone.as_deref(), now)?;
         }
         let after = store::find_user(conn, id)?;
-        audit::store::record(
+        audit::record(
             conn,
             actor,
             "update",
@@ -290,10 +291,10 @@ pub fn reset_password(
     password::check_strength(password_text, &user.username, lang)
         .map_err(|m| AppError::invalid(m, json!([{"field": "password"}])))?;
     let hash = password::hash(password_text).map_err(AppError::Internal)?;
-    write_tx(conn, |conn| -> Result<(), AppError> {
+    legacy_tx(conn, |conn| -> Result<(), AppError> {
         store::update_password(conn, id, &hash, now_utc())?;
         store::delete_user_sessions(conn, id)?;
-        audit::store::record(conn, actor, "reset_password", "user", id, json!({}))?;
+        audit::record(conn, actor, "reset_password", "user", id, json!({}))?;
         Ok(())
     })
 }
@@ -322,7 +323,7 @@ pub fn ensure_admin(
     };
     let hash = password::hash(&password_text)?;
     let now = now_utc();
-    write_tx(conn, |conn| -> Result<(), diesel::result::Error> {
+    legacy_tx(conn, |conn| -> Result<(), diesel::result::Error> {
         let id = store::insert_user(
             conn,
             &NewUser {
@@ -334,7 +335,7 @@ pub fn ensure_admin(
                 updated_at: now,
             },
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &Actor::system("start"),
             "create",

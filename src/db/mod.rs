@@ -226,12 +226,82 @@ fn sqlite_writer(c: &mut SqliteConnection) -> diesel::QueryResult<Arc<Mutex<()>>
     Ok(writers.entry(file).or_default().clone())
 }
 
-/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so it can't deadlock on
-/// upgrade), a plain transaction on PostgreSQL. Any `Err` rolls everything back.
-/// Never nest: a `write_tx` inside another would wait for itself on SQLite.
-pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+/// A connection inside a write transaction, with the one clock reading the transaction uses.
+///
+/// Services that change anything take `&mut Tx`: the caller (a handler, a use case that spans
+/// domains, a job) opened the transaction with [`write_tx`] and read the clock once, so use
+/// cases compose into one transaction and agree on `now`. A `Tx` derefs to the connection
+/// for queries, but cannot begin another transaction: [`write_tx`] takes only a pooled
+/// connection, which a `Tx` is not — nesting is a compile error, not a deadlock.
+pub struct Tx<'c> {
+    conn: &'c mut DbConn,
+    now: chrono::NaiveDateTime,
+}
+
+impl Tx<'_> {
+    /// The instant this transaction acts at (UTC, microseconds), read once by its caller.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.now
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        self.conn
+    }
+}
+
+impl std::ops::DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        self.conn
+    }
+}
+
+/// Runs `f` in a write transaction acting at `now`: `BEGIN IMMEDIATE` on SQLite (so it can't
+/// deadlock on upgrade), a plain transaction on PostgreSQL. Any `Err` rolls everything back.
+pub fn write_tx<T, E, F>(conn: &mut PooledConn, now: chrono::NaiveDateTime, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    F: FnOnce(&mut Tx) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    in_transaction(conn, now, f, Ending::Commit)
+}
+
+/// Runs `f` exactly as [`write_tx`] would, then rolls back whatever it wrote: a dry run. A
+/// preview of a change is the change itself, not committed — never a second implementation.
+pub fn rehearse<T, E, F>(conn: &mut PooledConn, now: chrono::NaiveDateTime, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Tx) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    in_transaction(conn, now, f, Ending::Rollback)
+}
+
+/// Transitional: the old shape, where a service opened its own transaction and read the
+/// clock itself. Removed once every service takes a `Tx`.
+pub fn legacy_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Tx) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    in_transaction(conn, crate::time::now_utc(), f, Ending::Commit)
+}
+
+#[derive(PartialEq)]
+enum Ending {
+    Commit,
+    Rollback,
+}
+
+fn in_transaction<T, E, F>(
+    conn: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    f: F,
+    ending: Ending,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut Tx) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     let writer = match conn {
@@ -245,8 +315,9 @@ where
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
-        Ok(value) => {
+    let outcome = f(&mut Tx { conn, now });
+    match outcome {
+        Ok(value) if ending == Ending::Commit => {
             let committed = match conn {
                 DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
                 DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
@@ -259,9 +330,9 @@ where
                 }
             }
         }
-        Err(e) => {
+        other => {
             rollback(conn);
-            Err(e)
+            other
         }
     }
 }
@@ -275,12 +346,6 @@ fn rollback(conn: &mut DbConn) {
         // The pool's has_broken check discards a connection left in a transaction.
         tracing::error!(error = %e, "rollback failed");
     }
-}
-
-/// The current instant, truncated to microseconds so both backends store the same value.
-pub fn now_utc() -> chrono::NaiveDateTime {
-    use chrono::SubsecRound;
-    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 #[cfg(test)]

@@ -44,11 +44,11 @@ pub(super) fn load_mail(conn: &mut crate::db::DbConn, today: NaiveDate) -> Resul
         },
     )
     .map_err(e)?;
-    let (sheets, _) = crate::db::write_tx(conn, |conn| {
+    let (sheets, _) = crate::db::legacy_tx(conn, |conn| {
         schedule::kitchen_sheets(conn, today + chrono::Duration::days(1), "reception", true)
     })
     .map_err(|e: diesel::result::Error| e.to_string())?;
-    let (rosters, _) = crate::db::write_tx(conn, |conn| schedule::rosters(conn, "health1"))
+    let (rosters, _) = crate::db::legacy_tx(conn, |conn| schedule::rosters(conn, "health1"))
         .map_err(|e: diesel::result::Error| e.to_string())?;
     Ok(format!(
         "mail: {} itineraries, {sheets} kitchen sheets and {rosters} rosters queued",

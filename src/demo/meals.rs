@@ -117,7 +117,7 @@ pub(super) fn load_meals(
     let tz = settings.timezone;
     let catalog = catalog::MealCatalog::load(conn).map_err(e)?;
     let guests = store::list_meal_guests(conn).map_err(|e| e.to_string())?;
-    let at = crate::guests::service::to_utc(tz, start.and_hms_opt(7, 40, 0).unwrap_or_default());
+    let at = crate::time::to_utc(tz, start.and_hms_opt(7, 40, 0).unwrap_or_default());
     let press: Vec<i64> = catalog
         .points
         .iter()
@@ -129,7 +129,7 @@ pub(super) fn load_meals(
         .map(|p| p.id)
         .collect();
     let mut served = 0;
-    crate::db::write_tx(conn, |c| -> Result<(), crate::error::AppError> {
+    crate::db::legacy_tx(conn, |c| -> Result<(), crate::error::AppError> {
         for g in guests.iter().filter(|g| g.id % 7 != 0) {
             if !canteen::eating_days(g, tz).is_some_and(|d| d.contains(&start)) {
                 continue;

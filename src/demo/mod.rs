@@ -10,11 +10,12 @@ use rand::{Rng, SeedableRng};
 use crate::audit::Actor;
 use crate::auth::{password, store as auth_store};
 use crate::config::Settings;
-use crate::db::{now_utc, DbPool};
+use crate::db::DbPool;
 use crate::guests::id_number;
 use crate::guests::import::{self, ImportContext};
 use crate::guests::store as guest_store;
 use crate::i18n::Lang;
+use crate::time::now_utc;
 
 mod hotels;
 mod hygiene;

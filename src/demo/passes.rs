@@ -107,7 +107,7 @@ pub(super) fn load_passes(
     // Photos for the first 400 guests: the rest show up as "photo missing" at security.
     let ids =
         guest_store::matching_guest_ids(conn, &Default::default()).map_err(|e| e.to_string())?;
-    crate::db::write_tx(conn, |c| -> Result<(), crate::error::AppError> {
+    crate::db::legacy_tx(conn, |c| -> Result<(), crate::error::AppError> {
         for id in ids.iter().take(400) {
             let jpeg = silhouette(*id as u64);
             let sha = {

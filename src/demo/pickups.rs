@@ -171,7 +171,7 @@ fn land_due_trips(
         })
         .collect();
     if !due.is_empty() {
-        crate::db::write_tx(conn, |c| {
+        crate::db::legacy_tx(conn, |c| {
             trips::apply_trip_updates(c, &due, "demo-clock").map(|_| ())
         })?;
     }

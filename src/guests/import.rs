@@ -14,7 +14,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::{self, Actor};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::{self, Column, GuestRecord, Msg, RowError};
 use crate::guests::id_number;
@@ -22,6 +22,7 @@ use crate::guests::model::{Guest, NewGuest};
 use crate::guests::service::{to_record, Lookups, Resolver};
 use crate::guests::store::{self, GuestFilter};
 use crate::i18n::Lang;
+use crate::time::now_utc;
 
 /// One bad field or row.
 #[derive(Serialize, ToSchema, Debug, Clone)]
@@ -120,13 +121,13 @@ pub fn import_guests(
         plan(conn, ctx, &parsed.rows, &mut report, None, progress)?;
         return Ok(report);
     }
-    let outcome = write_tx(conn, |conn| {
+    let outcome = legacy_tx(conn, |conn| {
         plan(conn, ctx, &parsed.rows, &mut report, Some(()), progress)?;
         if !report.errors.is_empty() {
             // Roll back whatever `plan` created (new departments…): nothing is written.
             return Err(AppError::Internal("rollback".into()));
         }
-        audit::store::record(
+        audit::record(
             conn,
             ctx.actor,
             "import",

@@ -7,10 +7,11 @@ use serde_json::json;
 
 use crate::audit::{self, Actor};
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::model::{Hub, HubResponse, NamedCount};
 use crate::guests::store;
+use crate::time::now_utc;
 
 /// Departments visible to `viewer`, with guest counts.
 pub fn list_departments(
@@ -94,13 +95,13 @@ pub fn create_named(
     name: &str,
 ) -> Result<NamedCount, AppError> {
     let name = check_name(name)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let now = now_utc();
         let id = match kind {
             NamedKind::Department => store::insert_department(conn, &name, now),
             NamedKind::Delegation => store::insert_delegation(conn, &name, now),
         }?;
-        audit::store::record(
+        audit::record(
             conn,
             actor,
             "create",
@@ -125,7 +126,7 @@ pub fn rename_named(
     name: &str,
 ) -> Result<(), AppError> {
     let name = check_name(name)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let n = match kind {
             NamedKind::Department => store::update_department(conn, id, &name),
             NamedKind::Delegation => store::update_delegation(conn, id, &name),
@@ -133,7 +134,7 @@ pub fn rename_named(
         if n == 0 {
             return Err(AppError::NotFound(kind.entity()));
         }
-        audit::store::record(
+        audit::record(
             conn,
             actor,
             "update",
@@ -152,7 +153,7 @@ pub fn delete_named(
     kind: NamedKind,
     id: i64,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let n = match kind {
             NamedKind::Department => store::delete_department(conn, id),
             NamedKind::Delegation => store::delete_delegation(conn, id),
@@ -166,7 +167,7 @@ pub fn delete_named(
         if n == 0 {
             return Err(AppError::NotFound(kind.entity()));
         }
-        audit::store::record(conn, actor, "delete", kind.entity(), id, json!({}))?;
+        audit::record(conn, actor, "delete", kind.entity(), id, json!({}))?;
         Ok(())
     })
 }

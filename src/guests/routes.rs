@@ -97,7 +97,7 @@ impl GuestQuery {
             arrival_hub_id,
             organization: None,
             arrival_between: self.arrival_date.map(|d| {
-                let start = service::to_utc(tz, d.and_time(NaiveTime::MIN));
+                let start = crate::time::to_utc(tz, d.and_time(NaiveTime::MIN));
                 (start, start + Duration::days(1))
             }),
         })

@@ -4,14 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::{self, Column, GuestRecord, Travel};
 use crate::guests::fields::{Category, Gender, IdType, Language, TravelMode};
@@ -19,6 +19,8 @@ use crate::guests::model::{Guest, GuestFields, GuestPhoto, GuestResponse};
 use crate::guests::store::{self, GuestFilter};
 use crate::guests::{id_number, photo};
 use crate::i18n::Lang;
+use crate::time::now_utc;
+use crate::time::{to_local, to_rfc3339, to_utc};
 
 /// Departments, delegations and hubs by id and by name: small tables, loaded whole.
 pub struct Lookups {
@@ -52,24 +54,6 @@ impl Lookups {
     fn name_index(map: &HashMap<i64, String>) -> HashMap<String, i64> {
         map.iter().map(|(id, name)| (name.clone(), *id)).collect()
     }
-}
-
-/// Local event time → UTC instant.
-pub fn to_utc(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.naive_utc())
-        .unwrap_or(local)
-}
-
-/// UTC instant → local event time.
-pub fn to_local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
-    tz.from_utc_datetime(&utc).naive_local()
-}
-
-/// UTC instant → RFC 3339 in the event's offset.
-pub fn to_rfc3339(tz: Tz, utc: NaiveDateTime) -> String {
-    tz.from_utc_datetime(&utc).to_rfc3339()
 }
 
 /// The guest as the API shows it to `viewer`.
@@ -512,7 +496,7 @@ pub fn create_guest(
     tz: Tz,
     lang: Lang,
 ) -> Result<GuestResponse, AppError> {
-    let id = write_tx(conn, |conn| {
+    let id = legacy_tx(conn, |conn| {
         let lk = Lookups::load(conn)?;
         let mut columns = json_to_columns(body, &lk, tz)?;
         if let Some(d) = viewer.department_scope() {
@@ -539,7 +523,7 @@ pub fn create_guest(
             ),
             other => other,
         })?;
-        audit::store::record(
+        audit::record(
             conn,
             &viewer.actor(),
             "create",
@@ -561,7 +545,7 @@ pub fn update_guest(
     tz: Tz,
     lang: Lang,
 ) -> Result<GuestResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let stored = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
         check_guest_scope(viewer, &stored)?;
         let lk = Lookups::load(conn)?;
@@ -590,7 +574,7 @@ pub fn update_guest(
         let fields = resolver.fields(&record, Some(&stored), tz)?;
         if fields != stored.fields() {
             store::update_guest(conn, id, &fields, now)?;
-            audit::store::record(
+            audit::record(
                 conn,
                 &viewer.actor(),
                 "update",
@@ -621,11 +605,11 @@ pub fn changed_fields(before: &GuestFields, after: &GuestFields) -> Value {
 
 /// Deletes a guest.
 pub fn delete_guest(conn: &mut DbConn, viewer: &CurrentUser, id: i64) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
         check_guest_scope(viewer, &g)?;
         store::delete_guest(conn, id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &viewer.actor(),
             "delete",
@@ -648,7 +632,7 @@ pub fn put_photo(
     check_guest_scope(viewer, &g)?;
     let jpeg = photo::normalize(bytes).map_err(photo::PhotoError::into_app_error)?;
     let size = jpeg.len();
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::upsert_photo(
             conn,
             &GuestPhoto {
@@ -658,7 +642,7 @@ pub fn put_photo(
                 updated_at: now_utc(),
             },
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &viewer.actor(),
             "update",

@@ -12,16 +12,17 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::fields::Category;
-use crate::guests::service::to_rfc3339;
 use crate::hotels::engine::{self, RoomType, ShareBy};
 use crate::hotels::model::{
     BlockResponse, Hotel, HotelFields, HotelResponse, NewRoomBlock, NewRoomRelease, PolicyEntry,
     PolicyRow, ReleaseResponse, RoomBlock, RoomRelease,
 };
 use crate::hotels::{rules, store};
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// The hotel as the API shows it.
 pub fn hotel_response(h: &Hotel) -> HotelResponse {
@@ -137,7 +138,7 @@ pub fn create_hotel(
     let req: HotelResponse = serde_json::from_value(with_defaults)
         .map_err(|e| AppError::invalid(format!("bad hotel: {e}"), json!([])))?;
     let fields = hotel_fields(&req)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if store::find_hotel(conn, &fields.code)?.is_some() {
             return Err(AppError::conflict(
                 "hotel_exists",
@@ -145,7 +146,7 @@ pub fn create_hotel(
             ));
         }
         let id = store::insert_hotel(conn, &fields, now_utc())?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -165,7 +166,7 @@ pub fn update_hotel(
     code: &str,
     body: &Value,
 ) -> Result<HotelResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
         let mut merged = serde_json::to_value(hotel_response(&hotel))
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -180,7 +181,7 @@ pub fn update_hotel(
             ));
         }
         store::update_hotel(conn, hotel.id, &fields)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -195,7 +196,7 @@ pub fn update_hotel(
 
 /// Removes a hotel no plan or stay names.
 pub fn delete_hotel(conn: &mut DbConn, user: &CurrentUser, code: &str) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
         if store::hotel_in_use(conn, hotel.id)? {
             return Err(AppError::conflict(
@@ -204,7 +205,7 @@ pub fn delete_hotel(conn: &mut DbConn, user: &CurrentUser, code: &str) -> Result
             ));
         }
         store::delete_hotel(conn, hotel.id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "delete",
@@ -304,7 +305,7 @@ pub fn create_block(
         return Err(invalid("rate", "rate must be 0–1000000 yuan"));
     }
     let rate_cents = (rate * 100.0).round() as i64;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
         let id = store::insert_block(
             conn,
@@ -318,7 +319,7 @@ pub fn create_block(
                 created_at: now_utc(),
             },
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -342,7 +343,7 @@ pub fn delete_block(
     code: &str,
     id: i64,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
         let block = store::list_hotel_blocks(conn, hotel.id)?
             .into_iter()
@@ -350,7 +351,7 @@ pub fn delete_block(
             .ok_or(AppError::NotFound("room block"))?;
         store::delete_block(conn, hotel.id, id)?;
         check_published_fits(conn, hotel.id, &block.room_type)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "delete",
@@ -443,7 +444,7 @@ pub fn request_release(
     if reason.is_empty() {
         return Err(invalid("reason", "say why the rooms should be released"));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hotel = hotel_for(conn, user, code)?;
         let id = store::insert_release(
             conn,
@@ -459,7 +460,7 @@ pub fn request_release(
                 created_at: now_utc(),
             },
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "request",
@@ -509,7 +510,7 @@ pub fn decide_release(
     tz: Tz,
 ) -> Result<ReleaseResponse, AppError> {
     let status = if grant { "granted" } else { "refused" };
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let release = store::find_release(conn, id)?.ok_or(AppError::NotFound("release"))?;
         if store::decide_release(conn, id, status, &user.username, comment, now_utc())? == 0 {
             return Err(AppError::conflict(
@@ -520,7 +521,7 @@ pub fn decide_release(
         if grant {
             check_published_fits(conn, release.hotel_id, &release.room_type)?;
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             status,
@@ -611,7 +612,7 @@ pub fn set_policy(
     user: &CurrentUser,
     entries: &[PolicyEntry],
 ) -> Result<Vec<PolicyEntry>, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hotels = store::list_hotels(conn)?;
         let mut rows = Vec::new();
         for e in entries {
@@ -660,7 +661,7 @@ pub fn set_policy(
             ));
         }
         store::replace_policies(conn, &rows)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",

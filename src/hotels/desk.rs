@@ -14,15 +14,16 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::guard;
-use crate::guests::service::to_rfc3339;
 use crate::hotels::catalog::{self, cents_to_yuan};
 use crate::hotels::model::{Hotel, StayRow};
 use crate::hotels::rules::{self, DeskVerdict, Payer, StayAction};
 use crate::hotels::store::{self, LodgingGuest};
 use crate::i18n::Lang;
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// A booking as the desk sees it.
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
@@ -222,7 +223,7 @@ pub fn change_stay(
             json!([{"field": "room_no"}]),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let (stay, _) = stay_for(conn, user, guest_id)?;
         let status = rules::stay_transition(&stay.status, action)
             .map_err(|code| AppError::conflict(code, stay_refusal(code)))?;
@@ -286,7 +287,7 @@ pub fn change_stay(
             StayAction::CheckOut => "check_out",
             StayAction::ChangeDates => "change_dates",
         };
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             verb,

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::fields::{Category, Gender};
 use crate::hotels::catalog::{self, event_nights, stamp};
@@ -26,6 +26,7 @@ use crate::hotels::model::{
 use crate::hotels::rules::{self, PlanAction};
 use crate::hotels::store::{self, LodgingGuest};
 use crate::i18n::Lang;
+use crate::time::now_utc;
 
 /// Everything the engine reads, and how its night numbers map to dates.
 pub struct Loaded {
@@ -229,7 +230,7 @@ pub fn summary(conn: &mut DbConn, p: &PlanRow, tz: Tz) -> Result<PlanSummary, Ap
         id: p.id,
         revision: p.revision,
         status: p.status.clone(),
-        created_at: crate::guests::service::to_rfc3339(tz, p.created_at),
+        created_at: crate::time::to_rfc3339(tz, p.created_at),
         created_by: p.created_by.clone(),
         submitted_at: stamp(tz, p.submitted_at),
         decided_at: stamp(tz, p.decided_at),
@@ -289,7 +290,7 @@ pub fn propose(conn: &mut DbConn, user: &CurrentUser, tz: Tz) -> Result<PlanSumm
     let penalty = to_json(&penalty_response(&plan.penalty))?;
     let baseline = to_json(&penalty_response(&baseline.penalty))?;
     let unplaced_json = to_json(&unplaced)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if let Some(p) = &open {
             store::delete_plan(conn, p.id)?;
         }
@@ -322,7 +323,7 @@ pub fn propose(conn: &mut DbConn, user: &CurrentUser, tz: Tz) -> Result<PlanSumm
             })
             .collect();
         store::insert_assignments(conn, &rows)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "propose",
@@ -342,7 +343,7 @@ pub fn revise(
     id: i64,
     tz: Tz,
 ) -> Result<PlanSummary, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let published = store::find_plan(conn, id)?.ok_or(AppError::NotFound("plan"))?;
         if published.status != "published" {
             return Err(AppError::conflict(
@@ -370,7 +371,7 @@ pub fn revise(
             },
         )?;
         store::copy_assignments(conn, id, new_id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "revise",
@@ -643,7 +644,7 @@ pub fn edit(
     edit: &Edit,
     lang: Lang,
 ) -> Result<Vec<AssignmentResponse>, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let plan = store::find_plan(conn, plan_id)?.ok_or(AppError::NotFound("plan"))?;
         if rules::plan_transition(&plan.status, PlanAction::Edit).is_none() {
             return Err(AppError::conflict(
@@ -758,7 +759,7 @@ pub fn edit(
                 now_utc(),
             )?;
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "edit",
@@ -834,7 +835,7 @@ pub fn decide(
             json!([{"field": "comment"}]),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let plan = store::find_plan(conn, plan_id)?.ok_or(AppError::NotFound("plan"))?;
         let to = rules::plan_transition(&plan.status, action).ok_or_else(|| {
             AppError::conflict(
@@ -873,7 +874,7 @@ pub fn decide(
             sync_stays(conn, plan_id)?;
             crate::notify::publication::queue(conn, previous, plan_id, &user.username)?;
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             to,
@@ -1065,9 +1066,7 @@ pub fn hotel_changes(conn: &mut DbConn, hotel: &Hotel, tz: Tz) -> Result<HotelCh
         revision: Some(current.revision),
         previous_revision: previous.map(|p| p.revision),
         acknowledged: ack.is_some(),
-        acknowledged_at: ack
-            .as_ref()
-            .map(|(_, at)| crate::guests::service::to_rfc3339(tz, *at)),
+        acknowledged_at: ack.as_ref().map(|(_, at)| crate::time::to_rfc3339(tz, *at)),
         acknowledged_by: ack.map(|(by, _)| by),
         added,
         removed,
@@ -1077,11 +1076,11 @@ pub fn hotel_changes(conn: &mut DbConn, hotel: &Hotel, tz: Tz) -> Result<HotelCh
 
 /// The hotel acknowledges the published revision.
 pub fn acknowledge(conn: &mut DbConn, user: &CurrentUser, hotel: &Hotel) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let current = store::find_plan_with_status(conn, &["published"])?
             .ok_or(AppError::NotFound("published plan"))?;
         if store::insert_ack(conn, hotel.id, current.id, &user.username, now_utc())? > 0 {
-            audit::store::record(
+            audit::record(
                 conn,
                 &user.actor(),
                 "acknowledge",

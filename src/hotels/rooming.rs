@@ -13,10 +13,10 @@ use utoipa::ToSchema;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::guests::csv_format::guard;
-use crate::guests::service::to_local;
 use crate::hotels::model::Hotel;
 use crate::hotels::store::{self, LodgingGuest};
 use crate::i18n::Lang;
+use crate::time::to_local;
 
 /// One line of a rooming list.
 #[derive(Serialize, ToSchema, Debug)]

@@ -11,12 +11,13 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::{to_local, to_rfc3339};
 use crate::hygiene::service::{inspector_of, invalid};
 use crate::hygiene::store::{self, IncidentRow};
 use crate::meals::catalog::MealCatalog;
+use crate::time::now_utc;
+use crate::time::{to_local, to_rfc3339};
 
 // --- inspections -------------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ pub fn record_inspection(
         Role::Inspector => inspector_of(user)?,
         _ => return Err(AppError::Forbidden),
     };
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let catalog = MealCatalog::load(conn)?;
         let point = catalog
             .point(&req.point)
@@ -181,7 +182,7 @@ pub fn record_inspection(
             store::insert_photo(conn, id, item, jpeg)?;
         }
         crate::pickups::live::record(conn, None, "inspection", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "inspect",
@@ -367,7 +368,7 @@ pub fn raise_incident(
     if req.description.trim().is_empty() {
         return Err(invalid("description", "say what happened"));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let catalog = MealCatalog::load(conn)?;
         let point = catalog
             .point(&req.point)
@@ -382,7 +383,7 @@ pub fn raise_incident(
             now_utc(),
         )?;
         crate::pickups::live::record(conn, None, "incident", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "raise",
@@ -425,7 +426,7 @@ pub fn follow_up(
     if req.note.trim().is_empty() {
         return Err(invalid("note", "the follow-up needs a note"));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
         if row.status == "closed" {
             return Err(AppError::conflict(
@@ -448,7 +449,7 @@ pub fn follow_up(
         };
         store::update_incident(conn, id, &text, status, closed)?;
         crate::pickups::live::record(conn, None, "incident", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             if req.close { "close" } else { "follow_up" },

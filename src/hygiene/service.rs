@@ -13,12 +13,13 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::{to_local, to_rfc3339, to_utc};
 use crate::hygiene::roster::{self, Demand, Rules, Shift};
 use crate::hygiene::store::{self, InspectorRow, ShiftRow};
 use crate::meals::catalog::MealCatalog;
+use crate::time::now_utc;
+use crate::time::{to_local, to_rfc3339, to_utc};
 
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::invalid(message, json!([{ "field": field }]))
@@ -86,7 +87,7 @@ pub fn save_inspector(
     }
     let email =
         crate::notify::address::optional(req.email.as_deref()).map_err(|e| invalid("email", &e))?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if let Some(id) = id {
             store::find_inspector(conn, id)?.ok_or(AppError::NotFound("inspector"))?;
         }
@@ -104,7 +105,7 @@ pub fn save_inspector(
             email.as_deref(),
             now_utc(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "save",
@@ -179,7 +180,7 @@ pub fn set_settings(
             format!("{code}: a lead time is 0–240 minutes"),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let catalog = MealCatalog::load(conn)?;
         if let Some(code) = s.point_leads.keys().find(|c| catalog.point(c).is_none()) {
             return Err(invalid(
@@ -199,7 +200,7 @@ pub fn set_settings(
         store::put_setting(conn, "min_rest_minutes", s.min_rest_minutes)?;
         store::put_setting(conn, "travel_minutes", s.travel_minutes)?;
         store::put_setting(conn, "lead_minutes", s.lead_minutes)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -343,13 +344,13 @@ pub fn generate(
             )
         })
         .collect();
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::delete_shifts_between(conn, from, to)?;
         store::insert_shifts(conn, &rows, now_utc())?;
         crate::pickups::live::record(conn, None, "roster", format!("{}..{}", days.0, days.1))?;
         // Every inspector with an address is mailed their coming shifts.
         crate::notify::schedule::rosters(conn, &user.username)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "generate",
@@ -529,7 +530,7 @@ pub fn edit_shift(
     tz: Tz,
 ) -> Result<Vec<ShiftResponse>, AppError> {
     let s = settings(conn)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let catalog = MealCatalog::load(conn)?;
         let mut changed: Vec<(Option<i64>, store::NewShift)> = Vec::new();
         match (id, req.with_shift) {
@@ -652,7 +653,7 @@ pub fn edit_shift(
             }
         }
         crate::pickups::live::record(conn, None, "roster", "edit")?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "edit",
@@ -679,12 +680,12 @@ fn rule_words(rule: &str) -> &'static str {
 }
 
 pub fn delete_shift(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if store::delete_shift(conn, id)? == 0 {
             return Err(AppError::NotFound("shift"));
         }
         crate::pickups::live::record(conn, None, "roster", "edit")?;
-        audit::store::record(conn, &user.actor(), "delete", "shift", id, json!({}))?;
+        audit::record(conn, &user.actor(), "delete", "shift", id, json!({}))?;
         Ok(())
     })
 }

@@ -10,10 +10,10 @@ use utoipa::ToSchema;
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::guests::service::to_local;
 use crate::meals::catalog::MealCatalog;
 use crate::meals::rules::{self, Denial, Diner, Override, Service};
 use crate::meals::store;
+use crate::time::to_local;
 
 /// What the canteen screen shows of the meal.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]

@@ -9,12 +9,13 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::fields::Category;
 use crate::meals::model::{DiningPoint, PointResponse, WindowEntry};
 use crate::meals::rules::{self, Mode, Service, Window};
 use crate::meals::store;
+use crate::time::now_utc;
 
 /// Everything the meal rules read that changes rarely.
 #[derive(Debug, Default)]
@@ -203,7 +204,7 @@ pub fn create_point(
     user: &CurrentUser,
     req: &PointResponse,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let (code, name, hotel, email) = point_fields(conn, req)?;
         if store::find_point(conn, &code)?.is_some() {
             return Err(AppError::conflict(
@@ -221,7 +222,7 @@ pub fn create_point(
             email.as_deref(),
             now_utc(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -239,7 +240,7 @@ pub fn update_point(
     code: &str,
     patch: &serde_json::Value,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let p = store::find_point(conn, code)?.ok_or(AppError::NotFound("dining point"))?;
         let hotel_code = match p.hotel_id {
             Some(h) => crate::hotels::store::find_hotel_by_id(conn, h)?.map(|h| h.code),
@@ -274,7 +275,7 @@ pub fn update_point(
             req.halal,
             email.as_deref(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -320,10 +321,10 @@ pub fn set_point_windows(
     entries: &[WindowEntry],
 ) -> Result<(), AppError> {
     let rows = parse_windows(entries)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let p = store::find_point(conn, code)?.ok_or(AppError::NotFound("dining point"))?;
         store::replace_windows(conn, p.id, &rows)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -353,9 +354,9 @@ pub fn set_default_windows(
     entries: &[WindowEntry],
 ) -> Result<Vec<WindowEntry>, AppError> {
     let rows = parse_windows(entries)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::replace_windows(conn, 0, &rows)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -411,9 +412,9 @@ pub fn set_policy(
             e.services.join(","),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::replace_policies(conn, &rows, now_utc())?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",

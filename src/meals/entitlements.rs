@@ -9,13 +9,13 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::to_rfc3339;
 use crate::meals::canteen::{eating_days, usual_points};
 use crate::meals::catalog::MealCatalog;
 use crate::meals::rules::{self, Diner, Override, Service};
 use crate::meals::store;
+use crate::time::to_rfc3339;
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::invalid(message, json!([{ "field": field }]))
@@ -34,7 +34,7 @@ pub fn set_meal_point(
     guest: i64,
     req: &MealPointRequest,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::find_meal_guest(conn, guest)?.ok_or(AppError::NotFound("guest"))?;
         let point = match req.point.as_deref().filter(|p| !p.is_empty()) {
             Some(code) => Some(
@@ -45,7 +45,7 @@ pub fn set_meal_point(
             None => None,
         };
         store::set_guest_point(conn, guest, point)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "meal_point",
@@ -88,7 +88,7 @@ pub fn set_overrides(
     if services.is_empty() {
         return Err(invalid("services", "name at least one service"));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::find_meal_guest(conn, guest)?.ok_or(AppError::NotFound("guest"))?;
         let point = match req.point.as_deref().filter(|p| !p.is_empty()) {
             Some(code) => Some(
@@ -107,7 +107,7 @@ pub fn set_overrides(
             }
             day += Duration::days(1);
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "meal_override",
@@ -229,14 +229,14 @@ pub fn issue_coupons(
     if !(1..=500).contains(&req.count) {
         return Err(invalid("count", "count must be 1–500"));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let point =
             store::find_point(conn, &req.point)?.ok_or(AppError::NotFound("dining point"))?;
         let ids = crate::passes::tickets::issue_meal_coupons(conn, req.count, req.day, tz)?;
         for id in &ids {
             store::insert_coupon(conn, *id, point.id, req.day, service.as_str())?;
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "issue",

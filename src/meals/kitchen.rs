@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::csv_format::guard;
 use crate::i18n::Lang;
@@ -21,6 +21,7 @@ use crate::meals::catalog::MealCatalog;
 use crate::meals::model::{MenuEntry, MenuItem};
 use crate::meals::rules::{self, Headcount, Mode, Service};
 use crate::meals::store;
+use crate::time::now_utc;
 
 /// One point, day and service of the forecast.
 #[derive(Serialize, ToSchema, Debug, Clone)]
@@ -352,7 +353,7 @@ pub fn add_dish(
             "a dish on the halal counter must be halal",
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let catalog = MealCatalog::load(conn)?;
         let point = match e.point.as_deref().filter(|p| !p.is_empty()) {
             Some(code) => Some(
@@ -375,7 +376,7 @@ pub fn add_dish(
             &e.allergens.join(","),
             now_utc(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -388,11 +389,11 @@ pub fn add_dish(
 }
 
 pub fn delete_dish(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if store::delete_menu_item(conn, id)? == 0 {
             return Err(AppError::NotFound("menu item"));
         }
-        audit::store::record(conn, &user.actor(), "delete", "menu_item", id, json!({}))?;
+        audit::record(conn, &user.actor(), "delete", "menu_item", id, json!({}))?;
         Ok(())
     })
 }

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
 use crate::db::schema::{outbox, passes};
-use crate::db::{write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::store::{list_all_guests, GuestFilter};
 use crate::notify::history;
@@ -172,7 +172,7 @@ pub fn send(
     if req.dry_run {
         work(conn)
     } else {
-        write_tx(conn, work)
+        legacy_tx(conn, |tx| work(tx))
     }
 }
 

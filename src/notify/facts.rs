@@ -7,13 +7,13 @@ use chrono_tz::Tz;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::guests::model::Guest;
-use crate::guests::service::to_local;
 use crate::hotels::store as hotel_store;
 use crate::meals::catalog::MealCatalog;
 use crate::meals::rules::{format_minute, Mode};
 use crate::passes::model::Pass;
 use crate::passes::store as pass_store;
 use crate::pickups::store as pickup_store;
+use crate::time::to_local;
 
 /// Everything the itinerary tells one guest.
 #[derive(Clone, Debug)]

@@ -6,9 +6,10 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use crate::db::schema::{guests, mail_batches, outbox};
-use crate::db::{now_utc, DbConn};
-use crate::guests::service::to_rfc3339;
+use crate::db::DbConn;
 use crate::notify::model::{status, BatchView, MessageView, OutboxRow};
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// Messages per status.
 pub fn counts(conn: &mut DbConn) -> QueryResult<BTreeMap<String, i64>> {

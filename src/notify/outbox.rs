@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use crate::db::schema::outbox;
-use crate::db::{write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::notify::model::{status, OutboxRow};
 
 /// A claim not acted on for this long belongs to a worker that died.
@@ -30,7 +30,8 @@ pub fn claim(
     now: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    let ids: Vec<i64> = write_tx(conn, |conn| {
+    let ids: Vec<i64> = legacy_tx(conn, |tx| {
+        let conn: &mut DbConn = tx;
         let rows: Vec<Claimed> = match conn {
             DbConn::Sqlite(c) => diesel::sql_query(
                 "UPDATE outbox SET status = 'claimed', claimed_by = $1, claimed_at = $2 \
@@ -86,7 +87,8 @@ pub fn begin_sending(
     recipient: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |tx| {
+        let conn: &mut DbConn = tx;
         diesel::update(
             outbox::table
                 .find(id)
@@ -133,7 +135,8 @@ fn finish(
     sent_at: Option<NaiveDateTime>,
     retry_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |tx| {
+        let conn: &mut DbConn = tx;
         let row = outbox::table.find(id);
         let done = (
             outbox::status.eq(new_status),
@@ -154,7 +157,8 @@ fn finish(
 
 /// Hands back what a worker claimed but did not start (it is stopping).
 pub fn release(conn: &mut DbConn, ids: &[i64], me: &str) -> QueryResult<usize> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |tx| {
+        let conn: &mut DbConn = tx;
         diesel::update(
             outbox::table
                 .filter(outbox::id.eq_any(ids))
@@ -175,7 +179,8 @@ pub fn release(conn: &mut DbConn, ids: &[i64], me: &str) -> QueryResult<usize> {
 /// accepted them and sending again could deliver twice. Returns (requeued, failed).
 pub fn recover(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(usize, usize)> {
     let expired = now - LEASE;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |tx| {
+        let conn: &mut DbConn = tx;
         let requeued = diesel::update(
             outbox::table
                 .filter(outbox::status.eq(status::CLAIMED))
@@ -209,7 +214,8 @@ pub const INTERRUPTED: &str = "interrupted while the server had it: it may have 
 
 /// Reception's resend of a failed or cancelled message: queued again, due now.
 pub fn requeue(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |tx| {
+        let conn: &mut DbConn = tx;
         diesel::update(
             outbox::table
                 .find(id)

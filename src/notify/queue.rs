@@ -5,8 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{guests, outbox};
-use crate::db::{now_utc, DbConn};
+use crate::db::DbConn;
 use crate::notify::model::{recipient, status, Kind};
+use crate::time::now_utc;
 
 /// A message to queue.
 #[derive(Insertable, Clone, Debug)]

@@ -9,7 +9,6 @@ use crate::config::Settings;
 use crate::db::schema::{dining_points, inspectors};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::guests::service::to_local;
 use crate::notify::compose::Part;
 use crate::notify::facts::{GuestFacts, RunFacts};
 use crate::notify::guest_letters::{self as letters, Booking};
@@ -18,6 +17,7 @@ use crate::notify::letter::{lang_of, Lang, Letter, Rendered};
 use crate::notify::list_letters::{self, Shift};
 use crate::notify::model::{Kind, OutboxRow};
 use crate::pickups::rides::{rides_of, Ride};
+use crate::time::to_local;
 
 /// What to do with a row.
 pub enum Outcome {
@@ -85,13 +85,13 @@ pub fn preview(
         dedupe_key: None,
         status: String::new(),
         attempts: 0,
-        next_attempt_at: crate::db::now_utc(),
+        next_attempt_at: crate::time::now_utc(),
         claimed_by: None,
         claimed_at: None,
         subject: None,
         last_error: None,
         created_by: String::new(),
-        created_at: crate::db::now_utc(),
+        created_at: crate::time::now_utc(),
         sent_at: None,
     };
     render(conn, settings, &row)
@@ -246,7 +246,7 @@ fn attach_calendar(attachments: &mut Vec<Part>, events: &[ics::Event], name: &st
     attachments.push(Part {
         name: name.into(),
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-        bytes: ics::calendar(events, crate::db::now_utc()).into_bytes(),
+        bytes: ics::calendar(events, crate::time::now_utc()).into_bytes(),
     });
 }
 
@@ -337,7 +337,7 @@ fn roster(conn: &mut DbConn, settings: &Settings, row: &OutboxRow) -> Result<Out
     let Some(to) = email.filter(|e| !e.trim().is_empty()) else {
         return Ok(Outcome::Fail("the inspector has no email address".into()));
     };
-    let from = crate::db::now_utc();
+    let from = crate::time::now_utc();
     let rows = crate::hygiene::store::list_shifts(
         conn,
         from,

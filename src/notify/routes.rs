@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx};
+use crate::db::legacy_tx;
 use crate::error::AppError;
 use crate::notify::bulk::{self, SendRequest, SendResult};
 use crate::notify::compose::html_for_preview;
@@ -15,6 +15,7 @@ use crate::notify::model::{status, BatchView, Kind, MessageView};
 use crate::notify::outbox;
 use crate::notify::render::{self, Outcome};
 use crate::notify::schedule;
+use crate::time::now_utc;
 use crate::web::parse_json;
 use crate::AppState;
 
@@ -249,7 +250,7 @@ pub async fn retry(
                     "only a failed or cancelled message is sent again",
                 ));
             }
-            audit_resend(conn, &user, id)?;
+            crate::db::legacy_tx(conn, |tx| audit_resend(tx, &user, id))?;
             let one = MessageFilter {
                 id: Some(id),
                 ..MessageFilter::default()
@@ -262,8 +263,8 @@ pub async fn retry(
     Ok(HttpResponse::Ok().json(view))
 }
 
-fn audit_resend(conn: &mut crate::db::DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    Ok(crate::audit::store::record(
+fn audit_resend(conn: &mut crate::db::Tx, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    Ok(crate::audit::record(
         conn,
         &user.actor(),
         "resend",
@@ -310,7 +311,7 @@ pub async fn kitchen_sheets(
     let by = user.username.clone();
     let (queued, no_email) = state
         .db(move |conn| {
-            Ok(write_tx(conn, |conn| {
+            Ok(legacy_tx(conn, |conn| {
                 schedule::kitchen_sheets(conn, day, &by, false)
             })?)
         })
@@ -327,7 +328,7 @@ pub async fn rosters(
     user.require(ROSTER_SENDERS)?;
     let by = user.username.clone();
     let (queued, no_email) = state
-        .db(move |conn| Ok(write_tx(conn, |conn| schedule::rosters(conn, &by))?))
+        .db(move |conn| Ok(legacy_tx(conn, |conn| schedule::rosters(conn, &by))?))
         .await?;
     Ok(HttpResponse::Ok().json(ListsQueued { queued, no_email }))
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::config::Settings;
 use crate::db::schema::{dining_points, inspectors};
-use crate::db::{write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::notify::model::{recipient, Kind};
 use crate::notify::queue::{self, NewMessage};
 
@@ -23,7 +23,7 @@ pub fn queue_due_lists(conn: &mut DbConn, settings: &Settings) -> QueryResult<us
         return Ok(0);
     }
     let tomorrow = local.date_naive() + chrono::Duration::days(1);
-    write_tx(conn, |conn| kitchen_sheets(conn, tomorrow, SCHEDULER, true)).map(|(n, _)| n)
+    legacy_tx(conn, |conn| kitchen_sheets(conn, tomorrow, SCHEDULER, true)).map(|(n, _)| n)
 }
 
 /// Queues the kitchen sheet for `day` to every dining point with an address. Scheduled

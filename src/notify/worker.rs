@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 
 use crate::config::Settings;
-use crate::db::{now_utc, DbConn, DbPool};
+use crate::db::{DbConn, DbPool};
 use crate::notify::compose;
 use crate::notify::model::OutboxRow;
 use crate::notify::outbox;
 use crate::notify::render::{self, Outcome};
 use crate::notify::schedule;
 use crate::notify::transport::Transport;
+use crate::time::now_utc;
 
 /// How often an idle worker looks for due messages.
 const POLL_EVERY: Duration = Duration::from_millis(200);

@@ -8,11 +8,12 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::to_rfc3339;
 use crate::passes::model::{EventSession, SessionResponse, Zone};
 use crate::passes::{rules, store};
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// A session as the API shows it.
 pub fn session_response(s: &EventSession, tz: Tz) -> SessionResponse {
@@ -73,7 +74,7 @@ pub fn create_zone(
     }
     let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
     check_color(&color)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let all = store::list_zones(conn)?;
         if all.iter().any(|z| z.code == code) {
             return Err(AppError::conflict(
@@ -93,7 +94,7 @@ pub fn create_zone(
             bit,
             now_utc(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -117,7 +118,7 @@ pub fn update_zone(
 ) -> Result<(), AppError> {
     let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
     check_color(&color)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if store::update_zone(
             conn,
             id,
@@ -128,14 +129,14 @@ pub fn update_zone(
         {
             return Err(AppError::NotFound("zone"));
         }
-        audit::store::record(conn, &user.actor(), "update", "zone", id, json!({}))?;
+        audit::record(conn, &user.actor(), "update", "zone", id, json!({}))?;
         Ok(())
     })
 }
 
 /// Deletes a zone no pass names.
 pub fn delete_zone(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let zone = store::list_zones(conn)?
             .into_iter()
             .find(|z| z.id == id)
@@ -147,7 +148,7 @@ pub fn delete_zone(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(),
             ));
         }
         store::delete_zone(conn, id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "delete",
@@ -187,7 +188,7 @@ fn parse_instant(s: &str, tz: Tz) -> Option<NaiveDateTime> {
         .or_else(|| {
             NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
                 .ok()
-                .map(|t| crate::guests::service::to_utc(tz, t))
+                .map(|t| crate::time::to_utc(tz, t))
         })
 }
 
@@ -209,7 +210,7 @@ pub fn create_session(
             json!([]),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let id = store::insert_session(
             conn,
             req.code.trim(),
@@ -221,7 +222,7 @@ pub fn create_session(
             req.allow_reentry,
             now_utc(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",

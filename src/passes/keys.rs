@@ -15,9 +15,10 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::rngs::OsRng;
 
 use crate::db::schema::signing_keys;
-use crate::db::{now_utc, DbConn};
+use crate::db::DbConn;
 use crate::passes::model::SigningKeyRow;
 use crate::passes::token;
+use crate::time::now_utc;
 
 /// All keys, oldest first.
 pub fn list_keys(conn: &mut DbConn) -> QueryResult<Vec<SigningKeyRow>> {

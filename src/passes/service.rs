@@ -15,9 +15,9 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::{guest_cards, may_act_on, to_rfc3339, GuestCard};
+use crate::guests::service::{guest_cards, may_act_on, GuestCard};
 use crate::guests::store::GuestFilter;
 use crate::passes::keys;
 use crate::passes::model::{
@@ -27,6 +27,8 @@ use crate::passes::model::{
 use crate::passes::rules::{self, Action};
 use crate::passes::store::{self, PassFilter};
 use crate::passes::token::{self, PassKind, PassRecord};
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 fn not_found(e: diesel::result::Error) -> AppError {
     match e {
@@ -288,7 +290,7 @@ pub fn request_credential(
     tz: Tz,
 ) -> Result<PassResponse, AppError> {
     check_dates(from, to)?;
-    let id = write_tx(conn, |conn| {
+    let id = legacy_tx(conn, |conn| {
         let cards = guest_cards(conn, &[guest_id])?;
         let card = cards.get(&guest_id).ok_or(AppError::NotFound("guest"))?;
         if !may_act_on(user, card.department_id) {
@@ -304,7 +306,7 @@ pub fn request_credential(
         }
         let now = now_utc();
         let id = store::insert_pass(conn, &new_credential(guest_id, zones, from, to, now))?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "request",
@@ -358,7 +360,7 @@ pub fn request_credentials_bulk(
 ) -> Result<BulkRequested, AppError> {
     check_dates(from, to)?;
     filter.scope_department_id = user.department_scope();
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let all = store::list_zones(conn)?;
         resolve_zones(&all, zones)?;
         let guests = crate::guests::store::list_all_guests(conn, &filter)?;
@@ -378,7 +380,7 @@ pub fn request_credentials_bulk(
                 out.created += 1;
             }
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "request",
@@ -415,7 +417,7 @@ pub fn approve(
     ids: &[i64],
     tz: Tz,
 ) -> Result<Approved, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let key = signing_key(conn)?;
         let zones = store::list_zones(conn)?;
         let mut out = Approved::default();
@@ -468,7 +470,7 @@ pub fn approve(
             }
         }
         mail::to_guests(conn, Kind::Pass, &to_mail, json!({}), &user.username)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "approve",
@@ -491,12 +493,12 @@ pub fn mark(
     id: i64,
     action: Action,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
         let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
         let to = rules::transition(from, action).map_err(|m| AppError::conflict("bad_state", m))?;
         store::update_status(conn, id, to.as_str(), now_utc())?;
-        audit::store::record(conn, &user.actor(), to.as_str(), "pass", id, json!({}))?;
+        audit::record(conn, &user.actor(), to.as_str(), "pass", id, json!({}))?;
         Ok(())
     })
 }
@@ -518,7 +520,7 @@ pub fn revoke(
             json!([{"field": "reason"}]),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let pass = store::find_pass(conn, id)
             .map_err(not_found)?
             .ok_or(AppError::NotFound("pass"))?;
@@ -537,7 +539,7 @@ pub fn revoke(
                 &user.username,
             )?;
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "revoke",
@@ -556,7 +558,7 @@ pub fn reissue(
     id: i64,
     tz: Tz,
 ) -> Result<PassResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
         let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Requested);
         rules::transition(from, Action::Reissue).map_err(|m| AppError::conflict("bad_state", m))?;
@@ -587,7 +589,7 @@ pub fn reissue(
                 &user.username,
             )?;
         }
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "reissue",

@@ -8,13 +8,14 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::service::guest_cards;
 use crate::passes::model::{NewPass, PassResponse, PassStatus};
 use crate::passes::service::{get_pass, sign_pass, signing_key};
 use crate::passes::store;
 use crate::passes::token::PassKind;
+use crate::time::now_utc;
 
 /// A ticket to a session, for a guest or a host-city invitee.
 #[derive(serde::Deserialize, ToSchema, Debug)]
@@ -56,7 +57,7 @@ pub fn create_admission(
             ))
         }
     }
-    let id = write_tx(conn, |conn| {
+    let id = legacy_tx(conn, |conn| {
         let session =
             store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
         if let Some(g) = req.guest_id {
@@ -64,7 +65,7 @@ pub fn create_admission(
                 .get(&g)
                 .ok_or(AppError::NotFound("guest"))?;
         }
-        let day = |t: NaiveDateTime| crate::guests::service::to_local(tz, t).date();
+        let day = |t: NaiveDateTime| crate::time::to_local(tz, t).date();
         let now = now_utc();
         let id = store::insert_pass(
             conn,
@@ -89,7 +90,7 @@ pub fn create_admission(
         let key = signing_key(conn)?;
         let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
         store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "issue",

@@ -8,13 +8,14 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::passes::model::{NewPass, PassResponse, PassStatus, Stream};
 use crate::passes::plate;
 use crate::passes::rules;
 use crate::passes::service::{check_dates, get_pass, resolve_zones};
 use crate::passes::store;
+use crate::time::now_utc;
 
 /// A vehicle pass request.
 #[derive(serde::Deserialize, ToSchema, Debug)]
@@ -59,7 +60,7 @@ pub fn request_vehicle(
         )
     })?;
     check_dates(req.valid_from, req.valid_to)?;
-    let id = write_tx(conn, |conn| {
+    let id = legacy_tx(conn, |conn| {
         let all = store::list_zones(conn)?;
         resolve_zones(&all, &req.zones)?;
         let now = now_utc();
@@ -82,7 +83,7 @@ pub fn request_vehicle(
                 ..Default::default()
             },
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "request",

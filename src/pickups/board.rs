@@ -9,14 +9,15 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
-use crate::db::{now_utc, DbConn};
+use crate::db::DbConn;
 use crate::error::AppError;
-use crate::guests::service::{to_local, to_rfc3339};
 use crate::pickups::model::{RunRow, Trip};
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::hub_for;
 use crate::pickups::store;
 use crate::pickups::trips::{self, day_span, expected_utc};
+use crate::time::now_utc;
+use crate::time::{to_local, to_rfc3339};
 
 /// The hub as the board heads it.
 #[derive(Serialize, ToSchema, Debug)]

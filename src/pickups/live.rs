@@ -9,9 +9,10 @@ use std::time::Duration;
 use actix_web::web::Bytes;
 use tokio::sync::broadcast;
 
-use crate::db::{now_utc, DbConn, DbPool};
+use crate::db::{DbConn, DbPool};
 use crate::pickups::model::LiveEvent;
 use crate::pickups::store;
+use crate::time::now_utc;
 
 /// How often the table is read.
 pub const TAIL_EVERY: Duration = Duration::from_millis(100);

@@ -491,7 +491,7 @@ pub async fn get_board(
         Some(f) => DateTime::parse_from_rfc3339(f)
             .map_err(|_| AppError::bad_request("from must be RFC 3339"))?
             .naive_utc(),
-        None => crate::db::now_utc() - chrono::Duration::hours(2),
+        None => crate::time::now_utc() - chrono::Duration::hours(2),
     };
     let hours = query.hours.unwrap_or(6).clamp(1, 48);
     let tz = state.settings.timezone;

@@ -13,9 +13,8 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::to_rfc3339;
 use crate::pickups::model::{NewRun, RunGuest, RunResponse, RunRow, RunVehicle};
 use crate::pickups::planner::{self, Car, LockedRun, Rider};
 use crate::pickups::rides::RideWatch;
@@ -23,6 +22,8 @@ use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{self, hub_for, invalid, DEFAULT_TRAVEL};
 use crate::pickups::trips::{self, day_span, expected_utc};
 use crate::pickups::{live, store};
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// Minutes since the epoch: the planner's clock.
 fn minutes(t: NaiveDateTime) -> i64 {
@@ -282,7 +283,7 @@ pub fn plan(
     };
     let runs = planner::plan(dir, &riders, &cars, &locked, max_wait);
     let greeters = greeters_of(conn, hub.id)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let replaced_ids: Vec<i64> = replaced.iter().map(|r| r.id).collect();
         let watch = RideWatch::start_with_runs(
             conn,
@@ -320,7 +321,7 @@ pub fn plan(
         }
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(hub.id), "run", "plan")?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "plan",
@@ -414,7 +415,7 @@ pub fn edit_guests(
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
         let moved = edit.add.iter().chain(&edit.remove).copied();
         let watch = RideWatch::start_with_runs(conn, &run.direction, &[id], moved)?;
@@ -424,7 +425,7 @@ pub fn edit_guests(
         seats_check(conn, &run, riders)?;
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "edit",
@@ -445,7 +446,7 @@ pub fn set_vehicle(
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
         let watch = RideWatch::start_with_runs(conn, &run.direction, &[id], [])?;
         if let Some(v) = vehicle {
@@ -463,7 +464,7 @@ pub fn set_vehicle(
         )?;
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "vehicle",
@@ -482,11 +483,11 @@ pub fn set_locked(
     locked: bool,
     tz: Tz,
 ) -> Result<RunResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
         store::set_run_locked(conn, id, locked)?;
         live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "lock",
@@ -510,7 +511,7 @@ pub fn split(
     if guests.is_empty() {
         return Err(invalid("guest_ids", "name the guests of the new run"));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
         let riders: BTreeSet<i64> = store::run_riders(conn, &[id])?
             .into_iter()
@@ -541,7 +542,7 @@ pub fn split(
         store::add_riders(conn, new_id, guests, &run.direction)?;
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(run.hub_id), "run", new_id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "split",
@@ -564,7 +565,7 @@ pub fn merge(
     let (Some(&first), true) = (ids.first(), ids.len() >= 2) else {
         return Err(invalid("ids", "name two or more runs"));
     };
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let target = run_for(conn, user, first)?;
         let watch = RideWatch::start_with_runs(conn, &target.direction, ids, [])?;
         for &other in &ids[1..] {
@@ -588,7 +589,7 @@ pub fn merge(
         seats_check(conn, &target, riders)?;
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, Some(target.hub_id), "run", first)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "merge",
@@ -616,7 +617,7 @@ pub fn set_status(
             "status must be planned, at_hub, departed or arrived",
         )
     })?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let run = run_for(conn, user, id)?;
         let now_rank = ORDER.iter().position(|s| *s == run.status).unwrap_or(0);
         if rank + 1 < now_rank || rank == now_rank {
@@ -655,7 +656,7 @@ pub fn set_status(
             store::set_run_depart(conn, id, now_utc())?;
         }
         live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::store::record(conn, &user.actor(), status, "run", id, json!({}))?;
+        audit::record(conn, &user.actor(), status, "run", id, json!({}))?;
         one(conn, id, tz)
     })
 }

@@ -11,12 +11,13 @@ use utoipa::ToSchema;
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
 use crate::db::schema::guests;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::model::Hub;
-use crate::guests::service::to_rfc3339;
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::{live, store};
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// A 422 naming the field (the pickups domain's one way to say a request is wrong).
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -56,7 +57,7 @@ pub fn update_hub(
     id: i64,
     req: &HubRequest,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hub = store::find_hub(conn, id)?.ok_or(AppError::NotFound("hub"))?;
         let name = req
             .name
@@ -75,7 +76,7 @@ pub fn update_hub(
         };
         store::update_hub(conn, id, &name, &kind, meeting.as_deref())?;
         live::record(conn, Some(id), "hub", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -122,7 +123,7 @@ pub fn set_travel(
     hub_id: i64,
     entries: &[TravelEntry],
 ) -> Result<Vec<TravelEntry>, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         store::find_hub(conn, hub_id)?.ok_or(AppError::NotFound("hub"))?;
         let hotels = crate::hotels::store::list_hotels(conn)?;
         let mut rows = Vec::new();
@@ -137,7 +138,7 @@ pub fn set_travel(
             rows.push((h.id, e.minutes));
         }
         store::replace_travel(conn, hub_id, &rows)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -201,8 +202,9 @@ pub fn set_status(
             format!("{status:?} is not a step of a {}", direction.as_str()),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |tx| {
         use diesel::prelude::*;
+        let conn: &mut DbConn = tx;
         let hub: Option<Option<i64>> = match direction {
             Direction::Arrival => guests::table
                 .find(guest_id)

@@ -14,14 +14,15 @@ use utoipa::ToSchema;
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
 use crate::db::schema::guests;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
 use crate::guests::model::Hub;
-use crate::guests::service::{to_local, to_rfc3339, to_utc};
 use crate::pickups::model::{Trip, TripRow};
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{find_hub_by_key, hub_for, invalid};
 use crate::pickups::{live, store};
+use crate::time::now_utc;
+use crate::time::{to_local, to_rfc3339, to_utc};
 
 /// The UTC span of an event-local day.
 pub fn day_span(tz: Tz, date: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
@@ -336,7 +337,7 @@ pub fn update_trip(
         .hub
         .as_deref()
         .ok_or_else(|| invalid("hub", "hub is required"))?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hub = find_hub_by_key(conn, hub_key)?;
         hub_for(conn, user, hub.id)?;
         let update = TripUpdate {
@@ -348,7 +349,7 @@ pub fn update_trip(
             status,
         };
         apply_trip_updates(conn, std::slice::from_ref(&update), &user.username)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "update",
@@ -411,7 +412,7 @@ pub fn import_trips(
 ) -> Result<TripImport, AppError> {
     let lines = rules::parse_trip_feed(text)
         .map_err(|errors| line_errors(errors.into_iter().map(|e| (e.line, e.message)).collect()))?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let hubs = crate::guests::store::list_hubs(conn)?;
         let mut updates = Vec::new();
         let mut errors = Vec::new();
@@ -441,7 +442,7 @@ pub fn import_trips(
             return Err(line_errors(errors));
         }
         apply_trip_updates(conn, &updates, &user.username)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "import",

@@ -10,13 +10,14 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::schema::passes;
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::{to_rfc3339, to_utc};
 use crate::pickups::model::{Vehicle, VehicleFields, VehicleResponse};
 use crate::pickups::rides::RideWatch;
 use crate::pickups::service::invalid;
 use crate::pickups::{live, store};
+use crate::time::now_utc;
+use crate::time::{to_rfc3339, to_utc};
 
 fn parse_time(field: &str, text: Option<&str>, tz: Tz) -> Result<Option<NaiveDateTime>, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
@@ -113,7 +114,7 @@ pub fn create_vehicle(
     tz: Tz,
 ) -> Result<VehicleResponse, AppError> {
     let fields = vehicle_fields(req, tz)?;
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if store::list_vehicles(conn)?
             .iter()
             .any(|v| v.plate == fields.plate)
@@ -125,7 +126,7 @@ pub fn create_vehicle(
         }
         let id = store::insert_vehicle(conn, &fields, now_utc())?;
         live::record(conn, None, "vehicle", id)?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -146,7 +147,7 @@ pub fn update_vehicle(
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<VehicleResponse, AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
         // A new plate or driver changes the ride of everyone the car still has to carry.
         let watch = RideWatch::start_for_car(conn, id)?;
@@ -163,7 +164,7 @@ pub fn update_vehicle(
         store::update_vehicle(conn, id, &fields)?;
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, None, "vehicle", id)?;
-        audit::store::record(conn, &user.actor(), "update", "vehicle", id, patch.clone())?;
+        audit::record(conn, &user.actor(), "update", "vehicle", id, patch.clone())?;
         let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
         Ok(vehicle_response(&v, None, tz))
     })
@@ -175,7 +176,7 @@ pub fn delete_vehicle(
     id: i64,
     hold: chrono::Duration,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         // Its runs are left without a car: their riders are told.
         let watch = RideWatch::start_for_car(conn, id)?;
         if store::delete_vehicle(conn, id)? == 0 {
@@ -183,7 +184,7 @@ pub fn delete_vehicle(
         }
         watch.finish(conn, &user.username, hold)?;
         live::record(conn, None, "vehicle", id)?;
-        audit::store::record(conn, &user.actor(), "delete", "vehicle", id, json!({}))?;
+        audit::record(conn, &user.actor(), "delete", "vehicle", id, json!({}))?;
         Ok(())
     })
 }

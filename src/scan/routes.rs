@@ -9,11 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::guests::service::{to_local, to_rfc3339};
 use crate::i18n::Lang;
 use crate::scan::model::ScanPoint;
 use crate::scan::service::{self, PointRequest, ScanRequest, ScanResponse};
 use crate::scan::store::{self, ScanFilter};
+use crate::time::{to_local, to_rfc3339};
 use crate::web::parse_json;
 use crate::AppState;
 
@@ -281,7 +281,7 @@ pub async fn hourly(
                 .into_iter()
                 .map(|((point, hour), (accepted, rejected))| HourlyCount {
                     point,
-                    hour: to_rfc3339(tz, crate::guests::service::to_utc(tz, hour)),
+                    hour: to_rfc3339(tz, crate::time::to_utc(tz, hour)),
                     accepted,
                     rejected,
                 })

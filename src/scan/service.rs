@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{now_utc, write_tx, DbConn};
+use crate::db::{legacy_tx, DbConn};
 use crate::error::AppError;
-use crate::guests::service::{guest_card, to_rfc3339};
+use crate::guests::service::guest_card;
 use crate::hotels::rules::DeskVerdict;
 use crate::i18n::Lang;
 use crate::passes::keys::KeyRing;
@@ -20,6 +20,8 @@ use crate::passes::token::{self, PassKind};
 use crate::scan::model::{NewScan, ScanPoint};
 use crate::scan::rules::{self, PassState, PointKind, PointView, Reason};
 use crate::scan::store;
+use crate::time::now_utc;
+use crate::time::to_rfc3339;
 
 /// A scan as the point sends it.
 #[derive(Deserialize, ToSchema, Debug)]
@@ -211,7 +213,7 @@ pub fn scan(
     match prepare(conn, keys, cache, user, req, lang, tz, now)? {
         Prepared::Replay(response) => Ok(*response),
         Prepared::Log(pending) => {
-            let result = write_tx(conn, |conn| log(conn, &pending));
+            let result = legacy_tx(conn, |conn| log(conn, &pending));
             settle(conn, &pending, result)
         }
     }
@@ -645,7 +647,7 @@ pub fn create_point(
             json!([{"field": "session_id"}]),
         ));
     }
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if let Some(z) = req.zone.as_deref() {
             if !crate::passes::store::list_zones(conn)?
                 .iter()
@@ -672,7 +674,7 @@ pub fn create_point(
             req.target.as_deref(),
             now_utc(),
         )?;
-        audit::store::record(
+        audit::record(
             conn,
             &user.actor(),
             "create",
@@ -691,7 +693,7 @@ pub fn update_point(
     id: i64,
     req: &PointRequest,
 ) -> Result<(), AppError> {
-    write_tx(conn, |conn| {
+    legacy_tx(conn, |conn| {
         if store::update_point(
             conn,
             id,
@@ -703,7 +705,7 @@ pub fn update_point(
         {
             return Err(AppError::NotFound("scan point"));
         }
-        audit::store::record(conn, &user.actor(), "update", "scan_point", id, json!({}))?;
+        audit::record(conn, &user.actor(), "update", "scan_point", id, json!({}))?;
         Ok(())
     })
 }

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-use crate::db::{write_tx, DbPool};
+use crate::db::{legacy_tx, DbPool};
 use crate::error::AppError;
 use crate::scan::service::{self, PendingScan};
 
@@ -68,13 +68,13 @@ fn run(pool: DbPool, queue: mpsc::Receiver<Job>) {
                 continue;
             }
         };
-        let written = write_tx(
+        let written = legacy_tx(
             &mut conn,
             |conn| -> Result<Vec<Result<service::ScanResponse, AppError>>, AppError> {
                 Ok(jobs
                     .iter()
                     .map(|job| {
-                        diesel::Connection::transaction(&mut *conn, |c| {
+                        diesel::Connection::transaction(&mut **conn, |c| {
                             service::log(c, &job.pending)
                         })
                     })

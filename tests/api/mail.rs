@@ -662,7 +662,7 @@ async fn queued_mail_survives_a_restart_and_an_interrupted_send_is_not_repeated(
     assert_eq!((s, r["queued"].as_i64()), (200, Some(2)), "{r}");
     // An instance that died mid-way: one message claimed, never handed over; one handed to
     // the server when it died.
-    let stale = yingbin::db::now_utc() - chrono::Duration::minutes(10);
+    let stale = yingbin::time::now_utc() - chrono::Duration::minutes(10);
     {
         let mut conn = app.pool.get()?;
         let rows: Vec<i64> = outbox::table

@@ -28,7 +28,7 @@ fn both_backends_have_the_same_migration_folders() {
 }
 
 fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
-    use yingbin::audit::store::AuditRow;
+    use yingbin::audit::AuditRow;
     use yingbin::auth::model::User;
     use yingbin::guests::model::{Delegation, Department, Guest, GuestPhoto, Hub};
     schema::users::table
