@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, RunQueryDsl};
 use yingbin::audit::Actor;
 use yingbin::db::{self, DbUrl, PoolOptions};
-use yingbin::guests::import::{import_guests, ImportContext};
+use yingbin::guests::import::{run as import_guests, ImportContext};
 use yingbin::i18n::Lang;
 
 const ROWS: usize = 50_000;

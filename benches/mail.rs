@@ -132,7 +132,7 @@ fn bench(label: &str, url: &str) {
         7,
         chrono::NaiveDate::from_ymd_opt(2027, 5, 14).expect("date"),
     );
-    yingbin::guests::import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
+    yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     drop(conn);
     let port = start(quiet, pool.clone());

@@ -45,7 +45,7 @@ fn bench(label: &str, url: &str) {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
     };
     let csv = yingbin::demo::demo_csv(20_000, 11, start);
-    yingbin::guests::import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
+    yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     use yingbin::meals::{catalog, kitchen, model, store};
     yingbin::hotels::catalog::create_hotel(

@@ -99,9 +99,8 @@ fn prepare(url: &str) -> (Settings, yingbin::db::DbPool, chrono::NaiveDate) {
     let mut csv = arrivals_csv(&["CTU", "TFU", "MIG"], 2, 834, start, 0);
     let big = arrivals_csv(&["BIG"], 1, 2000, start, 10_000);
     csv.push_str(big.split_once('\n').expect("header").1);
-    let report =
-        yingbin::guests::import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
-            .expect("import");
+    let report = yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
+        .expect("import");
     assert!(
         report.errors.is_empty(),
         "{:?}",

@@ -58,7 +58,7 @@ fn bench(label: &str, url: &str) {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
     };
     let csv = yingbin::demo::demo_csv(GUESTS, 7, start);
-    yingbin::guests::import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
+    yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     use yingbin::hotels::{catalog, plans};
     catalog::create_hotel(

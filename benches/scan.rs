@@ -69,7 +69,7 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
         99,
         chrono::NaiveDate::from_ymd_opt(2027, 5, 14).expect("date"),
     );
-    yingbin::guests::import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
+    yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     let photo = jpeg();
     let ids =

@@ -54,6 +54,17 @@ pub enum AppError {
         /// Field- or row-level problems.
         details: Value,
     },
+    /// 422 answered with a whole report (an import's counts and every bad line): the report's
+    /// fields, with the envelope's `error`, `message` and `details` (the report's `errors`).
+    #[error("{message}")]
+    Rejected {
+        /// Machine-readable code.
+        code: &'static str,
+        /// For people.
+        message: String,
+        /// The report, a JSON object.
+        report: Box<Value>,
+    },
     /// 429: too many attempts; retry after the given seconds.
     #[error("too many attempts; try again in {retry_after} s")]
     TooManyAttempts {
@@ -103,7 +114,7 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::TooLarge(_) => "too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
-            AppError::Unprocessable { code, .. } => code,
+            AppError::Unprocessable { code, .. } | AppError::Rejected { code, .. } => code,
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
@@ -128,7 +139,9 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unprocessable { .. } | AppError::Rejected { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -143,9 +156,19 @@ impl ResponseError for AppError {
         }
         let details = match self {
             AppError::Unprocessable { details, .. } => details.clone(),
+            AppError::Rejected { report, .. } => report["errors"].clone(),
             _ => Value::Array(vec![]),
         };
         let mut response = HttpResponse::build(self.status_code());
+        if let AppError::Rejected { report, .. } = self {
+            let mut body = (**report).clone();
+            if let Value::Object(map) = &mut body {
+                map.insert("error".into(), Value::from(self.code()));
+                map.insert("message".into(), Value::from(self.to_string()));
+                map.insert("details".into(), details);
+            }
+            return response.json(body);
+        }
         if let AppError::TooManyAttempts { retry_after } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
         }

@@ -140,31 +140,31 @@ pub async fn create_user(
     user.require(&[Role::Admin])?;
     let form: CreateUserRequest = parse_json(&body)?;
     let lang = Lang::of_request(&req);
-    let pool = state.pool.clone();
-    let created = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let created = service::create_user(
-            &mut conn,
-            &user.actor(),
-            &form.username,
-            &form.password,
-            &form.role,
-            form.scope.as_deref(),
-            lang,
-        )?;
-        if form.display_name.is_none() && form.phone.is_none() {
-            return Ok(created);
-        }
-        let contact = UserChanges {
-            role: None,
-            scope: None,
-            disabled: None,
-            display_name: Some(form.display_name),
-            phone: Some(form.phone),
-        };
-        service::update_user(&mut conn, &user.actor(), created.id, contact)
-    })
-    .await??;
+    let (username, password) = (form.username.clone(), form.password.clone());
+    let account =
+        web::block(move || service::NewAccount::prepare(&username, &password, lang)).await??;
+    let created = state
+        .write(move |tx| {
+            let created = service::create_user(
+                tx,
+                &user.actor(),
+                &account,
+                &form.role,
+                form.scope.as_deref(),
+            )?;
+            if form.display_name.is_none() && form.phone.is_none() {
+                return Ok(created);
+            }
+            let contact = UserChanges {
+                role: None,
+                scope: None,
+                disabled: None,
+                display_name: Some(form.display_name),
+                phone: Some(form.phone),
+            };
+            service::update_user(tx, &user.actor(), created.id, contact)
+        })
+        .await?;
     Ok(HttpResponse::Created().json(UserResponse::from(&created)))
 }
 
@@ -212,7 +212,6 @@ pub async fn update_user(
 ) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
     let form: UpdateUserRequest = parse_json(&body)?;
-    let pool = state.pool.clone();
     let id = id.into_inner();
     let changes = UserChanges {
         role: form.role,
@@ -221,11 +220,9 @@ pub async fn update_user(
         display_name: form.display_name,
         phone: form.phone,
     };
-    let updated = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::update_user(&mut conn, &user.actor(), id, changes)
-    })
-    .await??;
+    let updated = state
+        .write(move |tx| service::update_user(tx, &user.actor(), id, changes))
+        .await?;
     state.sessions.forget(None, Some(id));
     Ok(HttpResponse::Ok().json(UserResponse::from(&updated)))
 }
@@ -251,13 +248,13 @@ pub async fn reset_password(
     user.require(&[Role::Admin])?;
     let form: ResetPasswordRequest = parse_json(&body)?;
     let lang = Lang::of_request(&req);
-    let pool = state.pool.clone();
     let id = id.into_inner();
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::reset_password(&mut conn, &user.actor(), id, &form.password, lang)
-    })
-    .await??;
+    let username = state.db(move |conn| service::username_of(conn, id)).await?;
+    let hash =
+        web::block(move || service::hash_new_password(&form.password, &username, lang)).await??;
+    state
+        .write(move |tx| service::reset_password(tx, &user.actor(), id, &hash))
+        .await?;
     state.sessions.forget(None, Some(id));
     Ok(HttpResponse::NoContent().finish())
 }

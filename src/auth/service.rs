@@ -8,7 +8,7 @@ use crate::audit::{self, Actor};
 use crate::auth::extract::token_hash;
 use crate::auth::model::{NewSession, NewUser, Role, User};
 use crate::auth::{password, rules, store};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{write_tx, DbConn, PooledConn, Tx};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::time::now_utc;
@@ -20,9 +20,10 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// Checks the name and password; on success opens a session and returns its token.
+/// Checks the name and password; on success opens a session and returns its token. Not one
+/// transaction: a failed try is counted (and committed) although the login fails.
 pub fn login(
-    conn: &mut DbConn,
+    conn: &mut PooledConn,
     username: &str,
     password_text: &str,
     session_hours: i64,
@@ -39,12 +40,9 @@ pub fn login(
     }
     if !password::verify(password_text, &user.password_hash) {
         let failed = user.failed_logins + 1;
-        store::update_failed_login(
-            conn,
-            user.id,
-            failed,
-            rules::lock_after_failures(failed, now),
-        )?;
+        write_tx(conn, now, |tx| {
+            store::update_failed_login(tx, user.id, failed, rules::lock_after_failures(failed, now))
+        })?;
         return Err(AppError::InvalidCredentials);
     }
     if user.disabled {
@@ -54,10 +52,10 @@ pub fn login(
         ));
     }
     let token = new_token();
-    legacy_tx(conn, |conn| -> Result<(), AppError> {
-        store::reset_failed_logins(conn, user.id)?;
+    write_tx(conn, now, |tx| -> Result<(), AppError> {
+        store::reset_failed_logins(tx, user.id)?;
         store::insert_session(
-            conn,
+            tx,
             &NewSession {
                 token_hash: &token_hash(&token),
                 user_id: user.id,
@@ -65,7 +63,7 @@ pub fn login(
                 expires_at: now + Duration::hours(session_hours),
             },
         )?;
-        store::delete_expired_sessions(conn, now)?;
+        store::delete_expired_sessions(tx, now)?;
         Ok(())
     })?;
     Ok((token, user))
@@ -127,63 +125,80 @@ fn parse_role(role: &str) -> Result<Role, AppError> {
     })
 }
 
-/// Creates a user (admin).
-pub fn create_user(
-    conn: &mut DbConn,
-    actor: &Actor,
-    username: &str,
-    password_text: &str,
-    role: &str,
-    scope: Option<&str>,
-    lang: Lang,
-) -> Result<User, AppError> {
-    let username = username.trim();
-    if username.is_empty()
-        || username.chars().count() > 64
-        || username.chars().any(char::is_whitespace)
-    {
-        return Err(AppError::invalid(
-            lang.pick(
-                "用户名须为 1–64 个字符且不含空格",
-                "username must be 1–64 characters without spaces",
-            ),
-            json!([{"field": "username"}]),
-        ));
-    }
-    let role = parse_role(role)?;
-    password::check_strength(password_text, username, lang)
-        .map_err(|m| AppError::invalid(m, json!([{"field": "password"}])))?;
-    let hash = password::hash(password_text).map_err(AppError::Internal)?;
-    legacy_tx(conn, |conn| {
-        let scope = check_scope(conn, role, scope)?;
-        if store::find_user_by_name(conn, username)?.is_some() {
-            return Err(AppError::conflict(
-                "username_taken",
-                format!("username {username} is taken"),
+/// A new account's name and password, checked and hashed before any transaction opens
+/// (argon2 takes tens of milliseconds on purpose).
+pub struct NewAccount {
+    username: String,
+    hash: String,
+}
+
+impl NewAccount {
+    /// Checks the name and the password's strength, and hashes the password.
+    pub fn prepare(
+        username: &str,
+        password_text: &str,
+        lang: Lang,
+    ) -> Result<NewAccount, AppError> {
+        let username = username.trim();
+        if username.is_empty()
+            || username.chars().count() > 64
+            || username.chars().any(char::is_whitespace)
+        {
+            return Err(AppError::invalid(
+                lang.pick(
+                    "用户名须为 1–64 个字符且不含空格",
+                    "username must be 1–64 characters without spaces",
+                ),
+                json!([{"field": "username"}]),
             ));
         }
-        let now = now_utc();
-        let id = store::insert_user(
-            conn,
-            &NewUser {
-                username,
-                password_hash: &hash,
-                role: role.as_str(),
-                scope: scope.as_deref(),
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
-        audit::record(
-            conn,
-            actor,
-            "create",
-            "user",
-            id,
-            json!({"username": username, "role": role.as_str(), "scope": scope}),
-        )?;
-        Ok(store::find_user(conn, id)?)
-    })
+        password::check_strength(password_text, username, lang)
+            .map_err(|m| AppError::invalid(m, json!([{"field": "password"}])))?;
+        Ok(NewAccount {
+            username: username.to_string(),
+            hash: password::hash(password_text).map_err(AppError::Internal)?,
+        })
+    }
+}
+
+/// Creates a user (admin).
+pub fn create_user(
+    tx: &mut Tx,
+    actor: &Actor,
+    account: &NewAccount,
+    role: &str,
+    scope: Option<&str>,
+) -> Result<User, AppError> {
+    let now = tx.now();
+    let role = parse_role(role)?;
+    let (username, hash) = (account.username.as_str(), &account.hash);
+    let scope = check_scope(tx, role, scope)?;
+    if store::find_user_by_name(tx, username)?.is_some() {
+        return Err(AppError::conflict(
+            "username_taken",
+            format!("username {username} is taken"),
+        ));
+    }
+    let id = store::insert_user(
+        tx,
+        &NewUser {
+            username,
+            password_hash: &hash,
+            role: role.as_str(),
+            scope: scope.as_deref(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    audit::record(
+        tx,
+        actor,
+        "create",
+        "user",
+        id,
+        json!({"username": username, "role": role.as_str(), "scope": scope}),
+    )?;
+    Ok(store::find_user(tx, id)?)
 }
 
 /// What an admin may change about a user.
@@ -203,106 +218,112 @@ pub struct UserChanges {
 
 /// Changes role, scope or disabled; ends the user's sessions when their rights change.
 pub fn update_user(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     actor: &Actor,
     id: i64,
     changes: UserChanges,
 ) -> Result<User, AppError> {
-    legacy_tx(conn, |conn| {
-        let user = store::find_user(conn, id).map_err(|e| match e {
-            diesel::result::Error::NotFound => AppError::NotFound("user"),
-            e => e.into(),
-        })?;
-        let now = now_utc();
-        if changes.role.is_some() || changes.scope.is_some() {
-            let role = parse_role(changes.role.as_deref().unwrap_or(&user.role))?;
-            let scope = match &changes.scope {
-                Some(s) => s.clone(),
-                None => user.scope.clone(),
-            };
-            let scope = check_scope(conn, role, scope.as_deref())?;
-            if actor.user_id == Some(id) && role != Role::Admin {
-                return Err(AppError::conflict(
-                    "last_admin",
-                    "you cannot take away your own admin role",
-                ));
-            }
-            store::update_role(conn, id, role.as_str(), scope.as_deref(), now)?;
-            store::delete_user_sessions(conn, id)?;
-        }
-        if let Some(disabled) = changes.disabled {
-            if disabled && actor.user_id == Some(id) {
-                return Err(AppError::conflict(
-                    "last_admin",
-                    "you cannot disable yourself",
-                ));
-            }
-            store::update_disabled(conn, id, disabled, now)?;
-            if disabled {
-                store::delete_user_sessions(conn, id)?;
-            }
-        }
-        if changes.display_name.is_some() || changes.phone.is_some() {
-            let clean = |v: &Option<Option<String>>, was: &Option<String>| match v {
-                Some(v) => v
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-                None => was.clone(),
-            };
-            let name = clean(&changes.display_name, &user.display_name);
-            let phone = clean(&changes.phone, &user.phone);
-            if name.as_ref().is_some_and(|n| n.chars().count() > 64)
-                || phone.as_ref().is_some_and(|p| p.chars().count() > 32)
-            {
-                return Err(AppError::invalid(
-                    "display_name is at most 64 characters, phone at most 32",
-                    json!([{"field": "display_name"}, {"field": "phone"}]),
-                ));
-            }
-            store::update_contact(conn, id, name.as_deref(), phone.as_deref(), now)?;
-        }
-        let after = store::find_user(conn, id)?;
-        audit::record(
-            conn,
-            actor,
-            "update",
-            "user",
-            id,
-            json!({"role": after.role, "scope": after.scope, "disabled": after.disabled}),
-        )?;
-        Ok(after)
-    })
-}
-
-/// Sets a new password (admin reset) and ends the user's sessions.
-pub fn reset_password(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    password_text: &str,
-    lang: Lang,
-) -> Result<(), AppError> {
-    let user = store::find_user(conn, id).map_err(|e| match e {
+    let now = tx.now();
+    let user = store::find_user(tx, id).map_err(|e| match e {
         diesel::result::Error::NotFound => AppError::NotFound("user"),
         e => e.into(),
     })?;
-    password::check_strength(password_text, &user.username, lang)
+    if changes.role.is_some() || changes.scope.is_some() {
+        let role = parse_role(changes.role.as_deref().unwrap_or(&user.role))?;
+        let scope = match &changes.scope {
+            Some(s) => s.clone(),
+            None => user.scope.clone(),
+        };
+        let scope = check_scope(tx, role, scope.as_deref())?;
+        if actor.user_id == Some(id) && role != Role::Admin {
+            return Err(AppError::conflict(
+                "last_admin",
+                "you cannot take away your own admin role",
+            ));
+        }
+        store::update_role(tx, id, role.as_str(), scope.as_deref(), now)?;
+        store::delete_user_sessions(tx, id)?;
+    }
+    if let Some(disabled) = changes.disabled {
+        if disabled && actor.user_id == Some(id) {
+            return Err(AppError::conflict(
+                "last_admin",
+                "you cannot disable yourself",
+            ));
+        }
+        store::update_disabled(tx, id, disabled, now)?;
+        if disabled {
+            store::delete_user_sessions(tx, id)?;
+        }
+    }
+    if changes.display_name.is_some() || changes.phone.is_some() {
+        let clean = |v: &Option<Option<String>>, was: &Option<String>| match v {
+            Some(v) => v
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            None => was.clone(),
+        };
+        let name = clean(&changes.display_name, &user.display_name);
+        let phone = clean(&changes.phone, &user.phone);
+        if name.as_ref().is_some_and(|n| n.chars().count() > 64)
+            || phone.as_ref().is_some_and(|p| p.chars().count() > 32)
+        {
+            return Err(AppError::invalid(
+                "display_name is at most 64 characters, phone at most 32",
+                json!([{"field": "display_name"}, {"field": "phone"}]),
+            ));
+        }
+        store::update_contact(tx, id, name.as_deref(), phone.as_deref(), now)?;
+    }
+    let after = store::find_user(tx, id)?;
+    audit::record(
+        tx,
+        actor,
+        "update",
+        "user",
+        id,
+        json!({"role": after.role, "scope": after.scope, "disabled": after.disabled}),
+    )?;
+    Ok(after)
+}
+
+/// A user's name, for checking a new password against it before hashing.
+pub fn username_of(conn: &mut DbConn, id: i64) -> Result<String, AppError> {
+    store::find_user(conn, id)
+        .map(|u| u.username)
+        .map_err(|e| match e {
+            diesel::result::Error::NotFound => AppError::NotFound("user"),
+            e => e.into(),
+        })
+}
+
+/// Checks a new password's strength for `username` and hashes it (outside any transaction).
+pub fn hash_new_password(
+    password_text: &str,
+    username: &str,
+    lang: Lang,
+) -> Result<String, AppError> {
+    password::check_strength(password_text, username, lang)
         .map_err(|m| AppError::invalid(m, json!([{"field": "password"}])))?;
-    let hash = password::hash(password_text).map_err(AppError::Internal)?;
-    legacy_tx(conn, |conn| -> Result<(), AppError> {
-        store::update_password(conn, id, &hash, now_utc())?;
-        store::delete_user_sessions(conn, id)?;
-        audit::record(conn, actor, "reset_password", "user", id, json!({}))?;
-        Ok(())
-    })
+    password::hash(password_text).map_err(AppError::Internal)
+}
+
+/// Sets a new password, hashed by [`hash_new_password`] (admin reset), and ends the user's
+/// sessions.
+pub fn reset_password(tx: &mut Tx, actor: &Actor, id: i64, hash: &str) -> Result<(), AppError> {
+    let now = tx.now();
+    store::update_password(tx, id, &hash, now)?;
+    store::delete_user_sessions(tx, id)?;
+    audit::record(tx, actor, "reset_password", "user", id, json!({}))?;
+    Ok(())
 }
 
 /// On a database without users, creates `admin` with the given password, or a random one
 /// that is returned so the caller can print it once.
 pub fn ensure_admin(
-    conn: &mut DbConn,
+    conn: &mut PooledConn,
     password_text: Option<&str>,
 ) -> Result<Option<String>, String> {
     let count = store::count_users(conn).map_err(|e| e.to_string())?;
@@ -323,9 +344,9 @@ pub fn ensure_admin(
     };
     let hash = password::hash(&password_text)?;
     let now = now_utc();
-    legacy_tx(conn, |conn| -> Result<(), diesel::result::Error> {
+    write_tx(conn, now, |tx| -> Result<(), diesel::result::Error> {
         let id = store::insert_user(
-            conn,
+            tx,
             &NewUser {
                 username: "admin",
                 password_hash: &hash,
@@ -336,7 +357,7 @@ pub fn ensure_admin(
             },
         )?;
         audit::record(
-            conn,
+            tx,
             &Actor::system("start"),
             "create",
             "user",

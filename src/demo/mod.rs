@@ -11,6 +11,7 @@ use crate::audit::Actor;
 use crate::auth::{password, store as auth_store};
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::error::AppError;
 use crate::guests::id_number;
 use crate::guests::import::{self, ImportContext};
 use crate::guests::store as guest_store;
@@ -245,14 +246,8 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
             .with_timezone(&settings.timezone)
             .date_naive(),
     };
-    let report = import::import_guests(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
+    let report = import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .map_err(|e| format!("demo import failed: {e}"))?;
-    if !report.errors.is_empty() {
-        return Err(format!(
-            "demo data has errors: {:?}",
-            &report.errors[..report.errors.len().min(3)]
-        ));
-    }
     let hash = password::hash(DEMO_PASSWORD)?;
     let now = now_utc();
     for (name, role) in DEMO_USERS {
@@ -320,35 +315,36 @@ pub fn import_file(
         indicatif::ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} rows {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let report = import::import_guests(&mut conn, &ctx, &bytes, dry_run, &|done, total| {
+    let outcome = import::run(&mut conn, &ctx, &bytes, dry_run, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    })
-    .map_err(|e| e.to_string())?;
+    });
     bar.finish_and_clear();
-    for e in &report.errors {
-        eprintln!(
-            "line {}{}: {}",
-            e.line,
-            e.column
-                .as_deref()
-                .map(|c| format!(" [{c}]"))
-                .unwrap_or_default(),
-            e.message
-        );
-    }
+    let report = match outcome {
+        Ok(report) => report,
+        Err(AppError::Rejected {
+            message, report, ..
+        }) => {
+            for e in report["errors"].as_array().into_iter().flatten() {
+                eprintln!(
+                    "line {}{}: {}",
+                    e["line"],
+                    e["column"]
+                        .as_str()
+                        .map(|c| format!(" [{c}]"))
+                        .unwrap_or_default(),
+                    e["message"].as_str().unwrap_or_default()
+                );
+            }
+            return Err(message);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     println!(
         "{}rows {}, created {}, updated {}, unchanged {}; new departments {:?}, delegations {:?}, hubs {:?}",
         if dry_run { "dry run: " } else { "" },
         report.rows, report.created, report.updated, report.unchanged,
         report.new_departments, report.new_delegations, report.new_hubs
     );
-    if report.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} errors; nothing was written",
-            report.errors.len()
-        ))
-    }
+    Ok(())
 }

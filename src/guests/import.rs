@@ -14,7 +14,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::{self, Actor};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{write_tx, DbConn, PooledConn, Tx};
 use crate::error::AppError;
 use crate::guests::csv_format::{self, Column, GuestRecord, Msg, RowError};
 use crate::guests::id_number;
@@ -87,48 +87,69 @@ fn msg(zh: impl Into<String>, en: impl Into<String>) -> Msg {
     }
 }
 
-/// Reads, checks and (unless `dry_run` or any row is bad) writes a guest file.
-/// `progress(done, total)` is called as rows are written.
+/// A guest file read and checked row by row: pure work, done before any transaction opens.
+pub struct ReadFile {
+    rows: Vec<csv_format::ParsedRow>,
+    errors: Vec<ImportError>,
+    row_count: usize,
+}
+
+/// Decodes and parses a guest file; field-level problems are kept for the report.
+pub fn read_file(bytes: &[u8], today: NaiveDate, lang: Lang) -> Result<ReadFile, AppError> {
+    let bad_file = |message: String| AppError::Unprocessable {
+        code: "bad_file",
+        message,
+        details: json!([]),
+    };
+    let text = csv_format::decode(bytes).map_err(|e| bad_file(e.message(lang)))?;
+    let parsed = csv_format::parse(&text, today).map_err(|e| bad_file(e.message(lang)))?;
+    Ok(ReadFile {
+        row_count: parsed.rows.len() + count_bad_rows(&parsed.errors),
+        errors: parsed
+            .errors
+            .iter()
+            .map(|e: &RowError| error(e.line, e.column, e.message.clone(), lang))
+            .collect(),
+        rows: parsed.rows,
+    })
+}
+
+/// Checks a read file against what is stored and, unless `dry_run`, writes it. Any bad row
+/// fails the whole import with the report (`AppError::Rejected`), so the caller's transaction
+/// writes nothing. `progress(done, total)` is called as rows are checked.
 pub fn import_guests(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     ctx: &ImportContext,
-    bytes: &[u8],
+    file: ReadFile,
     dry_run: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<ImportReport, AppError> {
-    let lang = ctx.lang;
-    let text = csv_format::decode(bytes).map_err(|e| AppError::Unprocessable {
-        code: "bad_file",
-        message: e.message(lang),
-        details: json!([]),
-    })?;
-    let parsed = csv_format::parse(&text, ctx.today).map_err(|e| AppError::Unprocessable {
-        code: "bad_file",
-        message: e.message(lang),
-        details: json!([]),
-    })?;
     let mut report = ImportReport {
         dry_run,
-        rows: parsed.rows.len() + count_bad_rows(&parsed.errors),
+        rows: file.row_count,
+        errors: file.errors,
         ..Default::default()
     };
-    report.errors = parsed
-        .errors
-        .iter()
-        .map(|e: &RowError| error(e.line, e.column, e.message.clone(), lang))
-        .collect();
-    if dry_run {
-        plan(conn, ctx, &parsed.rows, &mut report, None, progress)?;
-        return Ok(report);
+    plan(tx, ctx, &file.rows, &mut report, !dry_run, progress)?;
+    if !report.errors.is_empty() {
+        let n = report.errors.len();
+        return Err(AppError::Rejected {
+            code: "import_rejected",
+            message: ctx
+                .lang
+                .pick(
+                    &format!("{n} 处错误，未写入任何数据"),
+                    &format!("{n} errors; nothing was written"),
+                )
+                .to_string(),
+            report: Box::new(
+                serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?,
+            ),
+        });
     }
-    let outcome = legacy_tx(conn, |conn| {
-        plan(conn, ctx, &parsed.rows, &mut report, Some(()), progress)?;
-        if !report.errors.is_empty() {
-            // Roll back whatever `plan` created (new departments…): nothing is written.
-            return Err(AppError::Internal("rollback".into()));
-        }
+    if !dry_run {
         audit::record(
-            conn,
+            tx,
             ctx.actor,
             "import",
             "guest",
@@ -136,13 +157,23 @@ pub fn import_guests(
             json!({"rows": report.rows, "created": report.created, "updated": report.updated,
                    "new_departments": report.new_departments}),
         )?;
-        Ok(())
-    });
-    match outcome {
-        Ok(()) => Ok(report),
-        Err(_) if !report.errors.is_empty() => Ok(report),
-        Err(e) => Err(e),
     }
+    Ok(report)
+}
+
+/// A whole import as one job (the command line, the demo, benchmarks): read the file, then
+/// check and write it in one transaction.
+pub fn run(
+    conn: &mut PooledConn,
+    ctx: &ImportContext,
+    bytes: &[u8],
+    dry_run: bool,
+    progress: &dyn Fn(usize, usize),
+) -> Result<ImportReport, AppError> {
+    let file = read_file(bytes, ctx.today, ctx.lang)?;
+    write_tx(conn, now_utc(), |tx| {
+        import_guests(tx, ctx, file, dry_run, progress)
+    })
 }
 
 fn count_bad_rows(errors: &[RowError]) -> usize {
@@ -155,15 +186,15 @@ fn count_bad_rows(errors: &[RowError]) -> usize {
 /// Classifies each row against what is stored; with `apply`, writes it (inside the caller's
 /// transaction). Row-level problems found here go into `report.errors`.
 fn plan(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     ctx: &ImportContext,
     rows: &[csv_format::ParsedRow],
     report: &mut ImportReport,
-    apply: Option<()>,
+    apply: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(), AppError> {
     let lang = ctx.lang;
-    let lk = Lookups::load(conn)?;
+    let lk = Lookups::load(tx)?;
     let mut resolver = Resolver::new(&lk);
     if let Some(own) = ctx.scope_department {
         let own_name = lk.departments.get(&own).cloned().unwrap_or_default();
@@ -201,15 +232,15 @@ fn plan(
         ids
     };
     let existing: HashMap<(i64, String), Guest> =
-        store::list_guests_of_departments(conn, &known_departments)?
+        store::list_guests_of_departments(tx, &known_departments)?
             .into_iter()
             .map(|g| ((g.department_id, g.ref_code.clone()), g))
             .collect();
 
-    if apply.is_some() && report.errors.is_empty() {
-        resolver.create_missing(conn, &missing, now_utc())?;
+    let now = tx.now();
+    if apply && report.errors.is_empty() {
+        resolver.create_missing(tx, &missing, now)?;
     }
-    let now = now_utc();
     let total = rows.len();
     let mut new_rows = Vec::new();
     for (done, row) in rows.iter().enumerate() {
@@ -239,14 +270,14 @@ fn plan(
                     report.unchanged += 1;
                 } else {
                     report.updated += 1;
-                    if apply.is_some() && report.errors.is_empty() {
-                        store::update_guest(conn, g.id, &fields, now)?;
+                    if apply && report.errors.is_empty() {
+                        store::update_guest(tx, g.id, &fields, now)?;
                     }
                 }
             }
             None => {
                 report.created += 1;
-                if apply.is_some() && report.errors.is_empty() {
+                if apply && report.errors.is_empty() {
                     let fields = resolver.fields(r, None, ctx.tz)?;
                     new_rows.push(NewGuest {
                         fields,
@@ -260,8 +291,8 @@ fn plan(
             progress(done + 1, total);
         }
     }
-    if apply.is_some() && report.errors.is_empty() {
-        store::insert_guests(conn, &new_rows)?;
+    if apply && report.errors.is_empty() {
+        store::insert_guests(tx, &new_rows)?;
     }
     report.errors.sort_by_key(|e| e.line);
     Ok(())

@@ -7,11 +7,10 @@ use serde_json::json;
 
 use crate::audit::{self, Actor};
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::model::{Hub, HubResponse, NamedCount};
 use crate::guests::store;
-use crate::time::now_utc;
 
 /// Departments visible to `viewer`, with guest counts.
 pub fn list_departments(
@@ -89,87 +88,76 @@ impl NamedKind {
 
 /// Creates a department or delegation.
 pub fn create_named(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     actor: &Actor,
     kind: NamedKind,
     name: &str,
 ) -> Result<NamedCount, AppError> {
     let name = check_name(name)?;
-    legacy_tx(conn, |conn| {
-        let now = now_utc();
-        let id = match kind {
-            NamedKind::Department => store::insert_department(conn, &name, now),
-            NamedKind::Delegation => store::insert_delegation(conn, &name, now),
-        }?;
-        audit::record(
-            conn,
-            actor,
-            "create",
-            kind.entity(),
-            id,
-            json!({"name": name}),
-        )?;
-        Ok(NamedCount {
-            id,
-            name: name.clone(),
-            guest_count: 0,
-        })
+    let now = tx.now();
+    let id = match kind {
+        NamedKind::Department => store::insert_department(tx, &name, now),
+        NamedKind::Delegation => store::insert_delegation(tx, &name, now),
+    }?;
+    audit::record(
+        tx,
+        actor,
+        "create",
+        kind.entity(),
+        id,
+        json!({"name": name}),
+    )?;
+    Ok(NamedCount {
+        id,
+        name: name.clone(),
+        guest_count: 0,
     })
 }
 
 /// Renames a department or delegation.
 pub fn rename_named(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     actor: &Actor,
     kind: NamedKind,
     id: i64,
     name: &str,
 ) -> Result<(), AppError> {
     let name = check_name(name)?;
-    legacy_tx(conn, |conn| {
-        let n = match kind {
-            NamedKind::Department => store::update_department(conn, id, &name),
-            NamedKind::Delegation => store::update_delegation(conn, id, &name),
-        }?;
-        if n == 0 {
-            return Err(AppError::NotFound(kind.entity()));
-        }
-        audit::record(
-            conn,
-            actor,
-            "update",
-            kind.entity(),
-            id,
-            json!({"name": name}),
-        )?;
-        Ok(())
-    })
+    let n = match kind {
+        NamedKind::Department => store::update_department(tx, id, &name),
+        NamedKind::Delegation => store::update_delegation(tx, id, &name),
+    }?;
+    if n == 0 {
+        return Err(AppError::NotFound(kind.entity()));
+    }
+    audit::record(
+        tx,
+        actor,
+        "update",
+        kind.entity(),
+        id,
+        json!({"name": name}),
+    )?;
+    Ok(())
 }
 
 /// Deletes a department or delegation; refused (409) while guests belong to it.
-pub fn delete_named(
-    conn: &mut DbConn,
-    actor: &Actor,
-    kind: NamedKind,
-    id: i64,
-) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let n = match kind {
-            NamedKind::Department => store::delete_department(conn, id),
-            NamedKind::Delegation => store::delete_delegation(conn, id),
+pub fn delete_named(tx: &mut Tx, actor: &Actor, kind: NamedKind, id: i64) -> Result<(), AppError> {
+    let n = match kind {
+        NamedKind::Department => store::delete_department(tx, id),
+        NamedKind::Delegation => store::delete_delegation(tx, id),
+    }
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict { .. } => {
+            AppError::conflict("in_use", format!("this {} still has guests", kind.entity()))
         }
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => {
-                AppError::conflict("in_use", format!("this {} still has guests", kind.entity()))
-            }
-            other => other,
-        })?;
-        if n == 0 {
-            return Err(AppError::NotFound(kind.entity()));
-        }
-        audit::record(conn, actor, "delete", kind.entity(), id, json!({}))?;
-        Ok(())
-    })
+        other => other,
+    })?;
+    if n == 0 {
+        return Err(AppError::NotFound(kind.entity()));
+    }
+    audit::record(tx, actor, "delete", kind.entity(), id, json!({}))?;
+    Ok(())
 }
 
 /// A department user's scope, given as an id or a name → the department id.

@@ -14,9 +14,10 @@ use crate::error::AppError;
 use crate::guests::import::{self, ImportContext, ImportReport};
 use crate::guests::model::{GuestResponse, HubResponse, NamedCount};
 use crate::guests::registry::{self, NamedKind};
-use crate::guests::service;
 use crate::guests::store::GuestFilter;
+use crate::guests::{photo, service};
 use crate::i18n::Lang;
+use crate::time;
 use crate::web::parse_json;
 use crate::AppState;
 
@@ -171,17 +172,11 @@ pub async fn create_guest(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
-    let (pool, tz, lang) = (
-        state.pool.clone(),
-        state.settings.timezone,
-        Lang::of_request(&req),
-    );
+    let (tz, lang) = (state.settings.timezone, Lang::of_request(&req));
     let body = object(parse_json(&body)?)?;
-    let guest = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::create_guest(&mut conn, &user, &body, tz, lang)
-    })
-    .await??;
+    let guest = state
+        .write(move |tx| service::create_guest(tx, &user, &body, tz, lang))
+        .await?;
     Ok(HttpResponse::Created().json(guest))
 }
 
@@ -196,18 +191,15 @@ pub async fn update_guest(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
-    let (pool, tz, lang, id) = (
-        state.pool.clone(),
+    let (tz, lang, id) = (
         state.settings.timezone,
         Lang::of_request(&req),
         id.into_inner(),
     );
     let body = object(parse_json(&body)?)?;
-    let guest = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::update_guest(&mut conn, &user, id, &body, tz, lang)
-    })
-    .await??;
+    let guest = state
+        .write(move |tx| service::update_guest(tx, &user, id, &body, tz, lang))
+        .await?;
     Ok(HttpResponse::Ok().json(guest))
 }
 
@@ -220,12 +212,10 @@ pub async fn delete_guest(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
-    let (pool, id) = (state.pool.clone(), id.into_inner());
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::delete_guest(&mut conn, &user, id)
-    })
-    .await??;
+    let id = id.into_inner();
+    state
+        .write(move |tx| service::delete_guest(tx, &user, id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -245,12 +235,13 @@ pub async fn put_photo(
             "the body is empty: send the photo file".into(),
         ));
     }
-    let (pool, id) = (state.pool.clone(), id.into_inner());
-    let (width, height, bytes) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::put_photo(&mut conn, &user, id, &body)
-    })
-    .await??;
+    let id = id.into_inner();
+    let jpeg = web::block(move || photo::normalize(&body))
+        .await?
+        .map_err(photo::PhotoError::into_app_error)?;
+    let (width, height, bytes) = state
+        .write(move |tx| service::put_photo(tx, &user, id, jpeg))
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"width": width, "height": height, "bytes": bytes})))
 }
 
@@ -299,40 +290,23 @@ pub async fn import_guests(
 ) -> Result<HttpResponse, AppError> {
     user.require(WRITERS)?;
     let lang = Lang::of_request(&req);
-    let (pool, tz) = (state.pool.clone(), state.settings.timezone);
+    let tz = state.settings.timezone;
     let dry_run = query.dry_run.unwrap_or(false);
-    let report = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let actor = user.actor();
-        let ctx = ImportContext {
-            actor: &actor,
-            scope_department: user.department_scope(),
-            tz,
-            lang,
-            today: chrono::Utc::now().with_timezone(&tz).date_naive(),
-        };
-        import::import_guests(&mut conn, &ctx, &body, dry_run, &|_, _| {})
-    })
-    .await??;
-    if report.errors.is_empty() {
-        return Ok(HttpResponse::Ok().json(report));
-    }
-    let mut body = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Value::Object(map) = &mut body {
-        map.insert("error".into(), json!("import_rejected"));
-        map.insert(
-            "message".into(),
-            json!(lang.pick(
-                &format!("{} 处错误，未写入任何数据", report.errors.len()),
-                &format!("{} errors; nothing was written", report.errors.len()),
-            )),
-        );
-        map.insert(
-            "details".into(),
-            serde_json::to_value(&report.errors).unwrap_or(Value::Null),
-        );
-    }
-    Ok(HttpResponse::UnprocessableEntity().json(body))
+    let file = import::read_file(&body, time::local_date(tz, time::now_utc()), lang)?;
+    let report = state
+        .write(move |tx| {
+            let actor = user.actor();
+            let ctx = ImportContext {
+                actor: &actor,
+                scope_department: user.department_scope(),
+                tz,
+                lang,
+                today: time::local_date(tz, tx.now()),
+            };
+            import::import_guests(tx, &ctx, file, dry_run, &|_, _| {})
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
 /// Exports guests (same filters as the list) as CSV, UTF-8 with BOM.
@@ -436,11 +410,9 @@ async fn create_named(
 ) -> Result<HttpResponse, AppError> {
     user.require(REGISTRARS)?;
     let NameRequest { name } = parse_json(&body)?;
-    let pool = state.pool.clone();
-    let created = web::block(move || -> Result<_, AppError> {
-        registry::create_named(&mut *pool.get()?, &user.actor(), kind, &name)
-    })
-    .await??;
+    let created = state
+        .write(move |tx| registry::create_named(tx, &user.actor(), kind, &name))
+        .await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -453,11 +425,9 @@ async fn rename_named(
 ) -> Result<HttpResponse, AppError> {
     user.require(REGISTRARS)?;
     let NameRequest { name } = parse_json(&body)?;
-    let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> {
-        registry::rename_named(&mut *pool.get()?, &user.actor(), kind, id, &name)
-    })
-    .await??;
+    state
+        .write(move |tx| registry::rename_named(tx, &user.actor(), kind, id, &name))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -468,11 +438,9 @@ async fn delete_named(
     id: i64,
 ) -> Result<HttpResponse, AppError> {
     user.require(REGISTRARS)?;
-    let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> {
-        registry::delete_named(&mut *pool.get()?, &user.actor(), kind, id)
-    })
-    .await??;
+    state
+        .write(move |tx| registry::delete_named(tx, &user.actor(), kind, id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
