@@ -2,7 +2,7 @@
 //! then keep the same value); people read and type the event's local time (`YINGBIN_TIMEZONE`).
 //!
 //! The clock is read once per request or job, by whoever opens the transaction
-//! ([`crate::db::legacy_tx`] carries it as `Tx::now`); services and rules take it from there.
+//! ([`crate::db::write_tx`] carries it as `Tx::now`); services and rules take it from there.
 
 use chrono::{NaiveDate, NaiveDateTime, SubsecRound, TimeZone};
 use chrono_tz::Tz;

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::fields::Category;
 use crate::hotels::engine::{self, RoomType, ShareBy};
@@ -21,7 +21,6 @@ use crate::hotels::model::{
     PolicyRow, ReleaseResponse, RoomBlock, RoomRelease,
 };
 use crate::hotels::{rules, store};
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 /// The hotel as the API shows it.
@@ -128,93 +127,91 @@ fn hotel_fields(h: &HotelResponse) -> Result<HotelFields, AppError> {
 
 /// Adds a designated hotel.
 pub fn create_hotel(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     body: &Value,
 ) -> Result<HotelResponse, AppError> {
+    let now = tx.now();
     let mut with_defaults =
         json!({"exclusive": true, "halal": false, "venue_minutes": 0, "address": ""});
     merge(&mut with_defaults, body);
     let req: HotelResponse = serde_json::from_value(with_defaults)
         .map_err(|e| AppError::invalid(format!("bad hotel: {e}"), json!([])))?;
     let fields = hotel_fields(&req)?;
-    legacy_tx(conn, |conn| {
-        if store::find_hotel(conn, &fields.code)?.is_some() {
-            return Err(AppError::conflict(
-                "hotel_exists",
-                format!("hotel {} exists", fields.code),
-            ));
-        }
-        let id = store::insert_hotel(conn, &fields, now_utc())?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "hotel",
-            id,
-            json!({"code": fields.code}),
-        )?;
-        let hotel = store::find_hotel_by_id(conn, id)?.ok_or(AppError::NotFound("hotel"))?;
-        Ok(hotel_response(&hotel))
-    })
+    if store::find_hotel(tx, &fields.code)?.is_some() {
+        return Err(AppError::conflict(
+            "hotel_exists",
+            format!("hotel {} exists", fields.code),
+        ));
+    }
+    let id = store::insert_hotel(tx, &fields, now)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "hotel",
+        id,
+        json!({"code": fields.code}),
+    )?;
+    let hotel = store::find_hotel_by_id(tx, id)?.ok_or(AppError::NotFound("hotel"))?;
+    Ok(hotel_response(&hotel))
+
 }
 
 /// Changes some of a hotel's fields.
 pub fn update_hotel(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     code: &str,
     body: &Value,
 ) -> Result<HotelResponse, AppError> {
-    legacy_tx(conn, |conn| {
-        let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
-        let mut merged = serde_json::to_value(hotel_response(&hotel))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        merge(&mut merged, body);
-        let req: HotelResponse = serde_json::from_value(merged)
-            .map_err(|e| AppError::invalid(format!("bad hotel: {e}"), json!([])))?;
-        let fields = hotel_fields(&req)?;
-        if fields.code != hotel.code && store::find_hotel(conn, &fields.code)?.is_some() {
-            return Err(AppError::conflict(
-                "hotel_exists",
-                format!("hotel {} exists", fields.code),
-            ));
-        }
-        store::update_hotel(conn, hotel.id, &fields)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "hotel",
-            hotel.id,
-            body.clone(),
-        )?;
-        let hotel = store::find_hotel_by_id(conn, hotel.id)?.ok_or(AppError::NotFound("hotel"))?;
-        Ok(hotel_response(&hotel))
-    })
+    let hotel = store::find_hotel(tx, code)?.ok_or(AppError::NotFound("hotel"))?;
+    let mut merged = serde_json::to_value(hotel_response(&hotel))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    merge(&mut merged, body);
+    let req: HotelResponse = serde_json::from_value(merged)
+        .map_err(|e| AppError::invalid(format!("bad hotel: {e}"), json!([])))?;
+    let fields = hotel_fields(&req)?;
+    if fields.code != hotel.code && store::find_hotel(tx, &fields.code)?.is_some() {
+        return Err(AppError::conflict(
+            "hotel_exists",
+            format!("hotel {} exists", fields.code),
+        ));
+    }
+    store::update_hotel(tx, hotel.id, &fields)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "hotel",
+        hotel.id,
+        body.clone(),
+    )?;
+    let hotel = store::find_hotel_by_id(tx, hotel.id)?.ok_or(AppError::NotFound("hotel"))?;
+    Ok(hotel_response(&hotel))
+
 }
 
 /// Removes a hotel no plan or stay names.
-pub fn delete_hotel(conn: &mut DbConn, user: &CurrentUser, code: &str) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
-        if store::hotel_in_use(conn, hotel.id)? {
-            return Err(AppError::conflict(
-                "hotel_in_use",
-                format!("hotel {code} is in an allocation plan or has stays"),
-            ));
-        }
-        store::delete_hotel(conn, hotel.id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "delete",
-            "hotel",
-            hotel.id,
-            json!({"code": code}),
-        )?;
-        Ok(())
-    })
+pub fn delete_hotel(tx: &mut Tx, user: &CurrentUser, code: &str) -> Result<(), AppError> {
+    let hotel = store::find_hotel(tx, code)?.ok_or(AppError::NotFound("hotel"))?;
+    if store::hotel_in_use(tx, hotel.id)? {
+        return Err(AppError::conflict(
+            "hotel_in_use",
+            format!("hotel {code} is in an allocation plan or has stays"),
+        ));
+    }
+    store::delete_hotel(tx, hotel.id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "delete",
+        "hotel",
+        hotel.id,
+        json!({"code": code}),
+    )?;
+    Ok(())
+
 }
 
 /// Sets every key of `patch` on `target` (both objects).
@@ -294,73 +291,72 @@ impl RoomsRequest {
 
 /// Holds rooms at a hotel.
 pub fn create_block(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     code: &str,
     req: &RoomsRequest,
 ) -> Result<BlockResponse, AppError> {
+    let now = tx.now();
     let (room_type, nights, rooms) = req.checked()?;
     let rate = req.rate.unwrap_or(0.0);
     if !(0.0..=1_000_000.0).contains(&rate) {
         return Err(invalid("rate", "rate must be 0–1000000 yuan"));
     }
     let rate_cents = (rate * 100.0).round() as i64;
-    legacy_tx(conn, |conn| {
-        let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
-        let id = store::insert_block(
-            conn,
-            &NewRoomBlock {
-                hotel_id: hotel.id,
-                room_type: room_type.as_str(),
-                nights_from: nights.start,
-                nights_to: nights.end,
-                rooms,
-                rate_cents,
-                created_at: now_utc(),
-            },
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "room_block",
-            id,
-            json!({"hotel": code, "room_type": room_type.as_str(), "rooms": rooms,
-                   "nights_from": nights.start, "nights_to": nights.end, "rate_cents": rate_cents}),
-        )?;
-        store::list_hotel_blocks(conn, hotel.id)?
-            .iter()
-            .find(|b| b.id == id)
-            .map(block_response)
-            .ok_or(AppError::NotFound("room block"))
-    })
+    let hotel = store::find_hotel(tx, code)?.ok_or(AppError::NotFound("hotel"))?;
+    let id = store::insert_block(
+        tx,
+        &NewRoomBlock {
+            hotel_id: hotel.id,
+            room_type: room_type.as_str(),
+            nights_from: nights.start,
+            nights_to: nights.end,
+            rooms,
+            rate_cents,
+            created_at: now,
+        },
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "room_block",
+        id,
+        json!({"hotel": code, "room_type": room_type.as_str(), "rooms": rooms,
+               "nights_from": nights.start, "nights_to": nights.end, "rate_cents": rate_cents}),
+    )?;
+    store::list_hotel_blocks(tx, hotel.id)?
+        .iter()
+        .find(|b| b.id == id)
+        .map(block_response)
+        .ok_or(AppError::NotFound("room block"))
+
 }
 
 /// Removes a block, unless the published plan needs its rooms.
 pub fn delete_block(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     code: &str,
     id: i64,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let hotel = store::find_hotel(conn, code)?.ok_or(AppError::NotFound("hotel"))?;
-        let block = store::list_hotel_blocks(conn, hotel.id)?
-            .into_iter()
-            .find(|b| b.id == id)
-            .ok_or(AppError::NotFound("room block"))?;
-        store::delete_block(conn, hotel.id, id)?;
-        check_published_fits(conn, hotel.id, &block.room_type)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "delete",
-            "room_block",
-            id,
-            json!({"hotel": code}),
-        )?;
-        Ok(())
-    })
+    let hotel = store::find_hotel(tx, code)?.ok_or(AppError::NotFound("hotel"))?;
+    let block = store::list_hotel_blocks(tx, hotel.id)?
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or(AppError::NotFound("room block"))?;
+    store::delete_block(tx, hotel.id, id)?;
+    check_published_fits(tx, hotel.id, &block.room_type)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "delete",
+        "room_block",
+        id,
+        json!({"hotel": code}),
+    )?;
+    Ok(())
+
 }
 
 /// Refuses (409) when the published plan uses more rooms of a type at a hotel than are held.
@@ -433,44 +429,44 @@ pub fn release_response(r: &RoomRelease, hotel: &Hotel, tz: Tz) -> ReleaseRespon
 
 /// A hotel asks to release held rooms for some nights (to take other guests).
 pub fn request_release(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     code: &str,
     req: &RoomsRequest,
     tz: Tz,
 ) -> Result<ReleaseResponse, AppError> {
+    let now = tx.now();
     let (room_type, nights, rooms) = req.checked()?;
     let reason = req.reason.as_deref().map(str::trim).unwrap_or_default();
     if reason.is_empty() {
         return Err(invalid("reason", "say why the rooms should be released"));
     }
-    legacy_tx(conn, |conn| {
-        let hotel = hotel_for(conn, user, code)?;
-        let id = store::insert_release(
-            conn,
-            &NewRoomRelease {
-                hotel_id: hotel.id,
-                room_type: room_type.as_str(),
-                nights_from: nights.start,
-                nights_to: nights.end,
-                rooms,
-                reason,
-                status: "pending",
-                requested_by: &user.username,
-                created_at: now_utc(),
-            },
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "request",
-            "room_release",
-            id,
-            json!({"hotel": code, "rooms": rooms}),
-        )?;
-        let r = store::find_release(conn, id)?.ok_or(AppError::NotFound("release"))?;
-        Ok(release_response(&r, &hotel, tz))
-    })
+    let hotel = hotel_for(tx, user, code)?;
+    let id = store::insert_release(
+        tx,
+        &NewRoomRelease {
+            hotel_id: hotel.id,
+            room_type: room_type.as_str(),
+            nights_from: nights.start,
+            nights_to: nights.end,
+            rooms,
+            reason,
+            status: "pending",
+            requested_by: &user.username,
+            created_at: now,
+        },
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "request",
+        "room_release",
+        id,
+        json!({"hotel": code, "rooms": rooms}),
+    )?;
+    let r = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
+    Ok(release_response(&r, &hotel, tz))
+
 }
 
 /// Release requests a user sees: a desk its own hotel's.
@@ -502,38 +498,38 @@ pub fn list_releases(
 /// Reception grants or refuses a release. Granting shrinks the held rooms, and is refused when
 /// the published plan uses them.
 pub fn decide_release(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     grant: bool,
     comment: Option<&str>,
     tz: Tz,
 ) -> Result<ReleaseResponse, AppError> {
+    let now = tx.now();
     let status = if grant { "granted" } else { "refused" };
-    legacy_tx(conn, |conn| {
-        let release = store::find_release(conn, id)?.ok_or(AppError::NotFound("release"))?;
-        if store::decide_release(conn, id, status, &user.username, comment, now_utc())? == 0 {
-            return Err(AppError::conflict(
-                "release_decided",
-                format!("this request was {} already", release.status),
-            ));
-        }
-        if grant {
-            check_published_fits(conn, release.hotel_id, &release.room_type)?;
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            status,
-            "room_release",
-            id,
-            json!({"comment": comment}),
-        )?;
-        let hotel =
-            store::find_hotel_by_id(conn, release.hotel_id)?.ok_or(AppError::NotFound("hotel"))?;
-        let r = store::find_release(conn, id)?.ok_or(AppError::NotFound("release"))?;
-        Ok(release_response(&r, &hotel, tz))
-    })
+    let release = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
+    if store::decide_release(tx, id, status, &user.username, comment, now)? == 0 {
+        return Err(AppError::conflict(
+            "release_decided",
+            format!("this request was {} already", release.status),
+        ));
+    }
+    if grant {
+        check_published_fits(tx, release.hotel_id, &release.room_type)?;
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        status,
+        "room_release",
+        id,
+        json!({"comment": comment}),
+    )?;
+    let hotel =
+        store::find_hotel_by_id(tx, release.hotel_id)?.ok_or(AppError::NotFound("hotel"))?;
+    let r = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
+    Ok(release_response(&r, &hotel, tz))
+
 }
 
 // --- policy ------------------------------------------------------------------------------
@@ -608,69 +604,69 @@ pub fn engine_policy(entries: &[PolicyEntry], hotels: &[Hotel]) -> engine::Polic
 
 /// Replaces the policy; every category must be there once.
 pub fn set_policy(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     entries: &[PolicyEntry],
 ) -> Result<Vec<PolicyEntry>, AppError> {
-    legacy_tx(conn, |conn| {
-        let hotels = store::list_hotels(conn)?;
-        let mut rows = Vec::new();
-        for e in entries {
-            let cat = Category::parse(&e.category)
-                .ok_or_else(|| invalid("category", format!("unknown category {}", e.category)))?;
-            if rows.iter().any(|r: &PolicyRow| r.category == cat.as_str()) {
-                return Err(invalid(
-                    "category",
-                    format!("category {} twice", e.category),
-                ));
-            }
-            if e.room_types.is_empty() {
-                return Err(invalid(
-                    "room_types",
-                    format!("{}: name at least one room type", e.category),
-                ));
-            }
-            for t in &e.room_types {
-                RoomType::parse(t)
-                    .ok_or_else(|| invalid("room_types", format!("unknown room type {t}")))?;
-            }
-            for code in &e.hotels {
-                if !hotels.iter().any(|h| &h.code == code) {
-                    return Err(invalid("hotels", format!("unknown hotel {code}")));
-                }
-            }
-            ShareBy::parse(&e.share_by).ok_or_else(|| {
-                invalid(
-                    "share_by",
-                    "share_by must be delegation, department or organization",
-                )
-            })?;
-            rows.push(PolicyRow {
-                category: cat.as_str().to_string(),
-                hotels: e.hotels.join(","),
-                room_types: e.room_types.join(","),
-                shared: e.shared,
-                share_by: e.share_by.clone(),
-                updated_at: now_utc(),
-            });
-        }
-        if rows.len() != Category::ALL.len() {
+    let now = tx.now();
+    let hotels = store::list_hotels(tx)?;
+    let mut rows = Vec::new();
+    for e in entries {
+        let cat = Category::parse(&e.category)
+            .ok_or_else(|| invalid("category", format!("unknown category {}", e.category)))?;
+        if rows.iter().any(|r: &PolicyRow| r.category == cat.as_str()) {
             return Err(invalid(
                 "category",
-                "the policy names every guest category once",
+                format!("category {} twice", e.category),
             ));
         }
-        store::replace_policies(conn, &rows)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "lodging_policy",
-            0,
-            json!(entries.len()),
-        )?;
-        policy(conn)
-    })
+        if e.room_types.is_empty() {
+            return Err(invalid(
+                "room_types",
+                format!("{}: name at least one room type", e.category),
+            ));
+        }
+        for t in &e.room_types {
+            RoomType::parse(t)
+                .ok_or_else(|| invalid("room_types", format!("unknown room type {t}")))?;
+        }
+        for code in &e.hotels {
+            if !hotels.iter().any(|h| &h.code == code) {
+                return Err(invalid("hotels", format!("unknown hotel {code}")));
+            }
+        }
+        ShareBy::parse(&e.share_by).ok_or_else(|| {
+            invalid(
+                "share_by",
+                "share_by must be delegation, department or organization",
+            )
+        })?;
+        rows.push(PolicyRow {
+            category: cat.as_str().to_string(),
+            hotels: e.hotels.join(","),
+            room_types: e.room_types.join(","),
+            shared: e.shared,
+            share_by: e.share_by.clone(),
+            updated_at: now,
+        });
+    }
+    if rows.len() != Category::ALL.len() {
+        return Err(invalid(
+            "category",
+            "the policy names every guest category once",
+        ));
+    }
+    store::replace_policies(tx, &rows)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "lodging_policy",
+        0,
+        json!(entries.len()),
+    )?;
+    policy(tx)
+
 }
 
 // --- occupancy ---------------------------------------------------------------------------

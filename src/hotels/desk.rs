@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::csv_format::guard;
 use crate::hotels::catalog::{self, cents_to_yuan};
@@ -22,7 +22,6 @@ use crate::hotels::model::{Hotel, StayRow};
 use crate::hotels::rules::{self, DeskVerdict, Payer, StayAction};
 use crate::hotels::store::{self, LodgingGuest};
 use crate::i18n::Lang;
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 /// A booking as the desk sees it.
@@ -204,7 +203,7 @@ fn stay_for(
 /// night moves it earlier, leaving after the check-out date moves that later: those nights are
 /// then outside the entitlement and flagged as self-paid.
 pub fn change_stay(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     guest_id: i64,
     action: StayAction,
@@ -212,6 +211,7 @@ pub fn change_stay(
     today: NaiveDate,
     tz: Tz,
 ) -> Result<StayResponse, AppError> {
+    let now = tx.now();
     let room_no = req
         .room_no
         .as_deref()
@@ -223,80 +223,79 @@ pub fn change_stay(
             json!([{"field": "room_no"}]),
         ));
     }
-    legacy_tx(conn, |conn| {
-        let (stay, _) = stay_for(conn, user, guest_id)?;
-        let status = rules::stay_transition(&stay.status, action)
-            .map_err(|code| AppError::conflict(code, stay_refusal(code)))?;
-        let now: NaiveDateTime = now_utc();
-        let mut next = StayRow {
-            status: status.to_string(),
-            updated_at: now,
-            ..stay.clone()
-        };
-        match action {
-            StayAction::CheckIn => {
-                let roommates = store::list_room_stays(conn, stay.hotel_id, stay.room_group)?;
-                let shared_no = roommates.iter().find_map(|r| r.room_no.clone());
-                next.room_no = room_no
-                    .map(str::to_string)
-                    .or(shared_no)
-                    .or(stay.room_no.clone());
-                if next.room_no.is_none() {
-                    return Err(AppError::invalid(
-                        "a room number is required",
-                        json!([{"field": "room_no"}]),
-                    ));
-                }
-                next.checked_in_at = Some(now);
-                next.nights_from = next.nights_from.min(today);
-                if next.nights_to <= today {
-                    next.nights_to = today.succ_opt().unwrap_or(today);
-                }
+    let (stay, _) = stay_for(tx, user, guest_id)?;
+    let status = rules::stay_transition(&stay.status, action)
+        .map_err(|code| AppError::conflict(code, stay_refusal(code)))?;
+    let now: NaiveDateTime = now;
+    let mut next = StayRow {
+        status: status.to_string(),
+        updated_at: now,
+        ..stay.clone()
+    };
+    match action {
+        StayAction::CheckIn => {
+            let roommates = store::list_room_stays(tx, stay.hotel_id, stay.room_group)?;
+            let shared_no = roommates.iter().find_map(|r| r.room_no.clone());
+            next.room_no = room_no
+                .map(str::to_string)
+                .or(shared_no)
+                .or(stay.room_no.clone());
+            if next.room_no.is_none() {
+                return Err(AppError::invalid(
+                    "a room number is required",
+                    json!([{"field": "room_no"}]),
+                ));
             }
-            StayAction::CheckOut => {
-                next.checked_out_at = Some(now);
-                // Leaving early ends the stay today; leaving late bills the extra nights.
-                next.nights_to = today.max(next.nights_from.succ_opt().unwrap_or(today));
-            }
-            StayAction::ChangeDates => {
-                let (Some(from), Some(to)) = (req.nights_from, req.nights_to) else {
-                    return Err(AppError::invalid(
-                        "nights_from and nights_to are required",
-                        json!([{"field": "nights_from"}, {"field": "nights_to"}]),
-                    ));
-                };
-                if to <= from || (to - from).num_days() > 90 {
-                    return Err(AppError::invalid(
-                        "nights_to must be after nights_from, within 90 nights",
-                        json!([{"field": "nights_to"}]),
-                    ));
-                }
-                if stay.status == "in_house" && from != stay.nights_from && from > today {
-                    return Err(AppError::invalid(
-                        "the guest is in house: the first night cannot move past today",
-                        json!([{"field": "nights_from"}]),
-                    ));
-                }
-                next.nights_from = from;
-                next.nights_to = to;
+            next.checked_in_at = Some(now);
+            next.nights_from = next.nights_from.min(today);
+            if next.nights_to <= today {
+                next.nights_to = today.succ_opt().unwrap_or(today);
             }
         }
-        store::update_stay(conn, &next)?;
-        let verb = match action {
-            StayAction::CheckIn => "check_in",
-            StayAction::CheckOut => "check_out",
-            StayAction::ChangeDates => "change_dates",
-        };
-        audit::record(
-            conn,
-            &user.actor(),
-            verb,
-            "stay",
-            guest_id,
-            json!({"room_no": next.room_no, "nights_from": next.nights_from, "nights_to": next.nights_to}),
-        )?;
-        stay_response(conn, guest_id, tz)
-    })
+        StayAction::CheckOut => {
+            next.checked_out_at = Some(now);
+            // Leaving early ends the stay today; leaving late bills the extra nights.
+            next.nights_to = today.max(next.nights_from.succ_opt().unwrap_or(today));
+        }
+        StayAction::ChangeDates => {
+            let (Some(from), Some(to)) = (req.nights_from, req.nights_to) else {
+                return Err(AppError::invalid(
+                    "nights_from and nights_to are required",
+                    json!([{"field": "nights_from"}, {"field": "nights_to"}]),
+                ));
+            };
+            if to <= from || (to - from).num_days() > 90 {
+                return Err(AppError::invalid(
+                    "nights_to must be after nights_from, within 90 nights",
+                    json!([{"field": "nights_to"}]),
+                ));
+            }
+            if stay.status == "in_house" && from != stay.nights_from && from > today {
+                return Err(AppError::invalid(
+                    "the guest is in house: the first night cannot move past today",
+                    json!([{"field": "nights_from"}]),
+                ));
+            }
+            next.nights_from = from;
+            next.nights_to = to;
+        }
+    }
+    store::update_stay(tx, &next)?;
+    let verb = match action {
+        StayAction::CheckIn => "check_in",
+        StayAction::CheckOut => "check_out",
+        StayAction::ChangeDates => "change_dates",
+    };
+    audit::record(
+        tx,
+        &user.actor(),
+        verb,
+        "stay",
+        guest_id,
+        json!({"room_no": next.room_no, "nights_from": next.nights_from, "nights_to": next.nights_to}),
+    )?;
+    stay_response(tx, guest_id, tz)
+
 }
 
 fn stay_refusal(code: &str) -> &'static str {

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::fields::{Category, Gender};
 use crate::hotels::catalog::{self, event_nights, stamp};
@@ -254,23 +254,24 @@ pub fn list_plans(conn: &mut DbConn, tz: Tz) -> Result<Vec<PlanSummary>, AppErro
 /// Runs the engine and stores a draft plan. An open draft (or returned plan) is replaced and
 /// its locked assignments kept; after a publication, that plan's locks carry over. A plan
 /// under review is frozen: proposing then is refused.
-pub fn propose(conn: &mut DbConn, user: &CurrentUser, tz: Tz) -> Result<PlanSummary, AppError> {
-    if store::find_plan_with_status(conn, &["submitted"])?.is_some() {
+pub fn propose(tx: &mut Tx, user: &CurrentUser, tz: Tz) -> Result<PlanSummary, AppError> {
+    let now = tx.now();
+    if store::find_plan_with_status(tx, &["submitted"])?.is_some() {
         return Err(AppError::conflict(
             "plan_under_review",
             "a plan is with the committee; wait for its decision",
         ));
     }
-    let open = store::find_plan_with_status(conn, &["draft", "returned"])?;
+    let open = store::find_plan_with_status(tx, &["draft", "returned"])?;
     let base = match &open {
         Some(p) => Some(p.clone()),
-        None => store::find_plan_with_status(conn, &["published"])?,
+        None => store::find_plan_with_status(tx, &["published"])?,
     };
     let locked = match &base {
-        Some(p) => store::list_assignments(conn, p.id)?,
+        Some(p) => store::list_assignments(tx, p.id)?,
         None => Vec::new(),
     };
-    let loaded = load(conn, &locked)?;
+    let loaded = load(tx, &locked)?;
     // The engine runs outside the write lock: it reads nothing but its input.
     let plan = engine::allocate(&loaded.input);
     let baseline = engine::first_fit(&loaded.input);
@@ -290,98 +291,97 @@ pub fn propose(conn: &mut DbConn, user: &CurrentUser, tz: Tz) -> Result<PlanSumm
     let penalty = to_json(&penalty_response(&plan.penalty))?;
     let baseline = to_json(&penalty_response(&baseline.penalty))?;
     let unplaced_json = to_json(&unplaced)?;
-    legacy_tx(conn, |conn| {
-        if let Some(p) = &open {
-            store::delete_plan(conn, p.id)?;
-        }
-        let revision = store::max_revision(conn)? + 1;
-        let id = store::insert_plan(
-            conn,
-            &NewPlan {
-                revision,
-                status: "draft",
-                created_by: &user.username,
-                created_at: now_utc(),
-                penalty: &penalty,
-                baseline_penalty: &baseline,
-                unplaced: &unplaced_json,
-            },
-        )?;
-        let rows: Vec<AssignmentRow> = plan
-            .assignments
-            .iter()
-            .map(|a| AssignmentRow {
-                plan_id: id,
-                guest_id: a.guest,
-                hotel_id: a.hotel,
-                room_type: a.room_type.as_str().to_string(),
-                room: i32::try_from(a.room).unwrap_or(i32::MAX),
-                nights_from: loaded.date(a.nights.start),
-                nights_to: loaded.date(a.nights.end),
-                locked: a.locked,
-                why: why_json(&a.why.text(true), &a.why.text(false)),
-            })
-            .collect();
-        store::insert_assignments(conn, &rows)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "propose",
-            "allocation_plan",
-            id,
-            json!({"placed": rows.len(), "unplaced": unplaced.len(), "penalty": plan.penalty.total}),
-        )?;
-        let row = store::find_plan(conn, id)?.ok_or(AppError::NotFound("plan"))?;
-        summary(conn, &row, tz)
-    })
+    if let Some(p) = &open {
+        store::delete_plan(tx, p.id)?;
+    }
+    let revision = store::max_revision(tx)? + 1;
+    let id = store::insert_plan(
+        tx,
+        &NewPlan {
+            revision,
+            status: "draft",
+            created_by: &user.username,
+            created_at: now,
+            penalty: &penalty,
+            baseline_penalty: &baseline,
+            unplaced: &unplaced_json,
+        },
+    )?;
+    let rows: Vec<AssignmentRow> = plan
+        .assignments
+        .iter()
+        .map(|a| AssignmentRow {
+            plan_id: id,
+            guest_id: a.guest,
+            hotel_id: a.hotel,
+            room_type: a.room_type.as_str().to_string(),
+            room: i32::try_from(a.room).unwrap_or(i32::MAX),
+            nights_from: loaded.date(a.nights.start),
+            nights_to: loaded.date(a.nights.end),
+            locked: a.locked,
+            why: why_json(&a.why.text(true), &a.why.text(false)),
+        })
+        .collect();
+    store::insert_assignments(tx, &rows)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "propose",
+        "allocation_plan",
+        id,
+        json!({"placed": rows.len(), "unplaced": unplaced.len(), "penalty": plan.penalty.total}),
+    )?;
+    let row = store::find_plan(tx, id)?.ok_or(AppError::NotFound("plan"))?;
+    summary(tx, &row, tz)
+
 }
 
 /// Starts the next revision from the published plan, as a draft to edit.
 pub fn revise(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     tz: Tz,
 ) -> Result<PlanSummary, AppError> {
-    legacy_tx(conn, |conn| {
-        let published = store::find_plan(conn, id)?.ok_or(AppError::NotFound("plan"))?;
-        if published.status != "published" {
-            return Err(AppError::conflict(
-                "not_published",
-                "only the published plan can be revised",
-            ));
-        }
-        if let Some(open) = store::find_plan_with_status(conn, &["draft", "returned", "submitted"])?
-        {
-            return Err(AppError::conflict(
-                "plan_open",
-                format!("plan {} is still {}; edit that one", open.id, open.status),
-            ));
-        }
-        let new_id = store::insert_plan(
-            conn,
-            &NewPlan {
-                revision: published.revision + 1,
-                status: "draft",
-                created_by: &user.username,
-                created_at: now_utc(),
-                penalty: &published.penalty,
-                baseline_penalty: &published.baseline_penalty,
-                unplaced: &published.unplaced,
-            },
-        )?;
-        store::copy_assignments(conn, id, new_id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "revise",
-            "allocation_plan",
-            new_id,
-            json!({"from": id}),
-        )?;
-        let row = store::find_plan(conn, new_id)?.ok_or(AppError::NotFound("plan"))?;
-        summary(conn, &row, tz)
-    })
+    let now = tx.now();
+    let published = store::find_plan(tx, id)?.ok_or(AppError::NotFound("plan"))?;
+    if published.status != "published" {
+        return Err(AppError::conflict(
+            "not_published",
+            "only the published plan can be revised",
+        ));
+    }
+    if let Some(open) = store::find_plan_with_status(tx, &["draft", "returned", "submitted"])?
+    {
+        return Err(AppError::conflict(
+            "plan_open",
+            format!("plan {} is still {}; edit that one", open.id, open.status),
+        ));
+    }
+    let new_id = store::insert_plan(
+        tx,
+        &NewPlan {
+            revision: published.revision + 1,
+            status: "draft",
+            created_by: &user.username,
+            created_at: now,
+            penalty: &published.penalty,
+            baseline_penalty: &published.baseline_penalty,
+            unplaced: &published.unplaced,
+        },
+    )?;
+    store::copy_assignments(tx, id, new_id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "revise",
+        "allocation_plan",
+        new_id,
+        json!({"from": id}),
+    )?;
+    let row = store::find_plan(tx, new_id)?.ok_or(AppError::NotFound("plan"))?;
+    summary(tx, &row, tz)
+
 }
 
 /// A plan with its hotels' counts and the guests it could not place.
@@ -638,146 +638,146 @@ impl EditRequest {
 /// broken rule is refused (422 `hard_rule`) with the rule named. Moved and swapped guests are
 /// locked, so proposing again keeps reception's decision.
 pub fn edit(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     plan_id: i64,
     edit: &Edit,
     lang: Lang,
 ) -> Result<Vec<AssignmentResponse>, AppError> {
-    legacy_tx(conn, |conn| {
-        let plan = store::find_plan(conn, plan_id)?.ok_or(AppError::NotFound("plan"))?;
-        if rules::plan_transition(&plan.status, PlanAction::Edit).is_none() {
-            return Err(AppError::conflict(
-                "plan_not_editable",
-                format!("a {} plan cannot be edited", plan.status),
-            ));
-        }
-        let rows = store::list_assignments(conn, plan_id)?;
-        let loaded = load(conn, &[])?;
-        let by_guest: BTreeMap<i64, &AssignmentRow> =
-            rows.iter().map(|r| (r.guest_id, r)).collect();
-        let manual = why_json("接待部手动调整", "set by reception");
-        let need = |id: i64| -> Result<&LodgingGuest, AppError> {
-            loaded
-                .guests
-                .get(&id)
-                .ok_or(AppError::NotFound("guest with lodging dates"))
-        };
-        let stay_of = |g: &LodgingGuest| -> Range<NaiveDate> {
-            g.stay_from.unwrap_or(loaded.first_night)..g.stay_to.unwrap_or(loaded.first_night)
-        };
-        let mut changed: Vec<AssignmentRow> = Vec::new();
-        match edit {
-            Edit::Move {
-                guest,
-                hotel,
-                room_type,
-                with,
-            } => {
-                let g = need(*guest)?;
-                let h = loaded
-                    .hotels
-                    .iter()
-                    .find(|h| &h.code == hotel)
-                    .ok_or(AppError::NotFound("hotel"))?;
-                let room = match with {
-                    Some(other) => {
-                        let o = by_guest
-                            .get(other)
-                            .ok_or(AppError::NotFound("roommate's assignment"))?;
-                        if o.hotel_id != h.id || o.room_type != room_type.as_str() {
-                            return Err(AppError::invalid(
-                                "the roommate is in another hotel or room type",
-                                json!([{"field": "with_guest_id"}]),
-                            ));
-                        }
-                        o.room
+    let now = tx.now();
+    let plan = store::find_plan(tx, plan_id)?.ok_or(AppError::NotFound("plan"))?;
+    if rules::plan_transition(&plan.status, PlanAction::Edit).is_none() {
+        return Err(AppError::conflict(
+            "plan_not_editable",
+            format!("a {} plan cannot be edited", plan.status),
+        ));
+    }
+    let rows = store::list_assignments(tx, plan_id)?;
+    let loaded = load(tx, &[])?;
+    let by_guest: BTreeMap<i64, &AssignmentRow> =
+        rows.iter().map(|r| (r.guest_id, r)).collect();
+    let manual = why_json("接待部手动调整", "set by reception");
+    let need = |id: i64| -> Result<&LodgingGuest, AppError> {
+        loaded
+            .guests
+            .get(&id)
+            .ok_or(AppError::NotFound("guest with lodging dates"))
+    };
+    let stay_of = |g: &LodgingGuest| -> Range<NaiveDate> {
+        g.stay_from.unwrap_or(loaded.first_night)..g.stay_to.unwrap_or(loaded.first_night)
+    };
+    let mut changed: Vec<AssignmentRow> = Vec::new();
+    match edit {
+        Edit::Move {
+            guest,
+            hotel,
+            room_type,
+            with,
+        } => {
+            let g = need(*guest)?;
+            let h = loaded
+                .hotels
+                .iter()
+                .find(|h| &h.code == hotel)
+                .ok_or(AppError::NotFound("hotel"))?;
+            let room = match with {
+                Some(other) => {
+                    let o = by_guest
+                        .get(other)
+                        .ok_or(AppError::NotFound("roommate's assignment"))?;
+                    if o.hotel_id != h.id || o.room_type != room_type.as_str() {
+                        return Err(AppError::invalid(
+                            "the roommate is in another hotel or room type",
+                            json!([{"field": "with_guest_id"}]),
+                        ));
                     }
-                    None => store::max_room(conn, plan_id)? + 1,
-                };
-                let nights = stay_of(g);
+                    o.room
+                }
+                None => store::max_room(tx, plan_id)? + 1,
+            };
+            let nights = stay_of(g);
+            changed.push(AssignmentRow {
+                plan_id,
+                guest_id: g.id,
+                hotel_id: h.id,
+                room_type: room_type.as_str().to_string(),
+                room,
+                nights_from: nights.start,
+                nights_to: nights.end,
+                locked: true,
+                why: manual.clone(),
+            });
+        }
+        Edit::Swap { a, b } => {
+            let (ra, rb) = (
+                by_guest.get(a).ok_or(AppError::NotFound("assignment"))?,
+                by_guest.get(b).ok_or(AppError::NotFound("assignment"))?,
+            );
+            for (me, other) in [(ra, rb), (rb, ra)] {
                 changed.push(AssignmentRow {
-                    plan_id,
-                    guest_id: g.id,
-                    hotel_id: h.id,
-                    room_type: room_type.as_str().to_string(),
-                    room,
-                    nights_from: nights.start,
-                    nights_to: nights.end,
+                    hotel_id: other.hotel_id,
+                    room_type: other.room_type.clone(),
+                    room: other.room,
                     locked: true,
                     why: manual.clone(),
-                });
-            }
-            Edit::Swap { a, b } => {
-                let (ra, rb) = (
-                    by_guest.get(a).ok_or(AppError::NotFound("assignment"))?,
-                    by_guest.get(b).ok_or(AppError::NotFound("assignment"))?,
-                );
-                for (me, other) in [(ra, rb), (rb, ra)] {
-                    changed.push(AssignmentRow {
-                        hotel_id: other.hotel_id,
-                        room_type: other.room_type.clone(),
-                        room: other.room,
-                        locked: true,
-                        why: manual.clone(),
-                        ..(*me).clone()
-                    });
-                }
-            }
-            Edit::Lock { guest, locked } => {
-                let r = by_guest
-                    .get(guest)
-                    .ok_or(AppError::NotFound("assignment"))?;
-                changed.push(AssignmentRow {
-                    locked: *locked,
-                    ..(*r).clone()
+                    ..(*me).clone()
                 });
             }
         }
-        check_hard_rules(&loaded, &rows, &changed, lang)?;
-        for row in &changed {
-            store::replace_assignment(conn, row)?;
+        Edit::Lock { guest, locked } => {
+            let r = by_guest
+                .get(guest)
+                .ok_or(AppError::NotFound("assignment"))?;
+            changed.push(AssignmentRow {
+                locked: *locked,
+                ..(*r).clone()
+            });
         }
-        // A guest placed by hand is no longer unplaced.
-        let mut unplaced: Vec<UnplacedGuest> =
-            serde_json::from_str(&plan.unplaced).unwrap_or_default();
-        unplaced.retain(|u| !changed.iter().any(|c| c.guest_id == u.guest_id));
-        let after = store::list_assignments(conn, plan_id)?;
-        let assignments: Vec<engine::Assignment> =
-            after.iter().filter_map(|r| loaded.to_engine(r)).collect();
-        let penalty = penalty_response(&engine::penalty(&loaded.input, &assignments));
-        store::update_plan_scores(conn, plan_id, &to_json(&penalty)?, &to_json(&unplaced)?)?;
-        if plan.status == "returned" {
-            store::set_plan_status(
-                conn,
-                plan_id,
-                "returned",
-                "draft",
-                &user.username,
-                plan.comment.as_deref(),
-                None,
-                now_utc(),
-            )?;
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            "edit",
-            "allocation_plan",
+    }
+    check_hard_rules(&loaded, &rows, &changed, lang)?;
+    for row in &changed {
+        store::replace_assignment(tx, row)?;
+    }
+    // A guest placed by hand is no longer unplaced.
+    let mut unplaced: Vec<UnplacedGuest> =
+        serde_json::from_str(&plan.unplaced).unwrap_or_default();
+    unplaced.retain(|u| !changed.iter().any(|c| c.guest_id == u.guest_id));
+    let after = store::list_assignments(tx, plan_id)?;
+    let assignments: Vec<engine::Assignment> =
+        after.iter().filter_map(|r| loaded.to_engine(r)).collect();
+    let penalty = penalty_response(&engine::penalty(&loaded.input, &assignments));
+    store::update_plan_scores(tx, plan_id, &to_json(&penalty)?, &to_json(&unplaced)?)?;
+    if plan.status == "returned" {
+        store::set_plan_status(
+            tx,
             plan_id,
-            json!(changed.iter().map(|c| json!({"guest": c.guest_id, "hotel": c.hotel_id, "room_type": c.room_type, "room": c.room, "locked": c.locked})).collect::<Vec<_>>()),
+            "returned",
+            "draft",
+            &user.username,
+            plan.comment.as_deref(),
+            None,
+            now,
         )?;
-        let ids: Vec<i64> = after.iter().map(|r| r.guest_id).collect();
-        let guests: BTreeMap<i64, LodgingGuest> = store::find_lodging_guests(conn, &ids)?
-            .into_iter()
-            .map(|g| (g.id, g))
-            .collect();
-        let by_room = rooms_of(&after);
-        Ok(changed
-            .iter()
-            .map(|c| assignment_response(c, &guests, &loaded.hotels, &by_room, lang))
-            .collect())
-    })
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        "edit",
+        "allocation_plan",
+        plan_id,
+        json!(changed.iter().map(|c| json!({"guest": c.guest_id, "hotel": c.hotel_id, "room_type": c.room_type, "room": c.room, "locked": c.locked})).collect::<Vec<_>>()),
+    )?;
+    let ids: Vec<i64> = after.iter().map(|r| r.guest_id).collect();
+    let guests: BTreeMap<i64, LodgingGuest> = store::find_lodging_guests(tx, &ids)?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect();
+    let by_room = rooms_of(&after);
+    Ok(changed
+        .iter()
+        .map(|c| assignment_response(c, &guests, &loaded.hotels, &by_room, lang))
+        .collect())
+
 }
 
 /// Refuses an edit that breaks a hard rule the plan did not break before (so an old problem
@@ -821,13 +821,14 @@ fn check_hard_rules(
 /// Submit (reception), approve or return (committee). Approval publishes the plan as the next
 /// revision, supersedes the one before and brings the hotels' bookings in line with it.
 pub fn decide(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     plan_id: i64,
     action: PlanAction,
     comment: Option<&str>,
     tz: Tz,
 ) -> Result<PlanSummary, AppError> {
+    let now = tx.now();
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if action == PlanAction::Return && comment.is_none() {
         return Err(AppError::invalid(
@@ -835,56 +836,54 @@ pub fn decide(
             json!([{"field": "comment"}]),
         ));
     }
-    legacy_tx(conn, |conn| {
-        let plan = store::find_plan(conn, plan_id)?.ok_or(AppError::NotFound("plan"))?;
-        let to = rules::plan_transition(&plan.status, action).ok_or_else(|| {
-            AppError::conflict(
-                "plan_status",
-                format!("this is not possible for a {} plan", plan.status),
-            )
-        })?;
-        let now = now_utc();
-        let previous = match to {
-            "published" => store::find_plan_with_status(conn, &["published"])?.map(|p| p.id),
-            _ => None,
-        };
-        let revision = if to == "published" {
-            store::supersede_published(conn)?;
-            Some(store::max_revision(conn)? + 1)
-        } else {
-            None
-        };
-        if store::set_plan_status(
-            conn,
-            plan_id,
-            &plan.status,
-            to,
-            &user.username,
-            comment,
-            revision,
-            now,
-        )? == 0
-        {
-            return Err(AppError::conflict(
-                "plan_status",
-                "the plan changed meanwhile; reload",
-            ));
-        }
-        if to == "published" {
-            sync_stays(conn, plan_id)?;
-            crate::notify::publication::queue(conn, previous, plan_id, &user.username)?;
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            to,
-            "allocation_plan",
-            plan_id,
-            json!({"comment": comment}),
-        )?;
-        let row = store::find_plan(conn, plan_id)?.ok_or(AppError::NotFound("plan"))?;
-        summary(conn, &row, tz)
-    })
+    let plan = store::find_plan(tx, plan_id)?.ok_or(AppError::NotFound("plan"))?;
+    let to = rules::plan_transition(&plan.status, action).ok_or_else(|| {
+        AppError::conflict(
+            "plan_status",
+            format!("this is not possible for a {} plan", plan.status),
+        )
+    })?;
+    let previous = match to {
+        "published" => store::find_plan_with_status(tx, &["published"])?.map(|p| p.id),
+        _ => None,
+    };
+    let revision = if to == "published" {
+        store::supersede_published(tx)?;
+        Some(store::max_revision(tx)? + 1)
+    } else {
+        None
+    };
+    if store::set_plan_status(
+        tx,
+        plan_id,
+        &plan.status,
+        to,
+        &user.username,
+        comment,
+        revision,
+        now,
+    )? == 0
+    {
+        return Err(AppError::conflict(
+            "plan_status",
+            "the plan changed meanwhile; reload",
+        ));
+    }
+    if to == "published" {
+        sync_stays(tx, plan_id)?;
+        crate::notify::publication::queue(tx, previous, plan_id, &user.username)?;
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        to,
+        "allocation_plan",
+        plan_id,
+        json!({"comment": comment}),
+    )?;
+    let row = store::find_plan(tx, plan_id)?.ok_or(AppError::NotFound("plan"))?;
+    summary(tx, &row, tz)
+
 }
 
 /// Room groups are unique across plans, so roommates of two revisions never mix.
@@ -1075,20 +1074,20 @@ pub fn hotel_changes(conn: &mut DbConn, hotel: &Hotel, tz: Tz) -> Result<HotelCh
 }
 
 /// The hotel acknowledges the published revision.
-pub fn acknowledge(conn: &mut DbConn, user: &CurrentUser, hotel: &Hotel) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let current = store::find_plan_with_status(conn, &["published"])?
-            .ok_or(AppError::NotFound("published plan"))?;
-        if store::insert_ack(conn, hotel.id, current.id, &user.username, now_utc())? > 0 {
-            audit::record(
-                conn,
-                &user.actor(),
-                "acknowledge",
-                "allocation_plan",
-                current.id,
-                json!({"hotel": hotel.code}),
-            )?;
-        }
-        Ok(())
-    })
+pub fn acknowledge(tx: &mut Tx, user: &CurrentUser, hotel: &Hotel) -> Result<(), AppError> {
+    let now = tx.now();
+    let current = store::find_plan_with_status(tx, &["published"])?
+        .ok_or(AppError::NotFound("published plan"))?;
+    if store::insert_ack(tx, hotel.id, current.id, &user.username, now)? > 0 {
+        audit::record(
+            tx,
+            &user.actor(),
+            "acknowledge",
+            "allocation_plan",
+            current.id,
+            json!({"hotel": hotel.code}),
+        )?;
+    }
+    Ok(())
+
 }

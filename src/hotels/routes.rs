@@ -72,7 +72,7 @@ pub async fn create_hotel(
     user.require(RECEPTION)?;
     let body: serde_json::Value = parse_json(&body)?;
     let hotel = state
-        .db(move |conn| catalog::create_hotel(conn, &user, &body))
+        .write(move |tx| catalog::create_hotel(tx, &user, &body))
         .await?;
     Ok(HttpResponse::Created().json(hotel))
 }
@@ -89,7 +89,7 @@ pub async fn update_hotel(
     user.require(RECEPTION)?;
     let body: serde_json::Value = parse_json(&body)?;
     let hotel = state
-        .db(move |conn| catalog::update_hotel(conn, &user, &code, &body))
+        .write(move |tx| catalog::update_hotel(tx, &user, &code, &body))
         .await?;
     Ok(HttpResponse::Ok().json(hotel))
 }
@@ -104,7 +104,7 @@ pub async fn delete_hotel(
 ) -> Result<HttpResponse, AppError> {
     user.require(RECEPTION)?;
     state
-        .db(move |conn| catalog::delete_hotel(conn, &user, &code))
+        .write(move |tx| catalog::delete_hotel(tx, &user, &code))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -142,7 +142,7 @@ pub async fn create_block(
     user.require(RECEPTION)?;
     let req: RoomsRequest = parse_json(&body)?;
     let block = state
-        .db(move |conn| catalog::create_block(conn, &user, &code, &req))
+        .write(move |tx| catalog::create_block(tx, &user, &code, &req))
         .await?;
     Ok(HttpResponse::Created().json(block))
 }
@@ -158,7 +158,7 @@ pub async fn delete_block(
     user.require(RECEPTION)?;
     let (code, id) = path.into_inner();
     state
-        .db(move |conn| catalog::delete_block(conn, &user, &code, id))
+        .write(move |tx| catalog::delete_block(tx, &user, &code, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -176,7 +176,7 @@ pub async fn request_release(
     let req: RoomsRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let release = state
-        .db(move |conn| catalog::request_release(conn, &user, &code, &req, tz))
+        .write(move |tx| catalog::request_release(tx, &user, &code, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(release))
 }
@@ -231,7 +231,7 @@ pub async fn grant_release(
     let req = comment_of(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| catalog::decide_release(conn, &user, *id, true, req.comment.as_deref(), tz))
+        .write(move |tx| catalog::decide_release(tx, &user, *id, true, req.comment.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -249,8 +249,8 @@ pub async fn refuse_release(
     let req = comment_of(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| {
-            catalog::decide_release(conn, &user, *id, false, req.comment.as_deref(), tz)
+        .write(move |tx| {
+            catalog::decide_release(tx, &user, *id, false, req.comment.as_deref(), tz)
         })
         .await?;
     Ok(HttpResponse::Ok().json(r))
@@ -291,7 +291,7 @@ pub async fn set_policy(
     user.require(RECEPTION)?;
     let entries: Vec<PolicyEntry> = parse_json(&body)?;
     let p = state
-        .db(move |conn| catalog::set_policy(conn, &user, &entries))
+        .write(move |tx| catalog::set_policy(tx, &user, &entries))
         .await?;
     Ok(HttpResponse::Ok().json(p))
 }
@@ -319,7 +319,7 @@ pub async fn propose_plan(
     user.require(RECEPTION)?;
     let tz = state.settings.timezone;
     let plan = state
-        .db(move |conn| plans::propose(conn, &user, tz))
+        .write(move |tx| plans::propose(tx, &user, tz))
         .await?;
     Ok(HttpResponse::Created().json(plan))
 }
@@ -395,7 +395,7 @@ async fn edit_plan(
     let edit = to_edit(&parse_json::<EditRequest>(&body)?)?;
     let lang = Lang::of_request(&req);
     state
-        .db(move |conn| plans::edit(conn, &user, id, &edit, lang))
+        .write(move |tx| plans::edit(tx, &user, id, &edit, lang))
         .await
 }
 
@@ -456,7 +456,7 @@ async fn decide_plan(
     let req = comment_of(&body)?;
     let tz = state.settings.timezone;
     let plan = state
-        .db(move |conn| plans::decide(conn, &user, id, action, req.comment.as_deref(), tz))
+        .write(move |tx| plans::decide(tx, &user, id, action, req.comment.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(plan))
 }
@@ -508,7 +508,7 @@ pub async fn revise_plan(
     user.require(RECEPTION)?;
     let tz = state.settings.timezone;
     let plan = state
-        .db(move |conn| plans::revise(conn, &user, *id, tz))
+        .write(move |tx| plans::revise(tx, &user, *id, tz))
         .await?;
     Ok(HttpResponse::Created().json(plan))
 }
@@ -542,9 +542,9 @@ pub async fn acknowledge(
 ) -> Result<HttpResponse, AppError> {
     user.require(DESK)?;
     state
-        .db(move |conn| {
-            let hotel = catalog::hotel_for(conn, &user, &code)?;
-            plans::acknowledge(conn, &user, &hotel)
+        .write(move |tx| {
+            let hotel = catalog::hotel_for(tx, &user, &code)?;
+            plans::acknowledge(tx, &user, &hotel)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -680,7 +680,7 @@ async fn change_stay(
     };
     let (today, tz) = (today(&state), state.settings.timezone);
     let stay = state
-        .db(move |conn| desk::change_stay(conn, &user, id, action, &req, today, tz))
+        .write(move |tx| desk::change_stay(tx, &user, id, action, &req, today, tz))
         .await?;
     Ok(HttpResponse::Ok().json(stay))
 }

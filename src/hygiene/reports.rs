@@ -11,12 +11,11 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::hygiene::service::{inspector_of, invalid};
 use crate::hygiene::store::{self, IncidentRow};
 use crate::meals::catalog::MealCatalog;
-use crate::time::now_utc;
 use crate::time::{to_local, to_rfc3339};
 
 // --- inspections -------------------------------------------------------------------------
@@ -92,127 +91,126 @@ pub struct InspectionResponse {
 /// Records an inspection: every item of the checklist (halal separation where halal is
 /// served) answered pass or fail, a failed item with a note.
 pub fn record_inspection(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &InspectionRequest,
     tz: Tz,
 ) -> Result<InspectionResponse, AppError> {
+    let now = tx.now();
     let inspector = match user.role {
         Role::Inspector => inspector_of(user)?,
         _ => return Err(AppError::Forbidden),
     };
-    legacy_tx(conn, |conn| {
-        let catalog = MealCatalog::load(conn)?;
-        let point = catalog
-            .point(&req.point)
-            .ok_or_else(|| invalid("point", format!("unknown dining point {}", req.point)))?;
-        let needed: Vec<&str> = CHECKLIST
-            .iter()
-            .copied()
-            .filter(|i| *i != "halal_separation" || point.halal)
-            .collect();
-        let missing: Vec<&str> = needed
-            .iter()
-            .copied()
-            .filter(|n| !req.items.iter().any(|i| i.item == *n))
-            .collect();
-        if !missing.is_empty() {
-            return Err(AppError::invalid(
-                format!("answer every item: {}", missing.join(", ")),
-                json!(missing
-                    .iter()
-                    .map(|m| json!({"field": m}))
-                    .collect::<Vec<_>>()),
-            ));
-        }
-        if let Some(i) = req
-            .items
-            .iter()
-            .find(|i| !CHECKLIST.contains(&i.item.as_str()))
-        {
-            return Err(invalid("items", format!("unknown item {}", i.item)));
-        }
-        if let Some(i) = req
-            .items
-            .iter()
-            .find(|i| !i.ok && i.note.as_deref().is_none_or(|n| n.trim().is_empty()))
-        {
-            return Err(invalid(
-                &i.item,
-                format!("{}: a failed item needs a note", i.item),
-            ));
-        }
-        let failed = req.items.iter().filter(|i| !i.ok).count() as i32;
-        let now = now_utc();
-        // Photos are checked before anything is written; the JSON keeps only the answers.
-        let photos: Vec<(String, Vec<u8>)> = req
-            .items
-            .iter()
-            .filter_map(|i| {
-                i.photo
-                    .as_deref()
-                    .filter(|p| !p.is_empty())
-                    .map(|p| (i.item.clone(), p))
-            })
-            .map(|(item, p)| photo_bytes(&item, p).map(|jpeg| (item, jpeg)))
-            .collect::<Result<_, _>>()?;
-        let answers: Vec<CheckItem> = req
-            .items
-            .iter()
-            .map(|i| CheckItem {
-                photo: None,
-                photo_url: None,
-                ..i.clone()
-            })
-            .collect();
-        let items =
-            serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        let id = store::insert_inspection(
-            conn,
-            inspector,
-            point.id,
-            to_local(tz, now).date(),
-            now,
-            &items,
-            failed,
-            req.note.as_deref(),
-            now,
-        )?;
-        for (item, jpeg) in &photos {
-            store::insert_photo(conn, id, item, jpeg)?;
-        }
-        crate::pickups::live::record(conn, None, "inspection", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "inspect",
-            "dining_point",
-            point.id,
-            json!({"failed": failed}),
-        )?;
-        let name = store::find_inspector(conn, inspector)?
-            .map(|i| i.name)
-            .unwrap_or_default();
-        Ok(InspectionResponse {
-            id,
-            inspector: name,
-            point: point.code.clone(),
-            day: to_local(tz, now).date(),
-            arrived_at: to_rfc3339(tz, now),
-            items: answers
-                .into_iter()
-                .map(|i| CheckItem {
-                    photo_url: photos
-                        .iter()
-                        .any(|p| p.0 == i.item)
-                        .then(|| photo_url(id, &i.item)),
-                    ..i
-                })
-                .collect(),
-            failed,
-            note: req.note.clone(),
+    let catalog = MealCatalog::load(tx)?;
+    let point = catalog
+        .point(&req.point)
+        .ok_or_else(|| invalid("point", format!("unknown dining point {}", req.point)))?;
+    let needed: Vec<&str> = CHECKLIST
+        .iter()
+        .copied()
+        .filter(|i| *i != "halal_separation" || point.halal)
+        .collect();
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|n| !req.items.iter().any(|i| i.item == *n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::invalid(
+            format!("answer every item: {}", missing.join(", ")),
+            json!(missing
+                .iter()
+                .map(|m| json!({"field": m}))
+                .collect::<Vec<_>>()),
+        ));
+    }
+    if let Some(i) = req
+        .items
+        .iter()
+        .find(|i| !CHECKLIST.contains(&i.item.as_str()))
+    {
+        return Err(invalid("items", format!("unknown item {}", i.item)));
+    }
+    if let Some(i) = req
+        .items
+        .iter()
+        .find(|i| !i.ok && i.note.as_deref().is_none_or(|n| n.trim().is_empty()))
+    {
+        return Err(invalid(
+            &i.item,
+            format!("{}: a failed item needs a note", i.item),
+        ));
+    }
+    let failed = req.items.iter().filter(|i| !i.ok).count() as i32;
+    // Photos are checked before anything is written; the JSON keeps only the answers.
+    let photos: Vec<(String, Vec<u8>)> = req
+        .items
+        .iter()
+        .filter_map(|i| {
+            i.photo
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(|p| (i.item.clone(), p))
         })
+        .map(|(item, p)| photo_bytes(&item, p).map(|jpeg| (item, jpeg)))
+        .collect::<Result<_, _>>()?;
+    let answers: Vec<CheckItem> = req
+        .items
+        .iter()
+        .map(|i| CheckItem {
+            photo: None,
+            photo_url: None,
+            ..i.clone()
+        })
+        .collect();
+    let items =
+        serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert_inspection(
+        tx,
+        inspector,
+        point.id,
+        to_local(tz, now).date(),
+        now,
+        &items,
+        failed,
+        req.note.as_deref(),
+        now,
+    )?;
+    for (item, jpeg) in &photos {
+        store::insert_photo(tx, id, item, jpeg)?;
+    }
+    crate::pickups::live::record(tx, None, "inspection", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "inspect",
+        "dining_point",
+        point.id,
+        json!({"failed": failed}),
+    )?;
+    let name = store::find_inspector(tx, inspector)?
+        .map(|i| i.name)
+        .unwrap_or_default();
+    Ok(InspectionResponse {
+        id,
+        inspector: name,
+        point: point.code.clone(),
+        day: to_local(tz, now).date(),
+        arrived_at: to_rfc3339(tz, now),
+        items: answers
+            .into_iter()
+            .map(|i| CheckItem {
+                photo_url: photos
+                    .iter()
+                    .any(|p| p.0 == i.item)
+                    .then(|| photo_url(id, &i.item)),
+                ..i
+            })
+            .collect(),
+        failed,
+        note: req.note.clone(),
     })
+
 }
 
 pub fn list_inspections(
@@ -354,11 +352,12 @@ fn incident_response(r: &IncidentRow, catalog: &MealCatalog, tz: Tz) -> Incident
 
 /// Raises an incident; health and reception screens hear of it at once (the live feed).
 pub fn raise_incident(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &IncidentRequest,
     tz: Tz,
 ) -> Result<IncidentResponse, AppError> {
+    let now = tx.now();
     if !["suspected_poisoning", "failed_check", "other"].contains(&req.kind.as_str()) {
         return Err(invalid(
             "kind",
@@ -368,32 +367,31 @@ pub fn raise_incident(
     if req.description.trim().is_empty() {
         return Err(invalid("description", "say what happened"));
     }
-    legacy_tx(conn, |conn| {
-        let catalog = MealCatalog::load(conn)?;
-        let point = catalog
-            .point(&req.point)
-            .ok_or_else(|| invalid("point", format!("unknown dining point {}", req.point)))?;
-        let id = store::insert_incident(
-            conn,
-            point.id,
-            &user.username,
-            &req.kind,
-            req.description.trim(),
-            req.stops_service,
-            now_utc(),
-        )?;
-        crate::pickups::live::record(conn, None, "incident", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "raise",
-            "incident",
-            id,
-            json!({"point": point.code, "kind": req.kind}),
-        )?;
-        let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
-        Ok(incident_response(&row, &catalog, tz))
-    })
+    let catalog = MealCatalog::load(tx)?;
+    let point = catalog
+        .point(&req.point)
+        .ok_or_else(|| invalid("point", format!("unknown dining point {}", req.point)))?;
+    let id = store::insert_incident(
+        tx,
+        point.id,
+        &user.username,
+        &req.kind,
+        req.description.trim(),
+        req.stops_service,
+        now,
+    )?;
+    crate::pickups::live::record(tx, None, "incident", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "raise",
+        "incident",
+        id,
+        json!({"point": point.code, "kind": req.kind}),
+    )?;
+    let row = store::find_incident(tx, id)?.ok_or(AppError::NotFound("incident"))?;
+    Ok(incident_response(&row, &catalog, tz))
+
 }
 
 pub fn list_incidents(
@@ -417,48 +415,47 @@ pub struct FollowUpRequest {
 }
 
 pub fn follow_up(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     req: &FollowUpRequest,
     tz: Tz,
 ) -> Result<IncidentResponse, AppError> {
+    let now = tx.now();
     if req.note.trim().is_empty() {
         return Err(invalid("note", "the follow-up needs a note"));
     }
-    legacy_tx(conn, |conn| {
-        let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
-        if row.status == "closed" {
-            return Err(AppError::conflict(
-                "incident_closed",
-                "the incident is closed",
-            ));
-        }
-        let mut steps: Vec<FollowUp> = serde_json::from_str(&row.follow_up).unwrap_or_default();
-        let now = now_utc();
-        steps.push(FollowUp {
-            at: to_rfc3339(tz, now),
-            by: user.username.clone(),
-            note: req.note.trim().to_string(),
-        });
-        let text = serde_json::to_string(&steps).map_err(|e| AppError::Internal(e.to_string()))?;
-        let (status, closed) = if req.close {
-            ("closed", Some(now))
-        } else {
-            ("open", None)
-        };
-        store::update_incident(conn, id, &text, status, closed)?;
-        crate::pickups::live::record(conn, None, "incident", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            if req.close { "close" } else { "follow_up" },
-            "incident",
-            id,
-            json!({}),
-        )?;
-        let catalog = MealCatalog::load(conn)?;
-        let row = store::find_incident(conn, id)?.ok_or(AppError::NotFound("incident"))?;
-        Ok(incident_response(&row, &catalog, tz))
-    })
+    let row = store::find_incident(tx, id)?.ok_or(AppError::NotFound("incident"))?;
+    if row.status == "closed" {
+        return Err(AppError::conflict(
+            "incident_closed",
+            "the incident is closed",
+        ));
+    }
+    let mut steps: Vec<FollowUp> = serde_json::from_str(&row.follow_up).unwrap_or_default();
+    steps.push(FollowUp {
+        at: to_rfc3339(tz, now),
+        by: user.username.clone(),
+        note: req.note.trim().to_string(),
+    });
+    let text = serde_json::to_string(&steps).map_err(|e| AppError::Internal(e.to_string()))?;
+    let (status, closed) = if req.close {
+        ("closed", Some(now))
+    } else {
+        ("open", None)
+    };
+    store::update_incident(tx, id, &text, status, closed)?;
+    crate::pickups::live::record(tx, None, "incident", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        if req.close { "close" } else { "follow_up" },
+        "incident",
+        id,
+        json!({}),
+    )?;
+    let catalog = MealCatalog::load(tx)?;
+    let row = store::find_incident(tx, id)?.ok_or(AppError::NotFound("incident"))?;
+    Ok(incident_response(&row, &catalog, tz))
+
 }

@@ -87,7 +87,7 @@ pub async fn create_inspector(
     user.require(HEALTH)?;
     let req: Inspector = parse_json(&body)?;
     let i = state
-        .db(move |conn| service::save_inspector(conn, &user, None, &req))
+        .write(move |tx| service::save_inspector(tx, &user, None, &req))
         .await?;
     Ok(HttpResponse::Created().json(i))
 }
@@ -104,7 +104,7 @@ pub async fn update_inspector(
     user.require(HEALTH)?;
     let req: Inspector = parse_json(&body)?;
     let i = state
-        .db(move |conn| service::save_inspector(conn, &user, Some(*id), &req))
+        .write(move |tx| service::save_inspector(tx, &user, Some(*id), &req))
         .await?;
     Ok(HttpResponse::Ok().json(i))
 }
@@ -132,7 +132,7 @@ pub async fn set_settings(
     user.require(HEALTH)?;
     let req: HygieneSettings = parse_json(&body)?;
     let s = state
-        .db(move |conn| service::set_settings(conn, &user, &req))
+        .write(move |tx| service::set_settings(tx, &user, &req))
         .await?;
     Ok(HttpResponse::Ok().json(s))
 }
@@ -148,7 +148,7 @@ pub async fn generate_roster(
     user.require(HEALTH)?;
     let (days, tz) = (query.days(&state, 13), state.settings.timezone);
     let r = state
-        .db(move |conn| service::generate(conn, &user, days, tz))
+        .write(move |tx| service::generate(tx, &user, days, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -202,7 +202,7 @@ pub async fn add_shift(
     let req: ShiftRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| service::edit_shift(conn, &user, None, &req, tz))
+        .write(move |tx| service::edit_shift(tx, &user, None, &req, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -220,7 +220,7 @@ pub async fn edit_shift(
     let req: ShiftRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| service::edit_shift(conn, &user, Some(*id), &req, tz))
+        .write(move |tx| service::edit_shift(tx, &user, Some(*id), &req, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -235,7 +235,7 @@ pub async fn delete_shift(
 ) -> Result<HttpResponse, AppError> {
     user.require(HEALTH)?;
     state
-        .db(move |conn| service::delete_shift(conn, &user, *id))
+        .write(move |tx| service::delete_shift(tx, &user, *id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -252,7 +252,7 @@ pub async fn record_inspection(
     let req: InspectionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| reports::record_inspection(conn, &user, &req, tz))
+        .write(move |tx| reports::record_inspection(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(r))
 }
@@ -336,7 +336,7 @@ pub async fn raise_incident(
     let req: IncidentRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| reports::raise_incident(conn, &user, &req, tz))
+        .write(move |tx| reports::raise_incident(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(r))
 }
@@ -377,7 +377,7 @@ pub async fn follow_up(
     let req: FollowUpRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| reports::follow_up(conn, &user, *id, &req, tz))
+        .write(move |tx| reports::follow_up(tx, &user, *id, &req, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }

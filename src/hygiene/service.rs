@@ -13,12 +13,11 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::hygiene::roster::{self, Demand, Rules, Shift};
 use crate::hygiene::store::{self, InspectorRow, ShiftRow};
 use crate::meals::catalog::MealCatalog;
-use crate::time::now_utc;
 use crate::time::{to_local, to_rfc3339, to_utc};
 
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -71,11 +70,12 @@ pub fn list_inspectors(conn: &mut DbConn) -> Result<Vec<Inspector>, AppError> {
 
 /// Adds (no id) or changes an inspector.
 pub fn save_inspector(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: Option<i64>,
     req: &Inspector,
 ) -> Result<Inspector, AppError> {
+    let now = tx.now();
     if req.name.trim().is_empty() {
         return Err(invalid("name", "name is required"));
     }
@@ -87,35 +87,34 @@ pub fn save_inspector(
     }
     let email =
         crate::notify::address::optional(req.email.as_deref()).map_err(|e| invalid("email", &e))?;
-    legacy_tx(conn, |conn| {
-        if let Some(id) = id {
-            store::find_inspector(conn, id)?.ok_or(AppError::NotFound("inspector"))?;
-        }
-        let id = store::upsert_inspector(
-            conn,
-            id,
-            req.name.trim(),
-            req.unit.trim(),
-            req.phone
-                .as_deref()
-                .map(str::trim)
-                .filter(|p| !p.is_empty()),
-            req.certificate_no.trim(),
-            &req.languages.join(","),
-            email.as_deref(),
-            now_utc(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "save",
-            "inspector",
-            id,
-            json!({"name": req.name}),
-        )?;
-        let row = store::find_inspector(conn, id)?.ok_or(AppError::NotFound("inspector"))?;
-        Ok(inspector_response(&row))
-    })
+    if let Some(id) = id {
+        store::find_inspector(tx, id)?.ok_or(AppError::NotFound("inspector"))?;
+    }
+    let id = store::upsert_inspector(
+        tx,
+        id,
+        req.name.trim(),
+        req.unit.trim(),
+        req.phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty()),
+        req.certificate_no.trim(),
+        &req.languages.join(","),
+        email.as_deref(),
+        now,
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "save",
+        "inspector",
+        id,
+        json!({"name": req.name}),
+    )?;
+    let row = store::find_inspector(tx, id)?.ok_or(AppError::NotFound("inspector"))?;
+    Ok(inspector_response(&row))
+
 }
 
 /// The inspector a user is (an `inspector` user's scope is their inspector id).
@@ -160,7 +159,7 @@ pub fn settings(conn: &mut DbConn) -> Result<HygieneSettings, AppError> {
 }
 
 pub fn set_settings(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     s: &HygieneSettings,
 ) -> Result<HygieneSettings, AppError> {
@@ -180,36 +179,35 @@ pub fn set_settings(
             format!("{code}: a lead time is 0–240 minutes"),
         ));
     }
-    legacy_tx(conn, |conn| {
-        let catalog = MealCatalog::load(conn)?;
-        if let Some(code) = s.point_leads.keys().find(|c| catalog.point(c).is_none()) {
-            return Err(invalid(
-                "point_leads",
-                format!("unknown dining point {code}"),
-            ));
+    let catalog = MealCatalog::load(tx)?;
+    if let Some(code) = s.point_leads.keys().find(|c| catalog.point(c).is_none()) {
+        return Err(invalid(
+            "point_leads",
+            format!("unknown dining point {code}"),
+        ));
+    }
+    for (name, _) in store::list_settings(tx)? {
+        if name.starts_with("lead_minutes:") {
+            store::delete_setting(tx, &name)?;
         }
-        for (name, _) in store::list_settings(conn)? {
-            if name.starts_with("lead_minutes:") {
-                store::delete_setting(conn, &name)?;
-            }
-        }
-        for (code, minutes) in &s.point_leads {
-            store::put_setting(conn, &format!("lead_minutes:{code}"), *minutes)?;
-        }
-        store::put_setting(conn, "max_minutes_per_day", s.max_minutes_per_day)?;
-        store::put_setting(conn, "min_rest_minutes", s.min_rest_minutes)?;
-        store::put_setting(conn, "travel_minutes", s.travel_minutes)?;
-        store::put_setting(conn, "lead_minutes", s.lead_minutes)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "hygiene_settings",
-            0,
-            json!({}),
-        )?;
-        settings(conn)
-    })
+    }
+    for (code, minutes) in &s.point_leads {
+        store::put_setting(tx, &format!("lead_minutes:{code}"), *minutes)?;
+    }
+    store::put_setting(tx, "max_minutes_per_day", s.max_minutes_per_day)?;
+    store::put_setting(tx, "min_rest_minutes", s.min_rest_minutes)?;
+    store::put_setting(tx, "travel_minutes", s.travel_minutes)?;
+    store::put_setting(tx, "lead_minutes", s.lead_minutes)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "hygiene_settings",
+        0,
+        json!({}),
+    )?;
+    settings(tx)
+
 }
 
 fn rules(s: &HygieneSettings) -> Rules {
@@ -314,18 +312,19 @@ pub struct TooFew {
 
 /// Generates the roster for some days, replacing the shifts that start in them.
 pub fn generate(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     days: (NaiveDate, NaiveDate),
     tz: Tz,
 ) -> Result<GenerateResult, AppError> {
+    let now = tx.now();
     if days.1 < days.0 || (days.1 - days.0).num_days() > 60 {
         return Err(invalid("to", "to must be on or after from, within 60 days"));
     }
     let started = Instant::now();
-    let catalog = MealCatalog::load(conn)?;
-    let s = settings(conn)?;
-    let inspectors: Vec<i64> = store::list_inspectors(conn)?.iter().map(|i| i.id).collect();
+    let catalog = MealCatalog::load(tx)?;
+    let s = settings(tx)?;
+    let inspectors: Vec<i64> = store::list_inspectors(tx)?.iter().map(|i| i.id).collect();
     let wanted: Vec<Demand> = demands(&catalog, days, &s)
         .into_iter()
         .map(|d| d.3)
@@ -344,22 +343,19 @@ pub fn generate(
             )
         })
         .collect();
-    legacy_tx(conn, |conn| {
-        store::delete_shifts_between(conn, from, to)?;
-        store::insert_shifts(conn, &rows, now_utc())?;
-        crate::pickups::live::record(conn, None, "roster", format!("{}..{}", days.0, days.1))?;
-        // Every inspector with an address is mailed their coming shifts.
-        crate::notify::schedule::rosters(conn, &user.username)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "generate",
-            "roster",
-            0,
-            json!({"from": days.0, "to": days.1, "shifts": rows.len(), "gaps": roster.gaps.len()}),
-        )?;
-        Ok::<(), AppError>(())
-    })?;
+    store::delete_shifts_between(tx, from, to)?;
+    store::insert_shifts(tx, &rows, now)?;
+    crate::pickups::live::record(tx, None, "roster", format!("{}..{}", days.0, days.1))?;
+    // Every inspector with an address is mailed their coming shifts.
+    crate::notify::schedule::rosters(tx, &user.username)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "generate",
+        "roster",
+        0,
+        json!({"from": days.0, "to": days.1, "shifts": rows.len(), "gaps": roster.gaps.len()}),
+    )?;
     Ok(GenerateResult {
         shifts: rows.len(),
         gaps: roster.gaps.len(),
@@ -523,150 +519,150 @@ fn parse_time(field: &str, t: &str, tz: Tz) -> Result<NaiveDateTime, AppError> {
 /// inspectors — each checked against the rules for every inspector it touches; a broken rule
 /// is refused (422 `roster_rule`) with the rule named.
 pub fn edit_shift(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: Option<i64>,
     req: &ShiftRequest,
     tz: Tz,
 ) -> Result<Vec<ShiftResponse>, AppError> {
-    let s = settings(conn)?;
-    legacy_tx(conn, |conn| {
-        let catalog = MealCatalog::load(conn)?;
-        let mut changed: Vec<(Option<i64>, store::NewShift)> = Vec::new();
-        match (id, req.with_shift) {
-            (Some(a), Some(b)) => {
-                let (sa, sb) = (
-                    store::find_shift(conn, a)?.ok_or(AppError::NotFound("shift"))?,
-                    store::find_shift(conn, b)?.ok_or(AppError::NotFound("shift"))?,
-                );
-                changed.push((
-                    Some(a),
-                    (sb.inspector_id, sa.point_id, sa.starts_at, sa.ends_at),
-                ));
-                changed.push((
-                    Some(b),
-                    (sa.inspector_id, sb.point_id, sb.starts_at, sb.ends_at),
-                ));
-            }
-            (existing, None) => {
-                let old = match existing {
-                    Some(i) => {
-                        Some(store::find_shift(conn, i)?.ok_or(AppError::NotFound("shift"))?)
-                    }
-                    None => None,
-                };
-                let inspector = req
-                    .inspector_id
-                    .or(old.as_ref().map(|o| o.inspector_id))
-                    .ok_or_else(|| invalid("inspector_id", "inspector_id is required"))?;
-                store::find_inspector(conn, inspector)?
-                    .ok_or_else(|| invalid("inspector_id", "unknown inspector"))?;
-                let point = match req.point.as_deref() {
-                    Some(code) => {
-                        catalog
-                            .point(code)
-                            .ok_or_else(|| {
-                                invalid("point", format!("unknown dining point {code}"))
-                            })?
-                            .id
-                    }
-                    None => old
-                        .as_ref()
-                        .map(|o| o.point_id)
-                        .ok_or_else(|| invalid("point", "point is required"))?,
-                };
-                let start = match req.starts_at.as_deref() {
-                    Some(t) => parse_time("starts_at", t, tz)?,
-                    None => old
-                        .as_ref()
-                        .map(|o| o.starts_at)
-                        .ok_or_else(|| invalid("starts_at", "starts_at is required"))?,
-                };
-                let end = match req.ends_at.as_deref() {
-                    Some(t) => parse_time("ends_at", t, tz)?,
-                    None => old
-                        .as_ref()
-                        .map(|o| o.ends_at)
-                        .ok_or_else(|| invalid("ends_at", "ends_at is required"))?,
-                };
-                if end <= start || end - start > Duration::hours(16) {
-                    return Err(invalid(
-                        "ends_at",
-                        "a shift ends after it starts, within 16 hours",
-                    ));
-                }
-                changed.push((existing, (inspector, point, start, end)));
-            }
-            (None, Some(_)) => return Err(invalid("with_shift", "swap names two shifts")),
+    let now = tx.now();
+    let s = settings(tx)?;
+    let catalog = MealCatalog::load(tx)?;
+    let mut changed: Vec<(Option<i64>, store::NewShift)> = Vec::new();
+    match (id, req.with_shift) {
+        (Some(a), Some(b)) => {
+            let (sa, sb) = (
+                store::find_shift(tx, a)?.ok_or(AppError::NotFound("shift"))?,
+                store::find_shift(tx, b)?.ok_or(AppError::NotFound("shift"))?,
+            );
+            changed.push((
+                Some(a),
+                (sb.inspector_id, sa.point_id, sa.starts_at, sa.ends_at),
+            ));
+            changed.push((
+                Some(b),
+                (sa.inspector_id, sb.point_id, sb.starts_at, sb.ends_at),
+            ));
         }
-        // The touched inspectors' shifts around the change, after it.
-        let touched: BTreeSet<i64> = changed.iter().map(|c| c.1 .0).collect();
-        let earliest = changed.iter().map(|c| c.1 .2).min().unwrap_or_default();
-        let ids: BTreeSet<i64> = changed.iter().filter_map(|c| c.0).collect();
-        let mut after: Vec<Shift> = Vec::new();
-        for i in &touched {
-            for r in store::list_shifts(
-                conn,
-                earliest - Duration::days(2),
-                earliest + Duration::days(2),
-                Some(*i),
-            )? {
-                if !ids.contains(&r.id) {
-                    after.push(Shift {
-                        inspector: r.inspector_id,
-                        point: r.point_id,
-                        start: clock(tz, r.starts_at),
-                        end: clock(tz, r.ends_at),
-                    });
-                }
-            }
-        }
-        after.extend(changed.iter().map(|(_, (i, p, st, en))| Shift {
-            inspector: *i,
-            point: *p,
-            start: clock(tz, *st),
-            end: clock(tz, *en),
-        }));
-        if let Some(v) = roster::violations(&after, &rules(&s)).first() {
-            return Err(AppError::Unprocessable {
-                code: "roster_rule",
-                message: format!("{}: {}", rule_words(v.rule), v.detail),
-                details: json!([{"rule": v.rule, "inspector_id": v.inspector, "detail": v.detail}]),
-            });
-        }
-        let mut out_ids = Vec::new();
-        for (existing, row) in &changed {
-            match existing {
+        (existing, None) => {
+            let old = match existing {
                 Some(i) => {
-                    store::update_shift(conn, *i, row)?;
-                    out_ids.push(*i);
+                    Some(store::find_shift(tx, i)?.ok_or(AppError::NotFound("shift"))?)
                 }
-                None => {
-                    store::insert_shifts(conn, std::slice::from_ref(row), now_utc())?;
-                    let (from, to) = (row.2, row.2 + Duration::seconds(1));
-                    out_ids.extend(
-                        store::list_shifts(conn, from, to, Some(row.0))?
-                            .iter()
-                            .map(|r| r.id),
-                    );
+                None => None,
+            };
+            let inspector = req
+                .inspector_id
+                .or(old.as_ref().map(|o| o.inspector_id))
+                .ok_or_else(|| invalid("inspector_id", "inspector_id is required"))?;
+            store::find_inspector(tx, inspector)?
+                .ok_or_else(|| invalid("inspector_id", "unknown inspector"))?;
+            let point = match req.point.as_deref() {
+                Some(code) => {
+                    catalog
+                        .point(code)
+                        .ok_or_else(|| {
+                            invalid("point", format!("unknown dining point {code}"))
+                        })?
+                        .id
                 }
+                None => old
+                    .as_ref()
+                    .map(|o| o.point_id)
+                    .ok_or_else(|| invalid("point", "point is required"))?,
+            };
+            let start = match req.starts_at.as_deref() {
+                Some(t) => parse_time("starts_at", t, tz)?,
+                None => old
+                    .as_ref()
+                    .map(|o| o.starts_at)
+                    .ok_or_else(|| invalid("starts_at", "starts_at is required"))?,
+            };
+            let end = match req.ends_at.as_deref() {
+                Some(t) => parse_time("ends_at", t, tz)?,
+                None => old
+                    .as_ref()
+                    .map(|o| o.ends_at)
+                    .ok_or_else(|| invalid("ends_at", "ends_at is required"))?,
+            };
+            if end <= start || end - start > Duration::hours(16) {
+                return Err(invalid(
+                    "ends_at",
+                    "a shift ends after it starts, within 16 hours",
+                ));
+            }
+            changed.push((existing, (inspector, point, start, end)));
+        }
+        (None, Some(_)) => return Err(invalid("with_shift", "swap names two shifts")),
+    }
+    // The touched inspectors' shifts around the change, after it.
+    let touched: BTreeSet<i64> = changed.iter().map(|c| c.1 .0).collect();
+    let earliest = changed.iter().map(|c| c.1 .2).min().unwrap_or_default();
+    let ids: BTreeSet<i64> = changed.iter().filter_map(|c| c.0).collect();
+    let mut after: Vec<Shift> = Vec::new();
+    for i in &touched {
+        for r in store::list_shifts(
+            tx,
+            earliest - Duration::days(2),
+            earliest + Duration::days(2),
+            Some(*i),
+        )? {
+            if !ids.contains(&r.id) {
+                after.push(Shift {
+                    inspector: r.inspector_id,
+                    point: r.point_id,
+                    start: clock(tz, r.starts_at),
+                    end: clock(tz, r.ends_at),
+                });
             }
         }
-        crate::pickups::live::record(conn, None, "roster", "edit")?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "edit",
-            "roster",
-            0,
-            json!({"shifts": out_ids}),
-        )?;
-        let mut rows = Vec::new();
-        for i in out_ids {
-            rows.extend(store::find_shift(conn, i)?);
+    }
+    after.extend(changed.iter().map(|(_, (i, p, st, en))| Shift {
+        inspector: *i,
+        point: *p,
+        start: clock(tz, *st),
+        end: clock(tz, *en),
+    }));
+    if let Some(v) = roster::violations(&after, &rules(&s)).first() {
+        return Err(AppError::Unprocessable {
+            code: "roster_rule",
+            message: format!("{}: {}", rule_words(v.rule), v.detail),
+            details: json!([{"rule": v.rule, "inspector_id": v.inspector, "detail": v.detail}]),
+        });
+    }
+    let mut out_ids = Vec::new();
+    for (existing, row) in &changed {
+        match existing {
+            Some(i) => {
+                store::update_shift(tx, *i, row)?;
+                out_ids.push(*i);
+            }
+            None => {
+                store::insert_shifts(tx, std::slice::from_ref(row), now)?;
+                let (from, to) = (row.2, row.2 + Duration::seconds(1));
+                out_ids.extend(
+                    store::list_shifts(tx, from, to, Some(row.0))?
+                        .iter()
+                        .map(|r| r.id),
+                );
+            }
         }
-        shift_responses(conn, &rows, tz)
-    })
+    }
+    crate::pickups::live::record(tx, None, "roster", "edit")?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "edit",
+        "roster",
+        0,
+        json!({"shifts": out_ids}),
+    )?;
+    let mut rows = Vec::new();
+    for i in out_ids {
+        rows.extend(store::find_shift(tx, i)?);
+    }
+    shift_responses(tx, &rows, tz)
+
 }
 
 fn rule_words(rule: &str) -> &'static str {
@@ -679,13 +675,12 @@ fn rule_words(rule: &str) -> &'static str {
     }
 }
 
-pub fn delete_shift(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        if store::delete_shift(conn, id)? == 0 {
-            return Err(AppError::NotFound("shift"));
-        }
-        crate::pickups::live::record(conn, None, "roster", "edit")?;
-        audit::record(conn, &user.actor(), "delete", "shift", id, json!({}))?;
-        Ok(())
-    })
+pub fn delete_shift(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    if store::delete_shift(tx, id)? == 0 {
+        return Err(AppError::NotFound("shift"));
+    }
+    crate::pickups::live::record(tx, None, "roster", "edit")?;
+    audit::record(tx, &user.actor(), "delete", "shift", id, json!({}))?;
+    Ok(())
+
 }

@@ -9,13 +9,12 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::fields::Category;
 use crate::meals::model::{DiningPoint, PointResponse, WindowEntry};
 use crate::meals::rules::{self, Mode, Service, Window};
 use crate::meals::store;
-use crate::time::now_utc;
 
 /// Everything the meal rules read that changes rarely.
 #[derive(Debug, Default)]
@@ -200,91 +199,90 @@ fn point_fields(conn: &mut DbConn, req: &PointResponse) -> Result<PointFields, A
 }
 
 pub fn create_point(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &PointResponse,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let (code, name, hotel, email) = point_fields(conn, req)?;
-        if store::find_point(conn, &code)?.is_some() {
-            return Err(AppError::conflict(
-                "point_exists",
-                format!("dining point {code} exists"),
-            ));
-        }
-        let id = store::insert_point(
-            conn,
-            &code,
-            &name,
-            hotel,
-            req.seats,
-            req.halal,
-            email.as_deref(),
-            now_utc(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "dining_point",
-            id,
-            json!({"code": code}),
-        )?;
-        Ok(())
-    })
+    let now = tx.now();
+    let (code, name, hotel, email) = point_fields(tx, req)?;
+    if store::find_point(tx, &code)?.is_some() {
+        return Err(AppError::conflict(
+            "point_exists",
+            format!("dining point {code} exists"),
+        ));
+    }
+    let id = store::insert_point(
+        tx,
+        &code,
+        &name,
+        hotel,
+        req.seats,
+        req.halal,
+        email.as_deref(),
+        now,
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "dining_point",
+        id,
+        json!({"code": code}),
+    )?;
+    Ok(())
+
 }
 
 pub fn update_point(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     code: &str,
     patch: &serde_json::Value,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let p = store::find_point(conn, code)?.ok_or(AppError::NotFound("dining point"))?;
-        let hotel_code = match p.hotel_id {
-            Some(h) => crate::hotels::store::find_hotel_by_id(conn, h)?.map(|h| h.code),
-            None => None,
-        };
-        let mut current = serde_json::to_value(PointResponse {
-            code: p.code.clone(),
-            name: p.name.clone(),
-            hotel: hotel_code,
-            seats: p.seats,
-            halal: p.halal,
-            email: p.email.clone(),
-            ..Default::default()
-        })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        if let (Some(c), Some(patch)) = (current.as_object_mut(), patch.as_object()) {
-            for (k, v) in patch {
-                if k != "code" {
-                    c.insert(k.clone(), v.clone());
-                }
+    let p = store::find_point(tx, code)?.ok_or(AppError::NotFound("dining point"))?;
+    let hotel_code = match p.hotel_id {
+        Some(h) => crate::hotels::store::find_hotel_by_id(tx, h)?.map(|h| h.code),
+        None => None,
+    };
+    let mut current = serde_json::to_value(PointResponse {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        hotel: hotel_code,
+        seats: p.seats,
+        halal: p.halal,
+        email: p.email.clone(),
+        ..Default::default()
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let (Some(c), Some(patch)) = (current.as_object_mut(), patch.as_object()) {
+        for (k, v) in patch {
+            if k != "code" {
+                c.insert(k.clone(), v.clone());
             }
         }
-        let req: PointResponse = serde_json::from_value(current)
-            .map_err(|e| AppError::invalid(format!("bad dining point: {e}"), json!([])))?;
-        let (_, name, hotel, email) = point_fields(conn, &req)?;
-        store::update_point(
-            conn,
-            p.id,
-            &name,
-            hotel,
-            req.seats,
-            req.halal,
-            email.as_deref(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "dining_point",
-            p.id,
-            patch.clone(),
-        )?;
-        Ok(())
-    })
+    }
+    let req: PointResponse = serde_json::from_value(current)
+        .map_err(|e| AppError::invalid(format!("bad dining point: {e}"), json!([])))?;
+    let (_, name, hotel, email) = point_fields(tx, &req)?;
+    store::update_point(
+        tx,
+        p.id,
+        &name,
+        hotel,
+        req.seats,
+        req.halal,
+        email.as_deref(),
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "dining_point",
+        p.id,
+        patch.clone(),
+    )?;
+    Ok(())
+
 }
 
 fn parse_windows(entries: &[WindowEntry]) -> Result<Vec<(String, i32, i32)>, AppError> {
@@ -315,25 +313,24 @@ fn parse_windows(entries: &[WindowEntry]) -> Result<Vec<(String, i32, i32)>, App
 
 /// Sets a point's windows (an empty list: back to the event's).
 pub fn set_point_windows(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     code: &str,
     entries: &[WindowEntry],
 ) -> Result<(), AppError> {
     let rows = parse_windows(entries)?;
-    legacy_tx(conn, |conn| {
-        let p = store::find_point(conn, code)?.ok_or(AppError::NotFound("dining point"))?;
-        store::replace_windows(conn, p.id, &rows)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "meal_windows",
-            p.id,
-            json!(entries.len()),
-        )?;
-        Ok(())
-    })
+    let p = store::find_point(tx, code)?.ok_or(AppError::NotFound("dining point"))?;
+    store::replace_windows(tx, p.id, &rows)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "meal_windows",
+        p.id,
+        json!(entries.len()),
+    )?;
+    Ok(())
+
 }
 
 pub fn default_windows(conn: &mut DbConn) -> Result<Vec<WindowEntry>, AppError> {
@@ -349,23 +346,22 @@ pub fn default_windows(conn: &mut DbConn) -> Result<Vec<WindowEntry>, AppError> 
 }
 
 pub fn set_default_windows(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     entries: &[WindowEntry],
 ) -> Result<Vec<WindowEntry>, AppError> {
     let rows = parse_windows(entries)?;
-    legacy_tx(conn, |conn| {
-        store::replace_windows(conn, 0, &rows)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "meal_windows",
-            0,
-            json!(entries.len()),
-        )?;
-        default_windows(conn)
-    })
+    store::replace_windows(tx, 0, &rows)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "meal_windows",
+        0,
+        json!(entries.len()),
+    )?;
+    default_windows(tx)
+
 }
 
 /// One category's meal policy.
@@ -393,10 +389,11 @@ pub fn policy(conn: &mut DbConn) -> Result<Vec<MealPolicyEntry>, AppError> {
 }
 
 pub fn set_policy(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     entries: &[MealPolicyEntry],
 ) -> Result<Vec<MealPolicyEntry>, AppError> {
+    let now = tx.now();
     let mut rows = Vec::new();
     for e in entries {
         let c = Category::parse(&e.category)
@@ -412,16 +409,15 @@ pub fn set_policy(
             e.services.join(","),
         ));
     }
-    legacy_tx(conn, |conn| {
-        store::replace_policies(conn, &rows, now_utc())?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "meal_policy",
-            0,
-            json!(rows.len()),
-        )?;
-        policy(conn)
-    })
+    store::replace_policies(tx, &rows, now)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "meal_policy",
+        0,
+        json!(rows.len()),
+    )?;
+    policy(tx)
+
 }

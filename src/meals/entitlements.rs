@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::meals::canteen::{eating_days, usual_points};
 use crate::meals::catalog::MealCatalog;
@@ -29,32 +29,31 @@ pub struct MealPointRequest {
 }
 
 pub fn set_meal_point(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     guest: i64,
     req: &MealPointRequest,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        store::find_meal_guest(conn, guest)?.ok_or(AppError::NotFound("guest"))?;
-        let point = match req.point.as_deref().filter(|p| !p.is_empty()) {
-            Some(code) => Some(
-                store::find_point(conn, code)?
-                    .ok_or_else(|| invalid("point", format!("unknown dining point {code}")))?
-                    .id,
-            ),
-            None => None,
-        };
-        store::set_guest_point(conn, guest, point)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "meal_point",
-            "guest",
-            guest,
-            json!({"point": req.point}),
-        )?;
-        Ok(())
-    })
+    store::find_meal_guest(tx, guest)?.ok_or(AppError::NotFound("guest"))?;
+    let point = match req.point.as_deref().filter(|p| !p.is_empty()) {
+        Some(code) => Some(
+            store::find_point(tx, code)?
+                .ok_or_else(|| invalid("point", format!("unknown dining point {code}")))?
+                .id,
+        ),
+        None => None,
+    };
+    store::set_guest_point(tx, guest, point)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "meal_point",
+        "guest",
+        guest,
+        json!({"point": req.point}),
+    )?;
+    Ok(())
+
 }
 
 /// Exceptions over some days.
@@ -70,7 +69,7 @@ pub struct OverrideRequest {
 }
 
 pub fn set_overrides(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     guest: i64,
     req: &OverrideRequest,
@@ -88,35 +87,34 @@ pub fn set_overrides(
     if services.is_empty() {
         return Err(invalid("services", "name at least one service"));
     }
-    legacy_tx(conn, |conn| {
-        store::find_meal_guest(conn, guest)?.ok_or(AppError::NotFound("guest"))?;
-        let point = match req.point.as_deref().filter(|p| !p.is_empty()) {
-            Some(code) => Some(
-                store::find_point(conn, code)?
-                    .ok_or_else(|| invalid("point", format!("unknown dining point {code}")))?
-                    .id,
-            ),
-            None => None,
-        };
-        let mut n = 0;
-        let mut day = req.from;
-        while day <= req.to {
-            for s in &services {
-                store::put_override(conn, guest, day, s.as_str(), req.allowed, point)?;
-                n += 1;
-            }
-            day += Duration::days(1);
+    store::find_meal_guest(tx, guest)?.ok_or(AppError::NotFound("guest"))?;
+    let point = match req.point.as_deref().filter(|p| !p.is_empty()) {
+        Some(code) => Some(
+            store::find_point(tx, code)?
+                .ok_or_else(|| invalid("point", format!("unknown dining point {code}")))?
+                .id,
+        ),
+        None => None,
+    };
+    let mut n = 0;
+    let mut day = req.from;
+    while day <= req.to {
+        for s in &services {
+            store::put_override(tx, guest, day, s.as_str(), req.allowed, point)?;
+            n += 1;
         }
-        audit::record(
-            conn,
-            &user.actor(),
-            "meal_override",
-            "guest",
-            guest,
-            json!({"from": req.from, "to": req.to, "services": req.services, "point": req.point, "allowed": req.allowed}),
-        )?;
-        Ok(n)
-    })
+        day += Duration::days(1);
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        "meal_override",
+        "guest",
+        guest,
+        json!({"from": req.from, "to": req.to, "services": req.services, "point": req.point, "allowed": req.allowed}),
+    )?;
+    Ok(n)
+
 }
 
 /// One of a guest's meals.
@@ -215,7 +213,7 @@ pub struct CouponBatch {
 
 /// Issues single-use coupons for a point, day and service.
 pub fn issue_coupons(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &CouponRequest,
     tz: Tz,
@@ -229,26 +227,25 @@ pub fn issue_coupons(
     if !(1..=500).contains(&req.count) {
         return Err(invalid("count", "count must be 1–500"));
     }
-    legacy_tx(conn, |conn| {
-        let point =
-            store::find_point(conn, &req.point)?.ok_or(AppError::NotFound("dining point"))?;
-        let ids = crate::passes::tickets::issue_meal_coupons(conn, req.count, req.day, tz)?;
-        for id in &ids {
-            store::insert_coupon(conn, *id, point.id, req.day, service.as_str())?;
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            "issue",
-            "meal_coupons",
-            point.id,
-            json!({"day": req.day, "service": service.as_str(), "count": ids.len()}),
-        )?;
-        Ok(CouponBatch {
-            count: ids.len(),
-            ids,
-        })
+    let point =
+        store::find_point(tx, &req.point)?.ok_or(AppError::NotFound("dining point"))?;
+    let ids = crate::passes::tickets::issue_meal_coupons(tx, req.count, req.day, tz)?;
+    for id in &ids {
+        store::insert_coupon(tx, *id, point.id, req.day, service.as_str())?;
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        "issue",
+        "meal_coupons",
+        point.id,
+        json!({"day": req.day, "service": service.as_str(), "count": ids.len()}),
+    )?;
+    Ok(CouponBatch {
+        count: ids.len(),
+        ids,
     })
+
 }
 
 /// A coupon as lists show it.

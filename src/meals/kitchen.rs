@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::csv_format::guard;
 use crate::i18n::Lang;
@@ -21,7 +21,6 @@ use crate::meals::catalog::MealCatalog;
 use crate::meals::model::{MenuEntry, MenuItem};
 use crate::meals::rules::{self, Headcount, Mode, Service};
 use crate::meals::store;
-use crate::time::now_utc;
 
 /// One point, day and service of the forecast.
 #[derive(Serialize, ToSchema, Debug, Clone)]
@@ -333,10 +332,11 @@ pub fn menu(
 }
 
 pub fn add_dish(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     e: &MenuEntry,
 ) -> Result<MenuEntry, AppError> {
+    let now = tx.now();
     let invalid = |f: &str, m: &str| AppError::invalid(m.to_string(), json!([{ "field": f }]));
     let service = Service::parse(&e.service).ok_or_else(|| {
         invalid(
@@ -353,47 +353,45 @@ pub fn add_dish(
             "a dish on the halal counter must be halal",
         ));
     }
-    legacy_tx(conn, |conn| {
-        let catalog = MealCatalog::load(conn)?;
-        let point = match e.point.as_deref().filter(|p| !p.is_empty()) {
-            Some(code) => Some(
-                catalog
-                    .point(code)
-                    .ok_or(AppError::NotFound("dining point"))?
-                    .id,
-            ),
-            None => None,
-        };
-        let id = store::insert_menu_item(
-            conn,
-            e.day,
-            service.as_str(),
-            point,
-            e.halal_counter,
-            e.name_zh.trim(),
-            e.name_en.trim(),
-            e.halal,
-            &e.allergens.join(","),
-            now_utc(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "menu_item",
-            id,
-            json!({"name": e.name_zh}),
-        )?;
-        Ok(MenuEntry { id, ..e.clone() })
-    })
+    let catalog = MealCatalog::load(tx)?;
+    let point = match e.point.as_deref().filter(|p| !p.is_empty()) {
+        Some(code) => Some(
+            catalog
+                .point(code)
+                .ok_or(AppError::NotFound("dining point"))?
+                .id,
+        ),
+        None => None,
+    };
+    let id = store::insert_menu_item(
+        tx,
+        e.day,
+        service.as_str(),
+        point,
+        e.halal_counter,
+        e.name_zh.trim(),
+        e.name_en.trim(),
+        e.halal,
+        &e.allergens.join(","),
+        now,
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "menu_item",
+        id,
+        json!({"name": e.name_zh}),
+    )?;
+    Ok(MenuEntry { id, ..e.clone() })
+
 }
 
-pub fn delete_dish(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        if store::delete_menu_item(conn, id)? == 0 {
-            return Err(AppError::NotFound("menu item"));
-        }
-        audit::record(conn, &user.actor(), "delete", "menu_item", id, json!({}))?;
-        Ok(())
-    })
+pub fn delete_dish(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    if store::delete_menu_item(tx, id)? == 0 {
+        return Err(AppError::NotFound("menu item"));
+    }
+    audit::record(tx, &user.actor(), "delete", "menu_item", id, json!({}))?;
+    Ok(())
+
 }

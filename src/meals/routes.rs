@@ -79,7 +79,7 @@ pub async fn create_point(
     user.require(RECEPTION)?;
     let req: PointResponse = parse_json(&body)?;
     state
-        .db(move |conn| catalog::create_point(conn, &user, &req))
+        .write(move |tx| catalog::create_point(tx, &user, &req))
         .await?;
     Ok(HttpResponse::Created().finish())
 }
@@ -96,7 +96,7 @@ pub async fn update_point(
     user.require(RECEPTION)?;
     let patch: serde_json::Value = parse_json(&body)?;
     state
-        .db(move |conn| catalog::update_point(conn, &user, &code, &patch))
+        .write(move |tx| catalog::update_point(tx, &user, &code, &patch))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -113,7 +113,7 @@ pub async fn set_point_windows(
     user.require(RECEPTION)?;
     let entries: Vec<WindowEntry> = parse_json(&body)?;
     state
-        .db(move |conn| catalog::set_point_windows(conn, &user, &code, &entries))
+        .write(move |tx| catalog::set_point_windows(tx, &user, &code, &entries))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -141,7 +141,7 @@ pub async fn set_windows(
     user.require(RECEPTION)?;
     let entries: Vec<WindowEntry> = parse_json(&body)?;
     let w = state
-        .db(move |conn| catalog::set_default_windows(conn, &user, &entries))
+        .write(move |tx| catalog::set_default_windows(tx, &user, &entries))
         .await?;
     Ok(HttpResponse::Ok().json(w))
 }
@@ -169,7 +169,7 @@ pub async fn set_policy(
     user.require(RECEPTION)?;
     let entries: Vec<MealPolicyEntry> = parse_json(&body)?;
     let p = state
-        .db(move |conn| catalog::set_policy(conn, &user, &entries))
+        .write(move |tx| catalog::set_policy(tx, &user, &entries))
         .await?;
     Ok(HttpResponse::Ok().json(p))
 }
@@ -186,7 +186,7 @@ pub async fn set_meal_point(
     user.require(RECEPTION)?;
     let req: MealPointRequest = parse_json(&body)?;
     state
-        .db(move |conn| entitlements::set_meal_point(conn, &user, *id, &req))
+        .write(move |tx| entitlements::set_meal_point(tx, &user, *id, &req))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -203,7 +203,7 @@ pub async fn set_overrides(
     user.require(RECEPTION)?;
     let req: OverrideRequest = parse_json(&body)?;
     let n = state
-        .db(move |conn| entitlements::set_overrides(conn, &user, *id, &req))
+        .write(move |tx| entitlements::set_overrides(tx, &user, *id, &req))
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"meals": n})))
 }
@@ -248,7 +248,7 @@ pub async fn issue_coupons(
     let req: CouponRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let batch = state
-        .db(move |conn| entitlements::issue_coupons(conn, &user, &req, tz))
+        .write(move |tx| entitlements::issue_coupons(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(batch))
 }
@@ -443,7 +443,7 @@ pub async fn add_dish(
     user.require(RECEPTION)?;
     let entry: MenuEntry = parse_json(&body)?;
     let dish = state
-        .db(move |conn| kitchen::add_dish(conn, &user, &entry))
+        .write(move |tx| kitchen::add_dish(tx, &user, &entry))
         .await?;
     Ok(HttpResponse::Created().json(dish))
 }
@@ -458,7 +458,7 @@ pub async fn delete_dish(
 ) -> Result<HttpResponse, AppError> {
     user.require(RECEPTION)?;
     state
-        .db(move |conn| kitchen::delete_dish(conn, &user, *id))
+        .write(move |tx| kitchen::delete_dish(tx, &user, *id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

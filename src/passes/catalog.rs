@@ -8,11 +8,10 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::Tx;
 use crate::error::AppError;
 use crate::passes::model::{EventSession, SessionResponse, Zone};
 use crate::passes::{rules, store};
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 /// A session as the API shows it.
@@ -56,10 +55,11 @@ fn check_color(c: &str) -> Result<(), AppError> {
 
 /// Creates a zone with the next free bit.
 pub fn create_zone(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &ZoneRequest,
 ) -> Result<Zone, AppError> {
+    let now = tx.now();
     let code = req
         .code
         .as_deref()
@@ -74,90 +74,87 @@ pub fn create_zone(
     }
     let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
     check_color(&color)?;
-    legacy_tx(conn, |conn| {
-        let all = store::list_zones(conn)?;
-        if all.iter().any(|z| z.code == code) {
-            return Err(AppError::conflict(
-                "zone_exists",
-                format!("zone {code} exists"),
-            ));
-        }
-        let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>()).ok_or_else(
-            || AppError::conflict("too_many_zones", "an event can define at most 64 zones"),
-        )?;
-        let id = store::insert_zone(
-            conn,
-            &code,
-            req.name.trim(),
-            req.name_en.as_deref().unwrap_or(req.name.trim()),
-            &color,
-            bit,
-            now_utc(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "zone",
-            id,
-            json!({"code": code}),
-        )?;
-        store::list_zones(conn)?
-            .into_iter()
-            .find(|z| z.id == id)
-            .ok_or(AppError::NotFound("zone"))
-    })
+    let all = store::list_zones(tx)?;
+    if all.iter().any(|z| z.code == code) {
+        return Err(AppError::conflict(
+            "zone_exists",
+            format!("zone {code} exists"),
+        ));
+    }
+    let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>()).ok_or_else(
+        || AppError::conflict("too_many_zones", "an event can define at most 64 zones"),
+    )?;
+    let id = store::insert_zone(
+        tx,
+        &code,
+        req.name.trim(),
+        req.name_en.as_deref().unwrap_or(req.name.trim()),
+        &color,
+        bit,
+        now,
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "zone",
+        id,
+        json!({"code": code}),
+    )?;
+    store::list_zones(tx)?
+        .into_iter()
+        .find(|z| z.id == id)
+        .ok_or(AppError::NotFound("zone"))
+
 }
 
 /// Renames or recolours a zone.
 pub fn update_zone(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     req: &ZoneRequest,
 ) -> Result<(), AppError> {
     let color = req.color.clone().unwrap_or_else(|| "#2f6fb5".into());
     check_color(&color)?;
-    legacy_tx(conn, |conn| {
-        if store::update_zone(
-            conn,
-            id,
-            req.name.trim(),
-            req.name_en.as_deref().unwrap_or(req.name.trim()),
-            &color,
-        )? == 0
-        {
-            return Err(AppError::NotFound("zone"));
-        }
-        audit::record(conn, &user.actor(), "update", "zone", id, json!({}))?;
-        Ok(())
-    })
+    if store::update_zone(
+        tx,
+        id,
+        req.name.trim(),
+        req.name_en.as_deref().unwrap_or(req.name.trim()),
+        &color,
+    )? == 0
+    {
+        return Err(AppError::NotFound("zone"));
+    }
+    audit::record(tx, &user.actor(), "update", "zone", id, json!({}))?;
+    Ok(())
+
 }
 
 /// Deletes a zone no pass names.
-pub fn delete_zone(conn: &mut DbConn, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let zone = store::list_zones(conn)?
-            .into_iter()
-            .find(|z| z.id == id)
-            .ok_or(AppError::NotFound("zone"))?;
-        if store::zone_in_use(conn, &zone.code)? {
-            return Err(AppError::conflict(
-                "in_use",
-                format!("passes still grant zone {}", zone.code),
-            ));
-        }
-        store::delete_zone(conn, id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "delete",
-            "zone",
-            id,
-            json!({"code": zone.code}),
-        )?;
-        Ok(())
-    })
+pub fn delete_zone(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let zone = store::list_zones(tx)?
+        .into_iter()
+        .find(|z| z.id == id)
+        .ok_or(AppError::NotFound("zone"))?;
+    if store::zone_in_use(tx, &zone.code)? {
+        return Err(AppError::conflict(
+            "in_use",
+            format!("passes still grant zone {}", zone.code),
+        ));
+    }
+    store::delete_zone(tx, id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "delete",
+        "zone",
+        id,
+        json!({"code": zone.code}),
+    )?;
+    Ok(())
+
 }
 
 /// A session to create.
@@ -194,11 +191,12 @@ fn parse_instant(s: &str, tz: Tz) -> Option<NaiveDateTime> {
 
 /// Creates a session.
 pub fn create_session(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &SessionRequest,
     tz: Tz,
 ) -> Result<SessionResponse, AppError> {
+    let now = tx.now();
     let starts = parse_instant(&req.starts_at, tz).ok_or_else(|| {
         AppError::invalid("starts_at is not a time", json!([{"field": "starts_at"}]))
     })?;
@@ -210,27 +208,26 @@ pub fn create_session(
             json!([]),
         ));
     }
-    legacy_tx(conn, |conn| {
-        let id = store::insert_session(
-            conn,
-            req.code.trim(),
-            req.name.trim(),
-            req.name_en.as_deref().unwrap_or(req.name.trim()),
-            starts,
-            ends,
-            &req.gates,
-            req.allow_reentry,
-            now_utc(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "event_session",
-            id,
-            json!({"code": req.code}),
-        )?;
-        let s = store::find_session(conn, id)?.ok_or(AppError::NotFound("session"))?;
-        Ok(session_response(&s, tz))
-    })
+    let id = store::insert_session(
+        tx,
+        req.code.trim(),
+        req.name.trim(),
+        req.name_en.as_deref().unwrap_or(req.name.trim()),
+        starts,
+        ends,
+        &req.gates,
+        req.allow_reentry,
+        now,
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "event_session",
+        id,
+        json!({"code": req.code}),
+    )?;
+    let s = store::find_session(tx, id)?.ok_or(AppError::NotFound("session"))?;
+    Ok(session_response(&s, tz))
+
 }

@@ -180,9 +180,9 @@ pub async fn request_credential(
     let req: CredentialRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let pass = state
-        .db(move |conn| {
+        .write(move |tx| {
             service::request_credential(
-                conn,
+                tx,
                 &user,
                 req.guest_id,
                 &req.zones,
@@ -245,9 +245,9 @@ pub async fn request_credentials_bulk(
         ..Default::default()
     };
     let out = state
-        .db(move |conn| {
+        .write(move |tx| {
             service::request_credentials_bulk(
-                conn,
+                tx,
                 &user,
                 filter,
                 &req.zones,
@@ -280,7 +280,7 @@ pub async fn approve_credentials(
     let req: ApproveRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let out = state
-        .db(move |conn| {
+        .write(move |tx| {
             let ids = match (req.ids, req.filter) {
                 (Some(ids), _) => ids,
                 (None, Some(f)) => {
@@ -298,7 +298,7 @@ pub async fn approve_credentials(
                         ..Default::default()
                     };
                     let (_, passes) = crate::passes::store::list_passes(
-                        conn,
+                        tx,
                         &filter,
                         Some(&guests),
                         i64::MAX,
@@ -308,7 +308,7 @@ pub async fn approve_credentials(
                 }
                 (None, None) => return Err(AppError::invalid("give ids or a filter", json!([]))),
             };
-            service::approve(conn, &user, &ids, tz)
+            service::approve(tx, &user, &ids, tz)
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -338,7 +338,7 @@ pub async fn request_vehicle_pass(
     let req: VehicleRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let pass = state
-        .db(move |conn| vehicle_requests::request_vehicle(conn, &user, &req, tz))
+        .write(move |tx| vehicle_requests::request_vehicle(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(pass))
 }
@@ -367,7 +367,7 @@ pub async fn create_admission(
     let req: AdmissionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let pass = state
-        .db(move |conn| tickets::create_admission(conn, &user, &req, tz))
+        .write(move |tx| tickets::create_admission(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(pass))
 }
@@ -407,8 +407,8 @@ pub async fn approve_pass(
     user.require(APPROVERS)?;
     let (tz, id) = (state.settings.timezone, id.into_inner());
     let pass = state
-        .db(move |conn| {
-            let out = service::approve(conn, &user, &[id], tz)?;
+        .write(move |tx| {
+            let out = service::approve(tx, &user, &[id], tz)?;
             if let Some(inc) = out.incomplete.first() {
                 return Err(AppError::Unprocessable {
                     code: "incomplete",
@@ -419,7 +419,7 @@ pub async fn approve_pass(
             if out.approved == 0 {
                 return Err(AppError::NotFound("pass"));
             }
-            service::get_pass(conn, &user, id, tz)
+            service::get_pass(tx, &user, id, tz)
         })
         .await?;
     Ok(HttpResponse::Ok().json(pass))
@@ -433,7 +433,7 @@ async fn mark(
 ) -> Result<HttpResponse, AppError> {
     user.require(DESK)?;
     state
-        .db(move |conn| service::mark(conn, &user, id, action))
+        .write(move |tx| service::mark(tx, &user, id, action))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -482,7 +482,7 @@ pub async fn revoke_pass(
     let req: RevokeRequest = parse_json(&body)?;
     let id = id.into_inner();
     state
-        .db(move |conn| service::revoke(conn, &user, id, &req.reason, req.note.as_deref()))
+        .write(move |tx| service::revoke(tx, &user, id, &req.reason, req.note.as_deref()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -498,7 +498,7 @@ pub async fn reissue_pass(
     user.require(APPROVERS)?;
     let (tz, id) = (state.settings.timezone, id.into_inner());
     let pass = state
-        .db(move |conn| service::reissue(conn, &user, id, tz))
+        .write(move |tx| service::reissue(tx, &user, id, tz))
         .await?;
     Ok(HttpResponse::Ok().json(pass))
 }
@@ -652,7 +652,7 @@ pub async fn create_zone(
     user.require(APPROVERS)?;
     let req: ZoneRequest = parse_json(&body)?;
     let zone = state
-        .db(move |conn| catalog::create_zone(conn, &user, &req))
+        .write(move |tx| catalog::create_zone(tx, &user, &req))
         .await?;
     Ok(HttpResponse::Created().json(zone))
 }
@@ -670,7 +670,7 @@ pub async fn update_zone(
     let req: ZoneRequest = parse_json(&body)?;
     let id = id.into_inner();
     state
-        .db(move |conn| catalog::update_zone(conn, &user, id, &req))
+        .write(move |tx| catalog::update_zone(tx, &user, id, &req))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -686,7 +686,7 @@ pub async fn delete_zone(
     user.require(APPROVERS)?;
     let id = id.into_inner();
     state
-        .db(move |conn| catalog::delete_zone(conn, &user, id))
+        .write(move |tx| catalog::delete_zone(tx, &user, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -722,7 +722,7 @@ pub async fn create_session(
     let req: SessionRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let s = state
-        .db(move |conn| catalog::create_session(conn, &user, &req, tz))
+        .write(move |tx| catalog::create_session(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(s))
 }

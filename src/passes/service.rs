@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::service::{guest_cards, may_act_on, GuestCard};
 use crate::guests::store::GuestFilter;
@@ -27,7 +27,6 @@ use crate::passes::model::{
 use crate::passes::rules::{self, Action};
 use crate::passes::store::{self, PassFilter};
 use crate::passes::token::{self, PassKind, PassRecord};
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 fn not_found(e: diesel::result::Error) -> AppError {
@@ -281,7 +280,7 @@ pub fn list(
 
 /// A credential request for one guest.
 pub fn request_credential(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     guest_id: i64,
     zones: &[String],
@@ -289,34 +288,33 @@ pub fn request_credential(
     to: NaiveDate,
     tz: Tz,
 ) -> Result<PassResponse, AppError> {
+    let now = tx.now();
     check_dates(from, to)?;
-    let id = legacy_tx(conn, |conn| {
-        let cards = guest_cards(conn, &[guest_id])?;
-        let card = cards.get(&guest_id).ok_or(AppError::NotFound("guest"))?;
-        if !may_act_on(user, card.department_id) {
-            return Err(AppError::Forbidden);
-        }
-        let all = store::list_zones(conn)?;
-        resolve_zones(&all, zones)?;
-        if !store::guests_with_live_credential(conn, &[guest_id])?.is_empty() {
-            return Err(AppError::conflict(
-                "has_credential",
-                "this guest already has a credential (revoke it first, or reissue it)",
-            ));
-        }
-        let now = now_utc();
-        let id = store::insert_pass(conn, &new_credential(guest_id, zones, from, to, now))?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "request",
-            "pass",
-            id,
-            json!({"kind": "credential", "guest_id": guest_id}),
-        )?;
-        Ok(id)
-    })?;
-    get_pass(conn, user, id, tz)
+    let id = {
+    let cards = guest_cards(tx, &[guest_id])?;
+    let card = cards.get(&guest_id).ok_or(AppError::NotFound("guest"))?;
+    if !may_act_on(user, card.department_id) {
+        return Err(AppError::Forbidden);
+    }
+    let all = store::list_zones(tx)?;
+    resolve_zones(&all, zones)?;
+    if !store::guests_with_live_credential(tx, &[guest_id])?.is_empty() {
+        return Err(AppError::conflict(
+            "has_credential",
+            "this guest already has a credential (revoke it first, or reissue it)",
+        ));
+    }
+    let id = store::insert_pass(tx, &new_credential(guest_id, zones, from, to, now))?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "request",
+        "pass",
+        id,
+        json!({"kind": "credential", "guest_id": guest_id}),
+    )?;
+    id};
+    get_pass(tx, user, id, tz)
 }
 
 fn new_credential(
@@ -351,45 +349,44 @@ pub struct BulkRequested {
 
 /// Requests credentials for every guest matching a filter who has none.
 pub fn request_credentials_bulk(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     mut filter: GuestFilter,
     zones: &[String],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<BulkRequested, AppError> {
+    let now = tx.now();
     check_dates(from, to)?;
     filter.scope_department_id = user.department_scope();
-    legacy_tx(conn, |conn| {
-        let all = store::list_zones(conn)?;
-        resolve_zones(&all, zones)?;
-        let guests = crate::guests::store::list_all_guests(conn, &filter)?;
-        let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
-        let mut has: Vec<i64> = Vec::new();
-        for chunk in ids.chunks(10_000) {
-            has.extend(store::guests_with_live_credential(conn, chunk)?);
+    let all = store::list_zones(tx)?;
+    resolve_zones(&all, zones)?;
+    let guests = crate::guests::store::list_all_guests(tx, &filter)?;
+    let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
+    let mut has: Vec<i64> = Vec::new();
+    for chunk in ids.chunks(10_000) {
+        has.extend(store::guests_with_live_credential(tx, chunk)?);
+    }
+    has.sort_unstable();
+    let mut out = BulkRequested::default();
+    for id in ids {
+        if has.binary_search(&id).is_ok() {
+            out.skipped += 1;
+        } else {
+            store::insert_pass(tx, &new_credential(id, zones, from, to, now))?;
+            out.created += 1;
         }
-        has.sort_unstable();
-        let now = now_utc();
-        let mut out = BulkRequested::default();
-        for id in ids {
-            if has.binary_search(&id).is_ok() {
-                out.skipped += 1;
-            } else {
-                store::insert_pass(conn, &new_credential(id, zones, from, to, now))?;
-                out.created += 1;
-            }
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            "request",
-            "pass",
-            "*",
-            json!({"kind": "credential", "created": out.created}),
-        )?;
-        Ok(out)
-    })
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        "request",
+        "pass",
+        "*",
+        json!({"kind": "credential", "created": out.created}),
+    )?;
+    Ok(out)
+
 }
 
 /// One pass that could not be approved, and why.
@@ -412,95 +409,94 @@ pub struct Approved {
 
 /// Approves and signs the requested passes among `ids` (security).
 pub fn approve(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     ids: &[i64],
     tz: Tz,
 ) -> Result<Approved, AppError> {
-    legacy_tx(conn, |conn| {
-        let key = signing_key(conn)?;
-        let zones = store::list_zones(conn)?;
-        let mut out = Approved::default();
-        // Each newly signed credential's holder is mailed their pass.
-        let mut to_mail: Vec<(i64, String)> = Vec::new();
-        for chunk in ids.chunks(10_000) {
-            let filter = PassFilter {
-                ids: Some(chunk.to_vec()),
-                ..Default::default()
-            };
-            let (_, passes) = store::list_passes(conn, &filter, None, i64::MAX, 0)?;
-            let guest_ids: Vec<i64> = passes.iter().filter_map(|p| p.guest_id).collect();
-            let cards = guest_cards(conn, &guest_ids)?;
-            let now = now_utc();
-            for pass in passes {
-                let status = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
-                if rules::transition(status, Action::Approve).is_err() {
+    let now = tx.now();
+    let key = signing_key(tx)?;
+    let zones = store::list_zones(tx)?;
+    let mut out = Approved::default();
+    // Each newly signed credential's holder is mailed their pass.
+    let mut to_mail: Vec<(i64, String)> = Vec::new();
+    for chunk in ids.chunks(10_000) {
+        let filter = PassFilter {
+            ids: Some(chunk.to_vec()),
+            ..Default::default()
+        };
+        let (_, passes) = store::list_passes(tx, &filter, None, i64::MAX, 0)?;
+        let guest_ids: Vec<i64> = passes.iter().filter_map(|p| p.guest_id).collect();
+        let cards = guest_cards(tx, &guest_ids)?;
+        for pass in passes {
+            let status = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
+            if rules::transition(status, Action::Approve).is_err() {
+                out.incomplete.push(Incomplete {
+                    id: pass.id,
+                    missing: vec![format!("status_{}", pass.status)],
+                });
+                continue;
+            }
+            let card = pass.guest_id.and_then(|g| cards.get(&g));
+            if pass.kind == "credential" {
+                let missing = card.map_or(vec!["guest"], |c| {
+                    rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number)
+                });
+                if !missing.is_empty() {
                     out.incomplete.push(Incomplete {
                         id: pass.id,
-                        missing: vec![format!("status_{}", pass.status)],
+                        missing: missing.into_iter().map(str::to_string).collect(),
                     });
                     continue;
                 }
-                let card = pass.guest_id.and_then(|g| cards.get(&g));
-                if pass.kind == "credential" {
-                    let missing = card.map_or(vec!["guest"], |c| {
-                        rules::missing_for_approval(c.photo_sha256.is_some(), c.has_id_number)
-                    });
-                    if !missing.is_empty() {
-                        out.incomplete.push(Incomplete {
-                            id: pass.id,
-                            missing: missing.into_iter().map(str::to_string).collect(),
-                        });
-                        continue;
-                    }
-                }
-                let token = sign_pass(
-                    &pass,
-                    pass.serial,
-                    &zones,
-                    card.and_then(|c| c.photo_sha256.as_deref()),
-                    &key,
-                    tz,
-                )?;
-                store::update_issued(conn, pass.id, pass.serial, &token, i32::from(key.0), now)?;
-                out.approved += 1;
-                if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
-                    to_mail.push((guest, pass.id.to_string()));
-                }
+            }
+            let token = sign_pass(
+                &pass,
+                pass.serial,
+                &zones,
+                card.and_then(|c| c.photo_sha256.as_deref()),
+                &key,
+                tz,
+            )?;
+            store::update_issued(tx, pass.id, pass.serial, &token, i32::from(key.0), now)?;
+            out.approved += 1;
+            if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
+                to_mail.push((guest, pass.id.to_string()));
             }
         }
-        mail::to_guests(conn, Kind::Pass, &to_mail, json!({}), &user.username)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "approve",
-            "pass",
-            if ids.len() == 1 {
-                ids[0].to_string()
-            } else {
-                "*".into()
-            },
-            json!({"approved": out.approved, "ids": ids.len()}),
-        )?;
-        Ok(out)
-    })
+    }
+    mail::to_guests(tx, Kind::Pass, &to_mail, json!({}), &user.username)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "approve",
+        "pass",
+        if ids.len() == 1 {
+            ids[0].to_string()
+        } else {
+            "*".into()
+        },
+        json!({"approved": out.approved, "ids": ids.len()}),
+    )?;
+    Ok(out)
+
 }
 
 /// Marks a pass printed or collected.
 pub fn mark(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     action: Action,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
-        let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
-        let to = rules::transition(from, action).map_err(|m| AppError::conflict("bad_state", m))?;
-        store::update_status(conn, id, to.as_str(), now_utc())?;
-        audit::record(conn, &user.actor(), to.as_str(), "pass", id, json!({}))?;
-        Ok(())
-    })
+    let now = tx.now();
+    let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
+    let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
+    let to = rules::transition(from, action).map_err(|m| AppError::conflict("bad_state", m))?;
+    store::update_status(tx, id, to.as_str(), now)?;
+    audit::record(tx, &user.actor(), to.as_str(), "pass", id, json!({}))?;
+    Ok(())
+
 }
 
 /// Why a pass is revoked.
@@ -508,96 +504,92 @@ pub const REVOKE_REASONS: [&str; 3] = ["lost", "stolen", "withdrawn"];
 
 /// Revokes a pass; scanners reject it from now on, offline ones after their next feed.
 pub fn revoke(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     reason: &str,
     note: Option<&str>,
 ) -> Result<(), AppError> {
+    let now = tx.now();
     if !REVOKE_REASONS.contains(&reason) {
         return Err(AppError::invalid(
             "reason must be lost, stolen or withdrawn",
             json!([{"field": "reason"}]),
         ));
     }
-    legacy_tx(conn, |conn| {
-        let pass = store::find_pass(conn, id)
-            .map_err(not_found)?
-            .ok_or(AppError::NotFound("pass"))?;
-        let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
-        rules::transition(from, Action::Revoke).map_err(|m| AppError::conflict("bad_state", m))?;
-        let now = now_utc();
-        store::update_revoked(conn, id, reason, note, now)?;
-        store::insert_revocation(conn, id, &pass.kind, pass.serial, true, now)?;
-        if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
-            mail::to_guest(
-                conn,
-                Kind::PassRevoked,
-                guest,
-                id,
-                json!({"reason": reason}),
-                &user.username,
-            )?;
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            "revoke",
-            "pass",
+    let pass = store::find_pass(tx, id)
+        .map_err(not_found)?
+        .ok_or(AppError::NotFound("pass"))?;
+    let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
+    rules::transition(from, Action::Revoke).map_err(|m| AppError::conflict("bad_state", m))?;
+    store::update_revoked(tx, id, reason, note, now)?;
+    store::insert_revocation(tx, id, &pass.kind, pass.serial, true, now)?;
+    if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
+        mail::to_guest(
+            tx,
+            Kind::PassRevoked,
+            guest,
             id,
-            json!({"reason": reason, "note": note}),
+            json!({"reason": reason}),
+            &user.username,
         )?;
-        Ok(())
-    })
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        "revoke",
+        "pass",
+        id,
+        json!({"reason": reason, "note": note}),
+    )?;
+    Ok(())
+
 }
 
 /// A new card with the next serial; the old card is superseded.
 pub fn reissue(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     tz: Tz,
 ) -> Result<PassResponse, AppError> {
-    legacy_tx(conn, |conn| {
-        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
-        let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Requested);
-        rules::transition(from, Action::Reissue).map_err(|m| AppError::conflict("bad_state", m))?;
-        let cards = guest_cards(conn, &pass.guest_id.into_iter().collect::<Vec<_>>())?;
-        let card = pass.guest_id.and_then(|g| cards.get(&g));
-        let serial = pass.serial + 1;
-        let key = signing_key(conn)?;
-        let zones = store::list_zones(conn)?;
-        let token = sign_pass(
-            &pass,
-            serial,
-            &zones,
-            card.and_then(|c| c.photo_sha256.as_deref()),
-            &key,
-            tz,
-        )?;
-        let now = now_utc();
-        store::update_issued(conn, id, serial, &token, i32::from(key.0), now)?;
-        store::insert_revocation(conn, id, &pass.kind, serial, false, now)?;
-        if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
-            // The new card's QR; the old one no longer scans.
-            mail::to_guest(
-                conn,
-                Kind::Pass,
-                guest,
-                id,
-                json!({"reissued": serial}),
-                &user.username,
-            )?;
-        }
-        audit::record(
-            conn,
-            &user.actor(),
-            "reissue",
-            "pass",
+    let now = tx.now();
+    let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
+    let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Requested);
+    rules::transition(from, Action::Reissue).map_err(|m| AppError::conflict("bad_state", m))?;
+    let cards = guest_cards(tx, &pass.guest_id.into_iter().collect::<Vec<_>>())?;
+    let card = pass.guest_id.and_then(|g| cards.get(&g));
+    let serial = pass.serial + 1;
+    let key = signing_key(tx)?;
+    let zones = store::list_zones(tx)?;
+    let token = sign_pass(
+        &pass,
+        serial,
+        &zones,
+        card.and_then(|c| c.photo_sha256.as_deref()),
+        &key,
+        tz,
+    )?;
+    store::update_issued(tx, id, serial, &token, i32::from(key.0), now)?;
+    store::insert_revocation(tx, id, &pass.kind, serial, false, now)?;
+    if let (Some(guest), "credential") = (pass.guest_id, pass.kind.as_str()) {
+        // The new card's QR; the old one no longer scans.
+        mail::to_guest(
+            tx,
+            Kind::Pass,
+            guest,
             id,
-            json!({"serial": serial}),
+            json!({"reissued": serial}),
+            &user.username,
         )?;
-        Ok::<(), AppError>(())
-    })?;
-    get_pass(conn, user, id, tz)
+    }
+    audit::record(
+        tx,
+        &user.actor(),
+        "reissue",
+        "pass",
+        id,
+        json!({"serial": serial}),
+    )?;
+    get_pass(tx, user, id, tz)
 }

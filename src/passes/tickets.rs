@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::service::guest_cards;
 use crate::passes::model::{NewPass, PassResponse, PassStatus};
@@ -36,11 +36,12 @@ pub struct AdmissionRequest {
 
 /// Issues an admission at once (tickets need no photo check).
 pub fn create_admission(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &AdmissionRequest,
     tz: Tz,
 ) -> Result<PassResponse, AppError> {
+    let now = tx.now();
     match (
         &req.guest_id,
         req.invitee_name
@@ -57,50 +58,48 @@ pub fn create_admission(
             ))
         }
     }
-    let id = legacy_tx(conn, |conn| {
-        let session =
-            store::find_session(conn, req.session_id)?.ok_or(AppError::NotFound("session"))?;
-        if let Some(g) = req.guest_id {
-            guest_cards(conn, &[g])?
-                .get(&g)
-                .ok_or(AppError::NotFound("guest"))?;
-        }
-        let day = |t: NaiveDateTime| crate::time::to_local(tz, t).date();
-        let now = now_utc();
-        let id = store::insert_pass(
-            conn,
-            &NewPass {
-                kind: "admission".into(),
-                serial: 1,
-                status: PassStatus::Requested.as_str().into(),
-                guest_id: req.guest_id,
-                valid_from: day(session.starts_at),
-                valid_to: day(session.ends_at),
-                session_id: Some(session.id),
-                section: req.section.clone(),
-                seat: req.seat.clone(),
-                invitee_name: req.invitee_name.clone(),
-                invitee_org: req.invitee_org.clone(),
-                created_at: now,
-                updated_at: now,
-                ..Default::default()
-            },
-        )?;
-        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
-        let key = signing_key(conn)?;
-        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
-        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "issue",
-            "pass",
-            id,
-            json!({"kind": "admission", "session": session.code}),
-        )?;
-        Ok::<_, AppError>(id)
-    })?;
-    get_pass(conn, user, id, tz)
+    let id = {
+    let session =
+        store::find_session(tx, req.session_id)?.ok_or(AppError::NotFound("session"))?;
+    if let Some(g) = req.guest_id {
+        guest_cards(tx, &[g])?
+            .get(&g)
+            .ok_or(AppError::NotFound("guest"))?;
+    }
+    let day = |t: NaiveDateTime| crate::time::to_local(tz, t).date();
+    let id = store::insert_pass(
+        tx,
+        &NewPass {
+            kind: "admission".into(),
+            serial: 1,
+            status: PassStatus::Requested.as_str().into(),
+            guest_id: req.guest_id,
+            valid_from: day(session.starts_at),
+            valid_to: day(session.ends_at),
+            session_id: Some(session.id),
+            section: req.section.clone(),
+            seat: req.seat.clone(),
+            invitee_name: req.invitee_name.clone(),
+            invitee_org: req.invitee_org.clone(),
+            created_at: now,
+            updated_at: now,
+            ..Default::default()
+        },
+    )?;
+    let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
+    let key = signing_key(tx)?;
+    let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+    store::update_issued(tx, id, 1, &token, i32::from(key.0), now)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "issue",
+        "pass",
+        id,
+        json!({"kind": "admission", "session": session.code}),
+    )?;
+    id};
+    get_pass(tx, user, id, tz)
 }
 
 /// Issues `count` meal coupons valid on `day`: single-use passes of kind `meal_coupon`, signed

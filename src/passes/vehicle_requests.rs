@@ -8,14 +8,13 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::Tx;
 use crate::error::AppError;
 use crate::passes::model::{NewPass, PassResponse, PassStatus, Stream};
 use crate::passes::plate;
 use crate::passes::rules;
 use crate::passes::service::{check_dates, get_pass, resolve_zones};
 use crate::passes::store;
-use crate::time::now_utc;
 
 /// A vehicle pass request.
 #[derive(serde::Deserialize, ToSchema, Debug)]
@@ -41,11 +40,12 @@ pub struct VehicleRequest {
 
 /// Requests a vehicle pass in a stream the user's department handles.
 pub fn request_vehicle(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &VehicleRequest,
     tz: Tz,
 ) -> Result<PassResponse, AppError> {
+    let now = tx.now();
     let stream = Stream::parse(&req.stream).ok_or_else(|| {
         AppError::invalid(
             "stream must be transport_pool, delegation_car, leader_car or supply_medical",
@@ -60,38 +60,36 @@ pub fn request_vehicle(
         )
     })?;
     check_dates(req.valid_from, req.valid_to)?;
-    let id = legacy_tx(conn, |conn| {
-        let all = store::list_zones(conn)?;
-        resolve_zones(&all, &req.zones)?;
-        let now = now_utc();
-        let id = store::insert_pass(
-            conn,
-            &NewPass {
-                kind: "vehicle".into(),
-                serial: 1,
-                status: PassStatus::Requested.as_str().into(),
-                zones: req.zones.join(","),
-                valid_from: req.valid_from,
-                valid_to: req.valid_to,
-                plate: Some(plate.clone()),
-                stream: Some(stream.as_str().into()),
-                vehicle_type: req.vehicle_type.clone(),
-                driver_name: req.driver_name.clone(),
-                driver_phone: req.driver_phone.clone(),
-                created_at: now,
-                updated_at: now,
-                ..Default::default()
-            },
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "request",
-            "pass",
-            id,
-            json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
-        )?;
-        Ok::<_, AppError>(id)
-    })?;
-    get_pass(conn, user, id, tz)
+    let id = {
+    let all = store::list_zones(tx)?;
+    resolve_zones(&all, &req.zones)?;
+    let id = store::insert_pass(
+        tx,
+        &NewPass {
+            kind: "vehicle".into(),
+            serial: 1,
+            status: PassStatus::Requested.as_str().into(),
+            zones: req.zones.join(","),
+            valid_from: req.valid_from,
+            valid_to: req.valid_to,
+            plate: Some(plate.clone()),
+            stream: Some(stream.as_str().into()),
+            vehicle_type: req.vehicle_type.clone(),
+            driver_name: req.driver_name.clone(),
+            driver_phone: req.driver_phone.clone(),
+            created_at: now,
+            updated_at: now,
+            ..Default::default()
+        },
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "request",
+        "pass",
+        id,
+        json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
+    )?;
+    id};
+    get_pass(tx, user, id, tz)
 }

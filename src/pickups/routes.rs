@@ -61,7 +61,7 @@ pub async fn update_hub(
     user.require(&[Role::Admin, Role::Reception])?;
     let req: HubRequest = parse_json(&body)?;
     state
-        .db(move |conn| service::update_hub(conn, &user, *id, &req))
+        .write(move |tx| service::update_hub(tx, &user, *id, &req))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -91,7 +91,7 @@ pub async fn set_travel(
     user.require(DISPATCH)?;
     let entries: Vec<TravelEntry> = parse_json(&body)?;
     let list = state
-        .db(move |conn| service::set_travel(conn, &user, *id, &entries))
+        .write(move |tx| service::set_travel(tx, &user, *id, &entries))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -153,7 +153,7 @@ pub async fn update_trip(
     let req: TripUpdateRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let trip = state
-        .db(move |conn| trips::update_trip(conn, &user, &req, tz))
+        .write(move |tx| trips::update_trip(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Ok().json(trip))
 }
@@ -172,7 +172,7 @@ pub async fn import_trips(
         .map_err(|_| AppError::bad_request("the feed must be UTF-8 text"))?;
     let tz = state.settings.timezone;
     let report = state
-        .db(move |conn| trips::import_trips(conn, &user, &text, tz))
+        .write(move |tx| trips::import_trips(tx, &user, &text, tz))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
@@ -189,7 +189,7 @@ pub async fn set_pickup_status(
     user.require(FIELD)?;
     let req: StatusRequest = parse_json(&body)?;
     let r = state
-        .db(move |conn| service::set_status(conn, &user, *id, &req))
+        .write(move |tx| service::set_status(tx, &user, *id, &req))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -261,7 +261,7 @@ pub async fn create_vehicle(
     let req: VehicleResponse = parse_json(&body)?;
     let tz = state.settings.timezone;
     let v = state
-        .db(move |conn| vehicles::create_vehicle(conn, &user, &req, tz))
+        .write(move |tx| vehicles::create_vehicle(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(v))
 }
@@ -280,7 +280,7 @@ pub async fn update_vehicle(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let v = state
-        .db(move |conn| vehicles::update_vehicle(conn, &user, *id, &patch, tz, hold))
+        .write(move |tx| vehicles::update_vehicle(tx, &user, *id, &patch, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -296,7 +296,7 @@ pub async fn delete_vehicle(
     user.require(DISPATCH)?;
     let hold = state.settings.mail.change_hold();
     state
-        .db(move |conn| vehicles::delete_vehicle(conn, &user, *id, hold))
+        .write(move |tx| vehicles::delete_vehicle(tx, &user, *id, hold))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -341,7 +341,7 @@ pub async fn plan_runs(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::plan(conn, &user, &req, tz, hold))
+        .write(move |tx| runs::plan(tx, &user, &req, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -360,7 +360,7 @@ pub async fn edit_run_guests(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::edit_guests(conn, &user, *id, &edit, tz, hold))
+        .write(move |tx| runs::edit_guests(tx, &user, *id, &edit, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -379,7 +379,7 @@ pub async fn set_run_vehicle(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::set_vehicle(conn, &user, *id, edit.vehicle_id, tz, hold))
+        .write(move |tx| runs::set_vehicle(tx, &user, *id, edit.vehicle_id, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -403,7 +403,7 @@ pub async fn lock_run(
     })?;
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| runs::set_locked(conn, &user, *id, locked, tz))
+        .write(move |tx| runs::set_locked(tx, &user, *id, locked, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -422,7 +422,7 @@ pub async fn split_run(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::split(conn, &user, *id, &edit.guest_ids, tz, hold))
+        .write(move |tx| runs::split(tx, &user, *id, &edit.guest_ids, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -440,7 +440,7 @@ pub async fn merge_runs(
     let tz = state.settings.timezone;
     let hold = state.settings.mail.change_hold();
     let r = state
-        .db(move |conn| runs::merge(conn, &user, &edit.ids, tz, hold))
+        .write(move |tx| runs::merge(tx, &user, &edit.ids, tz, hold))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -459,7 +459,7 @@ pub async fn set_run_status(
     let status = edit.status.unwrap_or_default();
     let tz = state.settings.timezone;
     let r = state
-        .db(move |conn| runs::set_status(conn, &user, *id, &status, tz))
+        .write(move |tx| runs::set_status(tx, &user, *id, &status, tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::pickups::model::{NewRun, RunGuest, RunResponse, RunRow, RunVehicle};
 use crate::pickups::planner::{self, Car, LockedRun, Rider};
@@ -22,7 +22,6 @@ use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{self, hub_for, invalid, DEFAULT_TRAVEL};
 use crate::pickups::trips::{self, day_span, expected_utc};
 use crate::pickups::{live, store};
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 /// Minutes since the epoch: the planner's clock.
@@ -169,12 +168,13 @@ pub struct PlanResult {
 
 /// Plans the runs of a hub, day and direction, keeping locked runs and runs under way.
 pub fn plan(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &PlanRequest,
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<PlanResult, AppError> {
+    let now = tx.now();
     let started = Instant::now();
     let date = req
         .date
@@ -189,23 +189,23 @@ pub fn plan(
         ));
     }
     let hub = service::find_hub_by_key(
-        conn,
+        tx,
         req.hub
             .as_deref()
             .ok_or_else(|| invalid("hub", "hub is required"))?,
     )?;
-    hub_for(conn, user, hub.id)?;
+    hub_for(tx, user, hub.id)?;
     // Everyone whose expected time falls on the day (a late trip moves its guests).
     let (from, to) = day_span(tz, date);
     let book = trips::trip_book(
-        conn,
+        tx,
         direction,
         Some(hub.id),
         from - chrono::Duration::hours(12),
         to + chrono::Duration::hours(12),
         tz,
     )?;
-    let travel = service::travel_minutes(conn, hub.id)?;
+    let travel = service::travel_minutes(tx, hub.id)?;
     let mut people = Vec::new();
     for (trip, travellers) in &book.trips {
         if trip.status == "cancelled" {
@@ -219,17 +219,17 @@ pub fn plan(
         }
     }
     let ids: Vec<i64> = people.iter().map(|p| p.0.id).collect();
-    let hotels: BTreeMap<i64, i64> = store::hotels_of(conn, &ids)?.into_iter().collect();
-    let skip: BTreeSet<i64> = store::statuses(conn, &ids, direction.as_str())?
+    let hotels: BTreeMap<i64, i64> = store::hotels_of(tx, &ids)?.into_iter().collect();
+    let skip: BTreeSet<i64> = store::statuses(tx, &ids, direction.as_str())?
         .into_iter()
         .filter(|(_, s)| matches!(s.as_str(), "no_show" | "own_transport"))
         .map(|(g, _)| g)
         .collect();
-    let existing = store::list_runs(conn, Some(hub.id), (date, date), Some(direction.as_str()))?;
+    let existing = store::list_runs(tx, Some(hub.id), (date, date), Some(direction.as_str()))?;
     let (kept, replaced): (Vec<RunRow>, Vec<RunRow>) = existing
         .into_iter()
         .partition(|r| r.locked || r.status != "planned");
-    let kept_riders = store::run_riders(conn, &kept.iter().map(|r| r.id).collect::<Vec<_>>())?;
+    let kept_riders = store::run_riders(tx, &kept.iter().map(|r| r.id).collect::<Vec<_>>())?;
     let locked: Vec<LockedRun> = kept
         .iter()
         .map(|r| LockedRun {
@@ -268,7 +268,7 @@ pub fn plan(
             }
         })
         .collect();
-    let cars: Vec<Car> = store::list_vehicles(conn)?
+    let cars: Vec<Car> = store::list_vehicles(tx)?
         .iter()
         .map(|v| Car {
             id: v.id,
@@ -282,61 +282,59 @@ pub fn plan(
         Direction::Departure => planner::Direction::Departure,
     };
     let runs = planner::plan(dir, &riders, &cars, &locked, max_wait);
-    let greeters = greeters_of(conn, hub.id)?;
-    legacy_tx(conn, |conn| {
-        let replaced_ids: Vec<i64> = replaced.iter().map(|r| r.id).collect();
-        let watch = RideWatch::start_with_runs(
-            conn,
-            direction.as_str(),
-            &replaced_ids,
-            ids.iter().copied(),
+    let greeters = greeters_of(tx, hub.id)?;
+    let replaced_ids: Vec<i64> = replaced.iter().map(|r| r.id).collect();
+    let watch = RideWatch::start_with_runs(
+        tx,
+        direction.as_str(),
+        &replaced_ids,
+        ids.iter().copied(),
+    )?;
+    store::delete_runs(tx, &replaced_ids)?;
+    let mut vip_runs = 0usize;
+    for run in &runs {
+        // A VIP's run gets a named greeter: the hub's greeters in turn.
+        let greeter = if run.vip && !greeters.is_empty() {
+            vip_runs += 1;
+            Some(greeters[(vip_runs - 1) % greeters.len()].as_str())
+        } else {
+            None
+        };
+        let id = store::insert_run(
+            tx,
+            &NewRun {
+                hub_id: hub.id,
+                direction: direction.as_str(),
+                service_date: date,
+                hotel_id: run.hotel,
+                vehicle_id: run.car,
+                greeter,
+                depart_at: from_minutes(run.depart),
+                status: "planned",
+                locked: false,
+                created_at: now,
+            },
         )?;
-        store::delete_runs(conn, &replaced_ids)?;
-        let now = now_utc();
-        let mut vip_runs = 0usize;
-        for run in &runs {
-            // A VIP's run gets a named greeter: the hub's greeters in turn.
-            let greeter = if run.vip && !greeters.is_empty() {
-                vip_runs += 1;
-                Some(greeters[(vip_runs - 1) % greeters.len()].as_str())
-            } else {
-                None
-            };
-            let id = store::insert_run(
-                conn,
-                &NewRun {
-                    hub_id: hub.id,
-                    direction: direction.as_str(),
-                    service_date: date,
-                    hotel_id: run.hotel,
-                    vehicle_id: run.car,
-                    greeter,
-                    depart_at: from_minutes(run.depart),
-                    status: "planned",
-                    locked: false,
-                    created_at: now,
-                },
-            )?;
-            store::add_riders(conn, id, &run.guests, direction.as_str())?;
-        }
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, Some(hub.id), "run", "plan")?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "plan",
-            "runs",
-            hub.id,
-            json!({"date": date, "direction": direction.as_str(), "runs": runs.len()}),
-        )?;
-        Ok(PlanResult {
-            runs: runs.len(),
-            guests: runs.iter().map(|r| r.guests.len()).sum(),
-            without_vehicle: runs.iter().filter(|r| r.car.is_none()).count(),
-            kept: kept.len(),
-            ms: started.elapsed().as_millis(),
-        })
+        store::add_riders(tx, id, &run.guests, direction.as_str())?;
+    }
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, Some(hub.id), "run", "plan")?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "plan",
+        "runs",
+        hub.id,
+        json!({"date": date, "direction": direction.as_str(), "runs": runs.len()}),
+    )?;
+    Ok(PlanResult {
+        runs: runs.len(),
+        guests: runs.iter().map(|r| r.guests.len()).sum(),
+        without_vehicle: runs.iter().filter(|r| r.car.is_none()).count(),
+        kept: kept.len(),
+        ms: started.elapsed().as_millis(),
     })
+
 }
 
 /// Greeter accounts of a hub, by name.
@@ -408,155 +406,152 @@ fn one(conn: &mut DbConn, id: i64, tz: Tz) -> Result<RunResponse, AppError> {
 
 /// Moves guests into or out of a run.
 pub fn edit_guests(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     edit: &RunEdit,
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
-    legacy_tx(conn, |conn| {
-        let run = run_for(conn, user, id)?;
-        let moved = edit.add.iter().chain(&edit.remove).copied();
-        let watch = RideWatch::start_with_runs(conn, &run.direction, &[id], moved)?;
-        store::remove_riders(conn, id, &edit.remove)?;
-        store::add_riders(conn, id, &edit.add, &run.direction)?;
-        let riders = store::run_riders(conn, &[id])?.len();
-        seats_check(conn, &run, riders)?;
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "edit",
-            "run",
-            id,
-            json!({"add": edit.add, "remove": edit.remove}),
-        )?;
-        one(conn, id, tz)
-    })
+    let run = run_for(tx, user, id)?;
+    let moved = edit.add.iter().chain(&edit.remove).copied();
+    let watch = RideWatch::start_with_runs(tx, &run.direction, &[id], moved)?;
+    store::remove_riders(tx, id, &edit.remove)?;
+    store::add_riders(tx, id, &edit.add, &run.direction)?;
+    let riders = store::run_riders(tx, &[id])?.len();
+    seats_check(tx, &run, riders)?;
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, Some(run.hub_id), "run", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "edit",
+        "run",
+        id,
+        json!({"add": edit.add, "remove": edit.remove}),
+    )?;
+    one(tx, id, tz)
+
 }
 
 /// Gives a run a car (or takes it away).
 pub fn set_vehicle(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     vehicle: Option<i64>,
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
-    legacy_tx(conn, |conn| {
-        let run = run_for(conn, user, id)?;
-        let watch = RideWatch::start_with_runs(conn, &run.direction, &[id], [])?;
-        if let Some(v) = vehicle {
-            store::find_vehicle(conn, v)?.ok_or(AppError::NotFound("vehicle"))?;
-        }
-        store::set_run_vehicle(conn, id, vehicle)?;
-        let riders = store::run_riders(conn, &[id])?.len();
-        seats_check(
-            conn,
-            &RunRow {
-                vehicle_id: vehicle,
-                ..run.clone()
-            },
-            riders,
-        )?;
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "vehicle",
-            "run",
-            id,
-            json!({"vehicle_id": vehicle}),
-        )?;
-        one(conn, id, tz)
-    })
+    let run = run_for(tx, user, id)?;
+    let watch = RideWatch::start_with_runs(tx, &run.direction, &[id], [])?;
+    if let Some(v) = vehicle {
+        store::find_vehicle(tx, v)?.ok_or(AppError::NotFound("vehicle"))?;
+    }
+    store::set_run_vehicle(tx, id, vehicle)?;
+    let riders = store::run_riders(tx, &[id])?.len();
+    seats_check(
+        tx,
+        &RunRow {
+            vehicle_id: vehicle,
+            ..run.clone()
+        },
+        riders,
+    )?;
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, Some(run.hub_id), "run", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "vehicle",
+        "run",
+        id,
+        json!({"vehicle_id": vehicle}),
+    )?;
+    one(tx, id, tz)
+
 }
 
 pub fn set_locked(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     locked: bool,
     tz: Tz,
 ) -> Result<RunResponse, AppError> {
-    legacy_tx(conn, |conn| {
-        let run = run_for(conn, user, id)?;
-        store::set_run_locked(conn, id, locked)?;
-        live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "lock",
-            "run",
-            id,
-            json!({"locked": locked}),
-        )?;
-        one(conn, id, tz)
-    })
+    let run = run_for(tx, user, id)?;
+    store::set_run_locked(tx, id, locked)?;
+    live::record(tx, Some(run.hub_id), "run", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "lock",
+        "run",
+        id,
+        json!({"locked": locked}),
+    )?;
+    one(tx, id, tz)
+
 }
 
 /// Splits some guests off into a new run (same hub, day, hotel and time, no car yet).
 pub fn split(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     guests: &[i64],
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<RunResponse, AppError> {
+    let now = tx.now();
     if guests.is_empty() {
         return Err(invalid("guest_ids", "name the guests of the new run"));
     }
-    legacy_tx(conn, |conn| {
-        let run = run_for(conn, user, id)?;
-        let riders: BTreeSet<i64> = store::run_riders(conn, &[id])?
-            .into_iter()
-            .map(|r| r.1)
-            .collect();
-        if guests.iter().any(|g| !riders.contains(g)) {
-            return Err(invalid(
-                "guest_ids",
-                "every guest split off must be in the run",
-            ));
-        }
-        let watch = RideWatch::start(conn, &run.direction, guests.iter().copied())?;
-        let new_id = store::insert_run(
-            conn,
-            &NewRun {
-                hub_id: run.hub_id,
-                direction: &run.direction,
-                service_date: run.service_date,
-                hotel_id: run.hotel_id,
-                vehicle_id: None,
-                greeter: None,
-                depart_at: run.depart_at,
-                status: "planned",
-                locked: run.locked,
-                created_at: now_utc(),
-            },
-        )?;
-        store::add_riders(conn, new_id, guests, &run.direction)?;
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, Some(run.hub_id), "run", new_id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "split",
-            "run",
-            id,
-            json!({"new": new_id, "guests": guests}),
-        )?;
-        one(conn, new_id, tz)
-    })
+    let run = run_for(tx, user, id)?;
+    let riders: BTreeSet<i64> = store::run_riders(tx, &[id])?
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    if guests.iter().any(|g| !riders.contains(g)) {
+        return Err(invalid(
+            "guest_ids",
+            "every guest split off must be in the run",
+        ));
+    }
+    let watch = RideWatch::start(tx, &run.direction, guests.iter().copied())?;
+    let new_id = store::insert_run(
+        tx,
+        &NewRun {
+            hub_id: run.hub_id,
+            direction: &run.direction,
+            service_date: run.service_date,
+            hotel_id: run.hotel_id,
+            vehicle_id: None,
+            greeter: None,
+            depart_at: run.depart_at,
+            status: "planned",
+            locked: run.locked,
+            created_at: now,
+        },
+    )?;
+    store::add_riders(tx, new_id, guests, &run.direction)?;
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, Some(run.hub_id), "run", new_id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "split",
+        "run",
+        id,
+        json!({"new": new_id, "guests": guests}),
+    )?;
+    one(tx, new_id, tz)
+
 }
 
 /// Merges runs into the first: its car must seat everyone.
 pub fn merge(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     ids: &[i64],
     tz: Tz,
@@ -565,51 +560,51 @@ pub fn merge(
     let (Some(&first), true) = (ids.first(), ids.len() >= 2) else {
         return Err(invalid("ids", "name two or more runs"));
     };
-    legacy_tx(conn, |conn| {
-        let target = run_for(conn, user, first)?;
-        let watch = RideWatch::start_with_runs(conn, &target.direction, ids, [])?;
-        for &other in &ids[1..] {
-            let o = run_for(conn, user, other)?;
-            if (o.hub_id, o.service_date, &o.direction)
-                != (target.hub_id, target.service_date, &target.direction)
-            {
-                return Err(invalid(
-                    "ids",
-                    "runs merge only within one hub, day and direction",
-                ));
-            }
-            let riders: Vec<i64> = store::run_riders(conn, &[other])?
-                .into_iter()
-                .map(|r| r.1)
-                .collect();
-            store::add_riders(conn, first, &riders, &target.direction)?;
-            store::delete_runs(conn, &[other])?;
+    let target = run_for(tx, user, first)?;
+    let watch = RideWatch::start_with_runs(tx, &target.direction, ids, [])?;
+    for &other in &ids[1..] {
+        let o = run_for(tx, user, other)?;
+        if (o.hub_id, o.service_date, &o.direction)
+            != (target.hub_id, target.service_date, &target.direction)
+        {
+            return Err(invalid(
+                "ids",
+                "runs merge only within one hub, day and direction",
+            ));
         }
-        let riders = store::run_riders(conn, &[first])?.len();
-        seats_check(conn, &target, riders)?;
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, Some(target.hub_id), "run", first)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "merge",
-            "run",
-            first,
-            json!({"ids": ids}),
-        )?;
-        one(conn, first, tz)
-    })
+        let riders: Vec<i64> = store::run_riders(tx, &[other])?
+            .into_iter()
+            .map(|r| r.1)
+            .collect();
+        store::add_riders(tx, first, &riders, &target.direction)?;
+        store::delete_runs(tx, &[other])?;
+    }
+    let riders = store::run_riders(tx, &[first])?.len();
+    seats_check(tx, &target, riders)?;
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, Some(target.hub_id), "run", first)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "merge",
+        "run",
+        first,
+        json!({"ids": ids}),
+    )?;
+    one(tx, first, tz)
+
 }
 
 /// The run's next step. Departing puts its riders in the car; arriving at the hotel (or hub)
 /// ends their pickup.
 pub fn set_status(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     status: &str,
     tz: Tz,
 ) -> Result<RunResponse, AppError> {
+    let now = tx.now();
     const ORDER: [&str; 4] = ["planned", "at_hub", "departed", "arrived"];
     let rank = ORDER.iter().position(|s| *s == status).ok_or_else(|| {
         invalid(
@@ -617,46 +612,44 @@ pub fn set_status(
             "status must be planned, at_hub, departed or arrived",
         )
     })?;
-    legacy_tx(conn, |conn| {
-        let run = run_for(conn, user, id)?;
-        let now_rank = ORDER.iter().position(|s| *s == run.status).unwrap_or(0);
-        if rank + 1 < now_rank || rank == now_rank {
-            return Err(AppError::conflict(
-                "run_step",
-                format!("the run is {} already", run.status),
-            ));
-        }
-        store::set_run_status(conn, id, status)?;
-        let direction = Direction::parse(&run.direction).unwrap_or(Direction::Arrival);
-        let rider_step = match (status, direction) {
-            ("departed", _) => Some("in_vehicle"),
-            ("arrived", Direction::Arrival) => Some("at_hotel"),
-            ("arrived", Direction::Departure) => Some("at_hub"),
-            _ => None,
-        };
-        if let Some(step) = rider_step {
-            let riders: Vec<i64> = store::run_riders(conn, &[id])?
-                .into_iter()
-                .map(|r| r.1)
-                .collect();
-            let now = now_utc();
-            for g in riders {
-                let current = store::find_status(conn, g, direction.as_str())?
-                    .unwrap_or_else(|| "expected".into());
-                // Guests who did not show stay so; the others move on with the car.
-                if current != step
-                    && rules::may_move(direction, &current, step)
-                    && !matches!(current.as_str(), "no_show" | "own_transport")
-                {
-                    store::set_status(conn, g, direction.as_str(), step, &user.username, now)?;
-                }
+    let run = run_for(tx, user, id)?;
+    let now_rank = ORDER.iter().position(|s| *s == run.status).unwrap_or(0);
+    if rank + 1 < now_rank || rank == now_rank {
+        return Err(AppError::conflict(
+            "run_step",
+            format!("the run is {} already", run.status),
+        ));
+    }
+    store::set_run_status(tx, id, status)?;
+    let direction = Direction::parse(&run.direction).unwrap_or(Direction::Arrival);
+    let rider_step = match (status, direction) {
+        ("departed", _) => Some("in_vehicle"),
+        ("arrived", Direction::Arrival) => Some("at_hotel"),
+        ("arrived", Direction::Departure) => Some("at_hub"),
+        _ => None,
+    };
+    if let Some(step) = rider_step {
+        let riders: Vec<i64> = store::run_riders(tx, &[id])?
+            .into_iter()
+            .map(|r| r.1)
+            .collect();
+        for g in riders {
+            let current = store::find_status(tx, g, direction.as_str())?
+                .unwrap_or_else(|| "expected".into());
+            // Guests who did not show stay so; the others move on with the car.
+            if current != step
+                && rules::may_move(direction, &current, step)
+                && !matches!(current.as_str(), "no_show" | "own_transport")
+            {
+                store::set_status(tx, g, direction.as_str(), step, &user.username, now)?;
             }
         }
-        if status == "departed" {
-            store::set_run_depart(conn, id, now_utc())?;
-        }
-        live::record(conn, Some(run.hub_id), "run", id)?;
-        audit::record(conn, &user.actor(), status, "run", id, json!({}))?;
-        one(conn, id, tz)
-    })
+    }
+    if status == "departed" {
+        store::set_run_depart(tx, id, now)?;
+    }
+    live::record(tx, Some(run.hub_id), "run", id)?;
+    audit::record(tx, &user.actor(), status, "run", id, json!({}))?;
+    one(tx, id, tz)
+
 }

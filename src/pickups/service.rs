@@ -10,13 +10,11 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::schema::guests;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::model::Hub;
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::{live, store};
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 /// A 422 naming the field (the pickups domain's one way to say a request is wrong).
@@ -52,40 +50,39 @@ pub struct HubRequest {
 
 /// Renames a hub, sets its kind or meeting point.
 pub fn update_hub(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     req: &HubRequest,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        let hub = store::find_hub(conn, id)?.ok_or(AppError::NotFound("hub"))?;
-        let name = req
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .unwrap_or(&hub.name)
-            .to_string();
-        let kind = req.kind.clone().unwrap_or(hub.kind.clone());
-        if !["airport", "station", "other"].contains(&kind.as_str()) {
-            return Err(invalid("kind", "kind must be airport, station or other"));
-        }
-        let meeting = match &req.meeting_point {
-            Some(m) => Some(m.trim().to_string()).filter(|m| !m.is_empty()),
-            None => hub.meeting_point.clone(),
-        };
-        store::update_hub(conn, id, &name, &kind, meeting.as_deref())?;
-        live::record(conn, Some(id), "hub", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "hub",
-            id,
-            json!({"name": name, "kind": kind, "meeting_point": meeting}),
-        )?;
-        Ok(())
-    })
+    let hub = store::find_hub(tx, id)?.ok_or(AppError::NotFound("hub"))?;
+    let name = req
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&hub.name)
+        .to_string();
+    let kind = req.kind.clone().unwrap_or(hub.kind.clone());
+    if !["airport", "station", "other"].contains(&kind.as_str()) {
+        return Err(invalid("kind", "kind must be airport, station or other"));
+    }
+    let meeting = match &req.meeting_point {
+        Some(m) => Some(m.trim().to_string()).filter(|m| !m.is_empty()),
+        None => hub.meeting_point.clone(),
+    };
+    store::update_hub(tx, id, &name, &kind, meeting.as_deref())?;
+    live::record(tx, Some(id), "hub", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "hub",
+        id,
+        json!({"name": name, "kind": kind, "meeting_point": meeting}),
+    )?;
+    Ok(())
+
 }
 
 /// Minutes from a hub to a hotel.
@@ -118,36 +115,35 @@ pub fn travel(conn: &mut DbConn, hub_id: i64) -> Result<Vec<TravelEntry>, AppErr
 }
 
 pub fn set_travel(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     hub_id: i64,
     entries: &[TravelEntry],
 ) -> Result<Vec<TravelEntry>, AppError> {
-    legacy_tx(conn, |conn| {
-        store::find_hub(conn, hub_id)?.ok_or(AppError::NotFound("hub"))?;
-        let hotels = crate::hotels::store::list_hotels(conn)?;
-        let mut rows = Vec::new();
-        for e in entries {
-            let h = hotels
-                .iter()
-                .find(|h| h.code == e.hotel)
-                .ok_or_else(|| invalid("hotel", format!("unknown hotel {}", e.hotel)))?;
-            if !(0..=600).contains(&e.minutes) {
-                return Err(invalid("minutes", "minutes must be 0–600"));
-            }
-            rows.push((h.id, e.minutes));
+    store::find_hub(tx, hub_id)?.ok_or(AppError::NotFound("hub"))?;
+    let hotels = crate::hotels::store::list_hotels(tx)?;
+    let mut rows = Vec::new();
+    for e in entries {
+        let h = hotels
+            .iter()
+            .find(|h| h.code == e.hotel)
+            .ok_or_else(|| invalid("hotel", format!("unknown hotel {}", e.hotel)))?;
+        if !(0..=600).contains(&e.minutes) {
+            return Err(invalid("minutes", "minutes must be 0–600"));
         }
-        store::replace_travel(conn, hub_id, &rows)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "hub_travel",
-            hub_id,
-            json!(rows.len()),
-        )?;
-        travel(conn, hub_id)
-    })
+        rows.push((h.id, e.minutes));
+    }
+    store::replace_travel(tx, hub_id, &rows)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "hub_travel",
+        hub_id,
+        json!(rows.len()),
+    )?;
+    travel(tx, hub_id)
+
 }
 
 /// Minutes from a hub to each hotel; 45 when nobody said.
@@ -183,11 +179,12 @@ pub struct PickupResponse {
 
 /// Records a step: who and when, checked against the order of steps.
 pub fn set_status(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     guest_id: i64,
     req: &StatusRequest,
 ) -> Result<PickupResponse, AppError> {
+    let now = tx.now();
     let direction = Direction::parse(req.direction.as_deref().unwrap_or(""))
         .ok_or_else(|| invalid("direction", "direction must be arrival or departure"))?;
     let status = req
@@ -202,48 +199,38 @@ pub fn set_status(
             format!("{status:?} is not a step of a {}", direction.as_str()),
         ));
     }
-    legacy_tx(conn, |tx| {
-        use diesel::prelude::*;
-        let conn: &mut DbConn = tx;
-        let hub: Option<Option<i64>> = match direction {
-            Direction::Arrival => guests::table
-                .find(guest_id)
-                .select(guests::arrival_hub_id)
-                .first(conn)
-                .optional()?,
-            Direction::Departure => guests::table
-                .find(guest_id)
-                .select(guests::departure_hub_id)
-                .first(conn)
-                .optional()?,
-        };
-        let hub = hub.ok_or(AppError::NotFound("guest"))?;
-        if user.role == Role::Greeter && hub.map(|h| h.to_string()) != user.scope {
-            return Err(AppError::Forbidden);
-        }
-        let from = store::find_status(conn, guest_id, direction.as_str())?
-            .unwrap_or_else(|| "expected".into());
-        if !rules::may_move(direction, &from, &status) {
-            return Err(AppError::conflict(
-                "pickup_step",
-                format!("cannot go from {from} to {status}"),
-            ));
-        }
-        store::set_status(
-            conn,
-            guest_id,
-            direction.as_str(),
-            &status,
-            &user.username,
-            now_utc(),
-        )?;
-        live::record(conn, hub, "pickup", guest_id)?;
-        Ok(PickupResponse {
-            guest_id,
-            direction: direction.as_str().into(),
-            status: status.clone(),
-        })
+    let guest = crate::guests::store::find_guest(tx, guest_id)?.ok_or(AppError::NotFound("guest"))?;
+    let hub = match direction {
+        Direction::Arrival => guest.arrival_hub_id,
+        Direction::Departure => guest.departure_hub_id,
+    };
+
+    if user.role == Role::Greeter && hub.map(|h| h.to_string()) != user.scope {
+        return Err(AppError::Forbidden);
+    }
+    let from = store::find_status(tx, guest_id, direction.as_str())?
+        .unwrap_or_else(|| "expected".into());
+    if !rules::may_move(direction, &from, &status) {
+        return Err(AppError::conflict(
+            "pickup_step",
+            format!("cannot go from {from} to {status}"),
+        ));
+    }
+    store::set_status(
+        tx,
+        guest_id,
+        direction.as_str(),
+        &status,
+        &user.username,
+        now,
+    )?;
+    live::record(tx, hub, "pickup", guest_id)?;
+    Ok(PickupResponse {
+        guest_id,
+        direction: direction.as_str().into(),
+        status: status.clone(),
     })
+
 }
 
 /// One recorded step.

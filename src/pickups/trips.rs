@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
 use crate::db::schema::guests;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::model::Hub;
 use crate::pickups::model::{Trip, TripRow};
@@ -280,11 +280,12 @@ pub struct TripUpdateRequest {
 
 /// One update through the API or a greeter's phone.
 pub fn update_trip(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &TripUpdateRequest,
     tz: Tz,
 ) -> Result<Trip, AppError> {
+    let now = tx.now();
     let number = req
         .number
         .as_deref()
@@ -337,56 +338,55 @@ pub fn update_trip(
         .hub
         .as_deref()
         .ok_or_else(|| invalid("hub", "hub is required"))?;
-    legacy_tx(conn, |conn| {
-        let hub = find_hub_by_key(conn, hub_key)?;
-        hub_for(conn, user, hub.id)?;
-        let update = TripUpdate {
+    let hub = find_hub_by_key(tx, hub_key)?;
+    hub_for(tx, user, hub.id)?;
+    let update = TripUpdate {
+        hub_id: hub.id,
+        number: number.clone(),
+        date,
+        direction,
+        expected_at,
+        status,
+    };
+    apply_trip_updates(tx, std::slice::from_ref(&update), &user.username)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "update",
+        "trip",
+        hub.id,
+        json!({"number": number, "date": date, "status": status, "expected_at": expected_at}),
+    )?;
+    let (from, to) = day_span(tz, date);
+    let book = trip_book(
+        tx,
+        direction,
+        Some(hub.id),
+        from - chrono::Duration::hours(12),
+        to + chrono::Duration::hours(12),
+        tz,
+    )?;
+    let key = trip_key(hub.id, &number, date, direction.as_str());
+    Ok(book
+        .trips
+        .into_iter()
+        .map(|(t, _)| t)
+        .find(|t| t.id == key)
+        .unwrap_or(Trip {
+            id: key,
             hub_id: hub.id,
+            hub: hub.code.clone(),
             number: number.clone(),
             date,
-            direction,
-            expected_at,
-            status,
-        };
-        apply_trip_updates(conn, std::slice::from_ref(&update), &user.username)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "update",
-            "trip",
-            hub.id,
-            json!({"number": number, "date": date, "status": status, "expected_at": expected_at}),
-        )?;
-        let (from, to) = day_span(tz, date);
-        let book = trip_book(
-            conn,
-            direction,
-            Some(hub.id),
-            from - chrono::Duration::hours(12),
-            to + chrono::Duration::hours(12),
-            tz,
-        )?;
-        let key = trip_key(hub.id, &number, date, direction.as_str());
-        Ok(book
-            .trips
-            .into_iter()
-            .map(|(t, _)| t)
-            .find(|t| t.id == key)
-            .unwrap_or(Trip {
-                id: key,
-                hub_id: hub.id,
-                hub: hub.code.clone(),
-                number: number.clone(),
-                date,
-                direction: direction.as_str().into(),
-                scheduled_at: None,
-                expected_at: expected_at.map(|t| to_rfc3339(tz, t)),
-                status: status.unwrap_or("scheduled").into(),
-                guest_count: 0,
-                updated_at: Some(to_rfc3339(tz, now_utc())),
-                updated_by: Some(user.username.clone()),
-            }))
-    })
+            direction: direction.as_str().into(),
+            scheduled_at: None,
+            expected_at: expected_at.map(|t| to_rfc3339(tz, t)),
+            status: status.unwrap_or("scheduled").into(),
+            guest_count: 0,
+            updated_at: Some(to_rfc3339(tz, now)),
+            updated_by: Some(user.username.clone()),
+        }))
+
 }
 
 /// What an import of trip updates did.
@@ -405,56 +405,55 @@ pub struct ImportLineError {
 
 /// A CSV feed of trip updates: every line checked first; one bad line and nothing is written.
 pub fn import_trips(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     text: &str,
     tz: Tz,
 ) -> Result<TripImport, AppError> {
     let lines = rules::parse_trip_feed(text)
         .map_err(|errors| line_errors(errors.into_iter().map(|e| (e.line, e.message)).collect()))?;
-    legacy_tx(conn, |conn| {
-        let hubs = crate::guests::store::list_hubs(conn)?;
-        let mut updates = Vec::new();
-        let mut errors = Vec::new();
-        for l in &lines {
-            match hubs
-                .iter()
-                .find(|h| h.code.eq_ignore_ascii_case(&l.hub) || h.name == l.hub)
+    let hubs = crate::guests::store::list_hubs(tx)?;
+    let mut updates = Vec::new();
+    let mut errors = Vec::new();
+    for l in &lines {
+        match hubs
+            .iter()
+            .find(|h| h.code.eq_ignore_ascii_case(&l.hub) || h.name == l.hub)
+        {
+            Some(h)
+                if user.role != Role::Greeter
+                    || user.scope.as_deref() == Some(&h.id.to_string()) =>
             {
-                Some(h)
-                    if user.role != Role::Greeter
-                        || user.scope.as_deref() == Some(&h.id.to_string()) =>
-                {
-                    updates.push(TripUpdate {
-                        hub_id: h.id,
-                        number: l.number.clone(),
-                        date: l.date,
-                        direction: Direction::Arrival,
-                        expected_at: l.new_time.map(|t| to_utc(tz, t)),
-                        status: l.status,
-                    })
-                }
-                Some(_) => errors.push((l.line, format!("hub {} is not yours", l.hub))),
-                None => errors.push((l.line, format!("unknown hub {}", l.hub))),
+                updates.push(TripUpdate {
+                    hub_id: h.id,
+                    number: l.number.clone(),
+                    date: l.date,
+                    direction: Direction::Arrival,
+                    expected_at: l.new_time.map(|t| to_utc(tz, t)),
+                    status: l.status,
+                })
             }
+            Some(_) => errors.push((l.line, format!("hub {} is not yours", l.hub))),
+            None => errors.push((l.line, format!("unknown hub {}", l.hub))),
         }
-        if !errors.is_empty() {
-            return Err(line_errors(errors));
-        }
-        apply_trip_updates(conn, &updates, &user.username)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "import",
-            "trip",
-            0,
-            json!({"updated": updates.len()}),
-        )?;
-        Ok(TripImport {
-            updated: updates.len(),
-            errors: Vec::new(),
-        })
+    }
+    if !errors.is_empty() {
+        return Err(line_errors(errors));
+    }
+    apply_trip_updates(tx, &updates, &user.username)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "import",
+        "trip",
+        0,
+        json!({"updated": updates.len()}),
+    )?;
+    Ok(TripImport {
+        updated: updates.len(),
+        errors: Vec::new(),
     })
+
 }
 
 fn line_errors(errors: Vec<(usize, String)>) -> AppError {

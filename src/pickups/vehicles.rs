@@ -10,13 +10,12 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::schema::passes;
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::pickups::model::{Vehicle, VehicleFields, VehicleResponse};
 use crate::pickups::rides::RideWatch;
 use crate::pickups::service::invalid;
 use crate::pickups::{live, store};
-use crate::time::now_utc;
 use crate::time::{to_rfc3339, to_utc};
 
 fn parse_time(field: &str, text: Option<&str>, tz: Tz) -> Result<Option<NaiveDateTime>, AppError> {
@@ -108,83 +107,81 @@ pub fn vehicle_response(v: &Vehicle, pass_status: Option<String>, tz: Tz) -> Veh
 }
 
 pub fn create_vehicle(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &VehicleResponse,
     tz: Tz,
 ) -> Result<VehicleResponse, AppError> {
+    let now = tx.now();
     let fields = vehicle_fields(req, tz)?;
-    legacy_tx(conn, |conn| {
-        if store::list_vehicles(conn)?
-            .iter()
-            .any(|v| v.plate == fields.plate)
-        {
-            return Err(AppError::conflict(
-                "vehicle_exists",
-                format!("{} is in the pool", fields.plate),
-            ));
-        }
-        let id = store::insert_vehicle(conn, &fields, now_utc())?;
-        live::record(conn, None, "vehicle", id)?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "vehicle",
-            id,
-            json!({"plate": fields.plate}),
-        )?;
-        let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
-        Ok(vehicle_response(&v, None, tz))
-    })
+    if store::list_vehicles(tx)?
+        .iter()
+        .any(|v| v.plate == fields.plate)
+    {
+        return Err(AppError::conflict(
+            "vehicle_exists",
+            format!("{} is in the pool", fields.plate),
+        ));
+    }
+    let id = store::insert_vehicle(tx, &fields, now)?;
+    live::record(tx, None, "vehicle", id)?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "vehicle",
+        id,
+        json!({"plate": fields.plate}),
+    )?;
+    let v = store::find_vehicle(tx, id)?.ok_or(AppError::NotFound("vehicle"))?;
+    Ok(vehicle_response(&v, None, tz))
+
 }
 
 pub fn update_vehicle(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     patch: &serde_json::Value,
     tz: Tz,
     hold: chrono::Duration,
 ) -> Result<VehicleResponse, AppError> {
-    legacy_tx(conn, |conn| {
-        let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
-        // A new plate or driver changes the ride of everyone the car still has to carry.
-        let watch = RideWatch::start_for_car(conn, id)?;
-        let mut merged = serde_json::to_value(vehicle_response(&v, None, tz))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
-            for (k, val) in p {
-                m.insert(k.clone(), val.clone());
-            }
+    let v = store::find_vehicle(tx, id)?.ok_or(AppError::NotFound("vehicle"))?;
+    // A new plate or driver changes the ride of everyone the car still has to carry.
+    let watch = RideWatch::start_for_car(tx, id)?;
+    let mut merged = serde_json::to_value(vehicle_response(&v, None, tz))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
+        for (k, val) in p {
+            m.insert(k.clone(), val.clone());
         }
-        let req: VehicleResponse = serde_json::from_value(merged)
-            .map_err(|e| AppError::invalid(format!("bad vehicle: {e}"), json!([])))?;
-        let fields = vehicle_fields(&req, tz)?;
-        store::update_vehicle(conn, id, &fields)?;
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, None, "vehicle", id)?;
-        audit::record(conn, &user.actor(), "update", "vehicle", id, patch.clone())?;
-        let v = store::find_vehicle(conn, id)?.ok_or(AppError::NotFound("vehicle"))?;
-        Ok(vehicle_response(&v, None, tz))
-    })
+    }
+    let req: VehicleResponse = serde_json::from_value(merged)
+        .map_err(|e| AppError::invalid(format!("bad vehicle: {e}"), json!([])))?;
+    let fields = vehicle_fields(&req, tz)?;
+    store::update_vehicle(tx, id, &fields)?;
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, None, "vehicle", id)?;
+    audit::record(tx, &user.actor(), "update", "vehicle", id, patch.clone())?;
+    let v = store::find_vehicle(tx, id)?.ok_or(AppError::NotFound("vehicle"))?;
+    Ok(vehicle_response(&v, None, tz))
+
 }
 
 pub fn delete_vehicle(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     hold: chrono::Duration,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        // Its runs are left without a car: their riders are told.
-        let watch = RideWatch::start_for_car(conn, id)?;
-        if store::delete_vehicle(conn, id)? == 0 {
-            return Err(AppError::NotFound("vehicle"));
-        }
-        watch.finish(conn, &user.username, hold)?;
-        live::record(conn, None, "vehicle", id)?;
-        audit::record(conn, &user.actor(), "delete", "vehicle", id, json!({}))?;
-        Ok(())
-    })
+    // Its runs are left without a car: their riders are told.
+    let watch = RideWatch::start_for_car(tx, id)?;
+    if store::delete_vehicle(tx, id)? == 0 {
+        return Err(AppError::NotFound("vehicle"));
+    }
+    watch.finish(tx, &user.username, hold)?;
+    live::record(tx, None, "vehicle", id)?;
+    audit::record(tx, &user.actor(), "delete", "vehicle", id, json!({}))?;
+    Ok(())
+
 }

@@ -46,11 +46,11 @@ pub async fn record_scan(
     let Some(writer) = &state.scan_writer else {
         // PostgreSQL: the whole scan on the blocking pool, one transaction per scan.
         let st = state.clone();
-        let verdict = state
-            .db(move |conn| {
-                service::scan(conn, &st.keys, &st.scan_cache, &user, &scan, lang, tz, now)
-            })
-            .await?;
+        let verdict = web::block(move || {
+            let mut conn = st.pool.get()?;
+            service::scan(&mut conn, &st.keys, &st.scan_cache, &user, &scan, lang, tz, now)
+        })
+        .await??;
         return Ok(HttpResponse::Ok().json(verdict));
     };
     // SQLite: the reads inline on the worker (a few indexed lookups, cheaper than the thread
@@ -102,7 +102,7 @@ pub async fn create_point(
     user.require(POINT_EDITORS)?;
     let req: PointRequest = parse_json(&body)?;
     let point = state
-        .db(move |conn| service::create_point(conn, &user, &req))
+        .write(move |tx| service::create_point(tx, &user, &req))
         .await?;
     Ok(HttpResponse::Created().json(point))
 }
@@ -120,7 +120,7 @@ pub async fn update_point(
     let req: PointRequest = parse_json(&body)?;
     let id = id.into_inner();
     state
-        .db(move |conn| service::update_point(conn, &user, id, &req))
+        .write(move |tx| service::update_point(tx, &user, id, &req))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::{write_tx, DbConn, PooledConn, Tx};
 use crate::error::AppError;
 use crate::guests::service::guest_card;
 use crate::hotels::rules::DeskVerdict;
@@ -20,7 +20,6 @@ use crate::passes::token::{self, PassKind};
 use crate::scan::model::{NewScan, ScanPoint};
 use crate::scan::rules::{self, PassState, PointKind, PointView, Reason};
 use crate::scan::store;
-use crate::time::now_utc;
 use crate::time::to_rfc3339;
 
 /// A scan as the point sends it.
@@ -198,10 +197,11 @@ pub enum Prepared {
     Log(Box<PendingScan>),
 }
 
-/// Scans a payload at a point and logs the verdict, in one write transaction.
+/// Scans a payload at a point and logs the verdict, in one write transaction (PostgreSQL;
+/// SQLite batches the writes of many scans in `writer`).
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
-    conn: &mut DbConn,
+    conn: &mut PooledConn,
     keys: &KeyRing,
     cache: &ScanCache,
     user: &CurrentUser,
@@ -213,7 +213,8 @@ pub fn scan(
     match prepare(conn, keys, cache, user, req, lang, tz, now)? {
         Prepared::Replay(response) => Ok(*response),
         Prepared::Log(pending) => {
-            let result = legacy_tx(conn, |conn| log(conn, &pending));
+            let at = pending.at;
+            let result = write_tx(conn, at, |tx| log(tx, &pending));
             settle(conn, &pending, result)
         }
     }
@@ -615,10 +616,11 @@ pub struct PointRequest {
 
 /// Creates a scan point.
 pub fn create_point(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     req: &PointRequest,
 ) -> Result<ScanPoint, AppError> {
+    let now = tx.now();
     let code = req
         .code
         .as_deref()
@@ -647,67 +649,65 @@ pub fn create_point(
             json!([{"field": "session_id"}]),
         ));
     }
-    legacy_tx(conn, |conn| {
-        if let Some(z) = req.zone.as_deref() {
-            if !crate::passes::store::list_zones(conn)?
-                .iter()
-                .any(|x| x.code == z)
-            {
-                return Err(AppError::invalid(
-                    format!("unknown zone {z}"),
-                    json!([{"field": "zone"}]),
-                ));
-            }
+    if let Some(z) = req.zone.as_deref() {
+        if !crate::passes::store::list_zones(tx)?
+            .iter()
+            .any(|x| x.code == z)
+        {
+            return Err(AppError::invalid(
+                format!("unknown zone {z}"),
+                json!([{"field": "zone"}]),
+            ));
         }
-        if let Some(s) = req.session_id {
-            crate::passes::store::find_session(conn, s)?.ok_or_else(|| {
-                AppError::invalid("unknown session", json!([{"field": "session_id"}]))
-            })?;
-        }
-        let id = store::insert_point(
-            conn,
-            &code,
-            req.name.trim(),
-            kind.as_str(),
-            req.zone.as_deref(),
-            req.session_id,
-            req.target.as_deref(),
-            now_utc(),
-        )?;
-        audit::record(
-            conn,
-            &user.actor(),
-            "create",
-            "scan_point",
-            id,
-            json!({"code": code, "kind": kind.as_str()}),
-        )?;
-        store::find_point(conn, &code)?.ok_or(AppError::NotFound("scan point"))
-    })
+    }
+    if let Some(s) = req.session_id {
+        crate::passes::store::find_session(tx, s)?.ok_or_else(|| {
+            AppError::invalid("unknown session", json!([{"field": "session_id"}]))
+        })?;
+    }
+    let id = store::insert_point(
+        tx,
+        &code,
+        req.name.trim(),
+        kind.as_str(),
+        req.zone.as_deref(),
+        req.session_id,
+        req.target.as_deref(),
+        now,
+    )?;
+    audit::record(
+        tx,
+        &user.actor(),
+        "create",
+        "scan_point",
+        id,
+        json!({"code": code, "kind": kind.as_str()}),
+    )?;
+    store::find_point(tx, &code)?.ok_or(AppError::NotFound("scan point"))
+
 }
 
 /// Changes a point's name or what it guards.
 pub fn update_point(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     user: &CurrentUser,
     id: i64,
     req: &PointRequest,
 ) -> Result<(), AppError> {
-    legacy_tx(conn, |conn| {
-        if store::update_point(
-            conn,
-            id,
-            req.name.trim(),
-            req.zone.as_deref(),
-            req.session_id,
-            req.target.as_deref(),
-        )? == 0
-        {
-            return Err(AppError::NotFound("scan point"));
-        }
-        audit::record(conn, &user.actor(), "update", "scan_point", id, json!({}))?;
-        Ok(())
-    })
+    if store::update_point(
+        tx,
+        id,
+        req.name.trim(),
+        req.zone.as_deref(),
+        req.session_id,
+        req.target.as_deref(),
+    )? == 0
+    {
+        return Err(AppError::NotFound("scan point"));
+    }
+    audit::record(tx, &user.actor(), "update", "scan_point", id, json!({}))?;
+    Ok(())
+
 }
 
 /// The points `user` may see: a checkpoint user only its own.

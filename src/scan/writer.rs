@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-use crate::db::{legacy_tx, DbPool};
+use crate::db::{write_tx, DbPool};
 use crate::error::AppError;
 use crate::scan::service::{self, PendingScan};
 
@@ -68,13 +68,15 @@ fn run(pool: DbPool, queue: mpsc::Receiver<Job>) {
                 continue;
             }
         };
-        let written = legacy_tx(
+        let written = write_tx(
             &mut conn,
-            |conn| -> Result<Vec<Result<service::ScanResponse, AppError>>, AppError> {
+            crate::time::now_utc(),
+            |tx| -> Result<Vec<Result<service::ScanResponse, AppError>>, AppError> {
+                // Each scan in a savepoint of its own: one that fails leaves the others.
                 Ok(jobs
                     .iter()
                     .map(|job| {
-                        diesel::Connection::transaction(&mut **conn, |c| {
+                        diesel::Connection::transaction(&mut **tx, |c| {
                             service::log(c, &job.pending)
                         })
                     })
