@@ -43,42 +43,48 @@ fn bench(label: &str, url: &str) {
         start: a.into(),
         end: b.into(),
     };
-    catalog::set_default_windows(
-        &mut conn,
-        &admin,
-        &[
-            w("breakfast", "06:30", "09:00"),
-            w("lunch", "11:30", "13:30"),
-            w("dinner", "17:30", "20:00"),
-            w("night_snack", "22:00", "24:00"),
-        ],
-    )
+    support::write(&mut conn, |tx| {
+        catalog::set_default_windows(
+            tx,
+            &admin,
+            &[
+                w("breakfast", "06:30", "09:00"),
+                w("lunch", "11:30", "13:30"),
+                w("dinner", "17:30", "20:00"),
+                w("night_snack", "22:00", "24:00"),
+            ],
+        )
+    })
     .expect("windows");
     for i in 0..60 {
-        catalog::create_point(
-            &mut conn,
-            &admin,
-            &model::PointResponse {
-                code: format!("P{i:02}"),
-                name: format!("餐厅{i}"),
-                seats: 300,
-                ..Default::default()
-            },
-        )
+        support::write(&mut conn, |tx| {
+            catalog::create_point(
+                tx,
+                &admin,
+                &model::PointResponse {
+                    code: format!("P{i:02}"),
+                    name: format!("餐厅{i}"),
+                    seats: 300,
+                    ..Default::default()
+                },
+            )
+        })
         .expect("point");
     }
     for i in 0..150 {
-        service::save_inspector(
-            &mut conn,
-            &admin,
-            None,
-            &service::Inspector {
-                name: format!("检查员{i}"),
-                unit: "卫生监督所".into(),
-                certificate_no: format!("WS-{i:04}"),
-                ..Default::default()
-            },
-        )
+        support::write(&mut conn, |tx| {
+            service::save_inspector(
+                tx,
+                &admin,
+                None,
+                &service::Inspector {
+                    name: format!("检查员{i}"),
+                    unit: "卫生监督所".into(),
+                    certificate_no: format!("WS-{i:04}"),
+                    ..Default::default()
+                },
+            )
+        })
         .expect("inspector");
     }
     let rules = service::HygieneSettings {
@@ -88,14 +94,17 @@ fn bench(label: &str, url: &str) {
         lead_minutes: 60,
         point_leads: Default::default(),
     };
-    service::set_settings(&mut conn, &admin, &rules).expect("settings");
+    support::write(&mut conn, |tx| service::set_settings(tx, &admin, &rules)).expect("settings");
     let start = chrono::NaiveDate::from_ymd_opt(2027, 5, 14).expect("date");
     let days = (start, start + chrono::Duration::days(13));
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..5 {
         let t = Instant::now();
-        let r = service::generate(&mut conn, &admin, days, settings.timezone).expect("generate");
+        let r = support::write(&mut conn, |tx| {
+            service::generate(tx, &admin, days, settings.timezone)
+        })
+        .expect("generate");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         last = Some(r);
     }

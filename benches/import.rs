@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, RunQueryDsl};
 use yingbin::audit::Actor;
 use yingbin::db::{self, DbUrl, PoolOptions};
-use yingbin::guests::import::{run as import_guests, ImportContext};
+use yingbin::guests::import::{self, ImportContext};
 use yingbin::i18n::Lang;
 
 const ROWS: usize = 50_000;
@@ -43,7 +43,7 @@ fn run_once(url: &str, csv: &[u8]) -> (Duration, Duration) {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
     };
     let start = Instant::now();
-    let report = import_guests(&mut conn, &ctx, csv, false, &|_, _| {}).expect("import");
+    let report = import::run(&mut conn, &ctx, csv, false, &|_, _| {}).expect("import");
     let first = start.elapsed();
     assert_eq!(
         report.created,
@@ -53,7 +53,7 @@ fn run_once(url: &str, csv: &[u8]) -> (Duration, Duration) {
     );
     // The same file again: every row compared, none written.
     let start = Instant::now();
-    let again = import_guests(&mut conn, &ctx, csv, false, &|_, _| {}).expect("reimport");
+    let again = import::run(&mut conn, &ctx, csv, false, &|_, _| {}).expect("reimport");
     let second = start.elapsed();
     assert_eq!(again.unchanged, ROWS);
     (first, second)

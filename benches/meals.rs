@@ -48,26 +48,30 @@ fn bench(label: &str, url: &str) {
     yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     use yingbin::meals::{catalog, kitchen, model, store};
-    yingbin::hotels::catalog::create_hotel(
-        &mut conn,
-        &admin,
-        &serde_json::json!({"code": "PRESS", "name": "新闻大厦", "categories": ["journalist"]}),
-    )
+    support::write(&mut conn, |tx| {
+        yingbin::hotels::catalog::create_hotel(
+            tx,
+            &admin,
+            &serde_json::json!({"code": "PRESS", "name": "新闻大厦", "categories": ["journalist"]}),
+        )
+    })
     .expect("hotel");
     for i in 0..60 {
         let hotel = (i % 5 == 0).then(|| "PRESS".to_string());
-        catalog::create_point(
-            &mut conn,
-            &admin,
-            &model::PointResponse {
-                code: format!("P{i:02}"),
-                name: format!("餐厅{i}"),
-                hotel,
-                seats: 400,
-                halal: i % 4 == 0,
-                ..Default::default()
-            },
-        )
+        support::write(&mut conn, |tx| {
+            catalog::create_point(
+                tx,
+                &admin,
+                &model::PointResponse {
+                    code: format!("P{i:02}"),
+                    name: format!("餐厅{i}"),
+                    hotel,
+                    seats: 400,
+                    halal: i % 4 == 0,
+                    ..Default::default()
+                },
+            )
+        })
         .expect("point");
     }
     let cat = catalog::MealCatalog::load(&mut conn).expect("catalog");

@@ -12,6 +12,8 @@
 //!    The 200 clients are threads on the same two cores as the server.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
+mod support;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -109,44 +111,44 @@ fn prepare(url: &str) -> (Settings, yingbin::db::DbPool, chrono::NaiveDate) {
     use yingbin::hotels::{catalog, plans, rules::PlanAction};
     for h in 0..8 {
         let code = format!("H{h}");
-        catalog::create_hotel(&mut conn, &me, &serde_json::json!({"code": code, "name": code, "categories": ["vip", "delegate"], "halal": true, "venue_minutes": 10 + h * 5})).expect("hotel");
+        support::write(&mut conn, |tx| catalog::create_hotel(tx, &me, &serde_json::json!({"code": code, "name": code, "categories": ["vip", "delegate"], "halal": true, "venue_minutes": 10 + h * 5}))).expect("hotel");
         for (t, rooms) in [
             ("twin", 600),
             ("single", 100),
             ("suite", 40),
             ("accessible", 10),
         ] {
-            catalog::create_block(
-                &mut conn,
-                &me,
-                &code,
-                &catalog::RoomsRequest {
-                    room_type: Some(t.into()),
-                    nights_from: Some(start - chrono::Duration::days(1)),
-                    nights_to: Some(start + chrono::Duration::days(10)),
-                    rooms: Some(rooms),
-                    rate: Some(400.0),
-                    reason: None,
-                },
-            )
+            support::write(&mut conn, |tx| {
+                catalog::create_block(
+                    tx,
+                    &me,
+                    &code,
+                    &catalog::RoomsRequest {
+                        room_type: Some(t.into()),
+                        nights_from: Some(start - chrono::Duration::days(1)),
+                        nights_to: Some(start + chrono::Duration::days(10)),
+                        rooms: Some(rooms),
+                        rate: Some(400.0),
+                        reason: None,
+                    },
+                )
+            })
             .expect("block");
         }
     }
     let tz = settings.timezone;
-    let plan = plans::propose(&mut conn, &me, tz).expect("propose");
-    plans::decide(&mut conn, &me, plan.id, PlanAction::Submit, None, tz).expect("submit");
+    let plan = support::write(&mut conn, |tx| plans::propose(tx, &me, tz)).expect("propose");
+    support::write(&mut conn, |tx| {
+        plans::decide(tx, &me, plan.id, PlanAction::Submit, None, tz)
+    })
+    .expect("submit");
     let committee = CurrentUser {
         role: Role::Committee,
         ..admin()
     };
-    plans::decide(
-        &mut conn,
-        &committee,
-        plan.id,
-        PlanAction::Approve,
-        None,
-        tz,
-    )
+    support::write(&mut conn, |tx| {
+        plans::decide(tx, &committee, plan.id, PlanAction::Approve, None, tz)
+    })
     .expect("approve");
     for i in 0..120u32 {
         let v = yingbin::pickups::model::VehicleResponse {
@@ -155,7 +157,10 @@ fn prepare(url: &str) -> (Settings, yingbin::db::DbPool, chrono::NaiveDate) {
             vehicle_type: "car".into(),
             ..Default::default()
         };
-        yingbin::pickups::vehicles::create_vehicle(&mut conn, &me, &v, tz).expect("vehicle");
+        support::write(&mut conn, |tx| {
+            yingbin::pickups::vehicles::create_vehicle(tx, &me, &v, tz)
+        })
+        .expect("vehicle");
     }
     drop(conn);
     (settings, pool, start)
@@ -176,18 +181,20 @@ fn bench_plan(
         let (mut runs, mut guests) = (0, 0);
         for hub in ["CTU", "TFU", "MIG"] {
             for d in 0..2 {
-                let r = yingbin::pickups::runs::plan(
-                    &mut conn,
-                    &me,
-                    &yingbin::pickups::runs::PlanRequest {
-                        hub: Some(hub.into()),
-                        date: Some(start + chrono::Duration::days(d)),
-                        direction: None,
-                        max_wait_minutes: None,
-                    },
-                    settings.timezone,
-                    settings.mail.change_hold(),
-                )
+                let r = support::write(&mut conn, |tx| {
+                    yingbin::pickups::runs::plan(
+                        tx,
+                        &me,
+                        &yingbin::pickups::runs::PlanRequest {
+                            hub: Some(hub.into()),
+                            date: Some(start + chrono::Duration::days(d)),
+                            direction: None,
+                            max_wait_minutes: None,
+                        },
+                        settings.timezone,
+                        settings.mail.change_hold(),
+                    )
+                })
                 .expect("plan");
                 runs += r.runs;
                 guests += r.guests;

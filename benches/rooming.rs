@@ -61,12 +61,14 @@ fn bench(label: &str, url: &str) {
     yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     use yingbin::hotels::{catalog, plans};
-    catalog::create_hotel(
-        &mut conn,
-        &admin,
-        &serde_json::json!({"code": "BIG", "name": "大酒店", "halal": true, "venue_minutes": 10,
+    support::write(&mut conn, |tx| {
+        catalog::create_hotel(
+            tx,
+            &admin,
+            &serde_json::json!({"code": "BIG", "name": "大酒店", "halal": true, "venue_minutes": 10,
             "categories": ["vip", "entourage", "journalist", "staff", "delegate"]}),
-    )
+        )
+    })
     .expect("hotel");
     for (room_type, rooms) in [
         ("twin", 1000),
@@ -74,32 +76,39 @@ fn bench(label: &str, url: &str) {
         ("accessible", 30),
         ("suite", 80),
     ] {
-        catalog::create_block(
-            &mut conn,
-            &admin,
-            "BIG",
-            &catalog::RoomsRequest {
-                room_type: Some(room_type.into()),
-                nights_from: Some(start - chrono::Duration::days(1)),
-                nights_to: Some(start + chrono::Duration::days(12)),
-                rooms: Some(rooms),
-                rate: Some(450.0),
-                reason: None,
-            },
-        )
+        support::write(&mut conn, |tx| {
+            catalog::create_block(
+                tx,
+                &admin,
+                "BIG",
+                &catalog::RoomsRequest {
+                    room_type: Some(room_type.into()),
+                    nights_from: Some(start - chrono::Duration::days(1)),
+                    nights_to: Some(start + chrono::Duration::days(12)),
+                    rooms: Some(rooms),
+                    rate: Some(450.0),
+                    reason: None,
+                },
+            )
+        })
         .expect("block");
     }
     let tz = settings.timezone;
-    let plan = plans::propose(&mut conn, &admin, tz).expect("propose");
-    plans::decide(&mut conn, &admin, plan.id, PlanAction::Submit, None, tz).expect("submit");
-    plans::decide(
-        &mut conn,
-        &user(Role::Committee),
-        plan.id,
-        PlanAction::Approve,
-        None,
-        tz,
-    )
+    let plan = support::write(&mut conn, |tx| plans::propose(tx, &admin, tz)).expect("propose");
+    support::write(&mut conn, |tx| {
+        plans::decide(tx, &admin, plan.id, PlanAction::Submit, None, tz)
+    })
+    .expect("submit");
+    support::write(&mut conn, |tx| {
+        plans::decide(
+            tx,
+            &user(Role::Committee),
+            plan.id,
+            PlanAction::Approve,
+            None,
+            tz,
+        )
+    })
     .expect("approve");
     let big = yingbin::hotels::store::find_hotel(&mut conn, "BIG")
         .expect("query")

@@ -10,6 +10,8 @@
 //!    request. The load tool runs on the same two cores as the server.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmark code: a panic is a failed run
 
+mod support;
+
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::process::Command;
@@ -95,18 +97,23 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
         name_en: None,
         color: None,
     };
-    yingbin::passes::catalog::create_zone(&mut conn, &admin, &zone).expect("zone");
+    support::write(&mut conn, |tx| {
+        yingbin::passes::catalog::create_zone(tx, &admin, &zone)
+    })
+    .expect("zone");
     let today = chrono::Utc::now()
         .with_timezone(&settings.timezone)
         .date_naive();
-    yingbin::passes::service::request_credentials_bulk(
-        &mut conn,
-        &admin,
-        Default::default(),
-        &["A".into()],
-        today,
-        today + chrono::Duration::days(10),
-    )
+    support::write(&mut conn, |tx| {
+        yingbin::passes::service::request_credentials_bulk(
+            tx,
+            &admin,
+            Default::default(),
+            &["A".into()],
+            today,
+            today + chrono::Duration::days(10),
+        )
+    })
     .expect("bulk");
     let filter = yingbin::passes::store::PassFilter::default();
     let (_, passes) =
@@ -136,8 +143,10 @@ fn bench_issue(label: &str, url: impl Fn() -> String) {
             token_hash: String::new(),
         };
         let start = Instant::now();
-        let out = yingbin::passes::service::approve(&mut conn, &admin, &ids, settings.timezone)
-            .expect("approve");
+        let out = support::write(&mut conn, |tx| {
+            yingbin::passes::service::approve(tx, &admin, &ids, settings.timezone)
+        })
+        .expect("approve");
         assert_eq!(out.approved, ISSUE, "{:?}", out.incomplete.first());
         let signed = start.elapsed().as_secs_f64();
         let filter = yingbin::passes::store::PassFilter::default();
@@ -189,26 +198,34 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
         scope: None,
         token_hash: String::new(),
     };
-    yingbin::passes::service::approve(&mut conn, &admin, &ids, settings.timezone).expect("approve");
+    support::write(&mut conn, |tx| {
+        yingbin::passes::service::approve(tx, &admin, &ids, settings.timezone)
+    })
+    .expect("approve");
     let point = if canteen {
         use yingbin::meals::{catalog, model};
-        catalog::create_point(
-            &mut conn,
-            &admin,
-            &model::PointResponse {
-                code: "MAIN".into(),
-                name: "主场馆餐厅".into(),
-                seats: 500,
-                ..Default::default()
-            },
-        )
+        support::write(&mut conn, |tx| {
+            catalog::create_point(
+                tx,
+                &admin,
+                &model::PointResponse {
+                    code: "MAIN".into(),
+                    name: "主场馆餐厅".into(),
+                    seats: 500,
+                    ..Default::default()
+                },
+            )
+        })
         .expect("dining point");
         let all_day = [model::WindowEntry {
             service: "lunch".into(),
             start: "00:00".into(),
             end: "24:00".into(),
         }];
-        catalog::set_point_windows(&mut conn, &admin, "MAIN", &all_day).expect("windows");
+        support::write(&mut conn, |tx| {
+            catalog::set_point_windows(tx, &admin, "MAIN", &all_day)
+        })
+        .expect("windows");
         let anywhere: Vec<catalog::MealPolicyEntry> =
             ["vip", "entourage", "journalist", "staff", "delegate"]
                 .iter()
@@ -218,7 +235,7 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
                     services: vec!["lunch".into()],
                 })
                 .collect();
-        catalog::set_policy(&mut conn, &admin, &anywhere).expect("policy");
+        support::write(&mut conn, |tx| catalog::set_policy(tx, &admin, &anywhere)).expect("policy");
         yingbin::scan::service::PointRequest {
             code: Some("G1".into()),
             name: "主场馆餐厅".into(),
@@ -237,7 +254,10 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
             target: None,
         }
     };
-    yingbin::scan::service::create_point(&mut conn, &admin, &point).expect("point");
+    support::write(&mut conn, |tx| {
+        yingbin::scan::service::create_point(tx, &admin, &point)
+    })
+    .expect("point");
     let filter = yingbin::passes::store::PassFilter::default();
     let (_, passes) =
         yingbin::passes::store::list_passes(&mut conn, &filter, None, i64::MAX, 0).expect("passes");

@@ -14,9 +14,10 @@ pub mod guests;
 pub mod hotels;
 pub mod hygiene;
 pub mod i18n;
+pub mod letters;
 pub mod meals;
-pub mod notify;
 pub mod openapi;
+pub mod outbox;
 pub mod passes;
 pub mod pickups;
 pub mod scan;
@@ -51,7 +52,7 @@ pub struct AppState {
     /// Changes pushed to open pickup boards.
     pub live: pickups::live::LiveFeed,
     /// Outgoing email: the transport and this instance's sending worker.
-    pub mail: notify::Mailer,
+    pub mail: outbox::Mailer,
 }
 
 impl AppState {
@@ -150,7 +151,11 @@ impl Application {
         };
         let live = pickups::live::LiveFeed::start(pool.clone());
         let settings = Arc::new(settings);
-        let mail = notify::Mailer::start(pool.clone(), settings.clone())?;
+        let mail = outbox::Mailer::start(
+            pool.clone(),
+            settings.clone(),
+            Arc::new(letters::AllLetters),
+        )?;
         let state = aw::Data::new(AppState {
             pool,
             settings,
@@ -194,7 +199,7 @@ impl Application {
                             .configure(pickups::routes)
                             .configure(meals::routes)
                             .configure(hygiene::routes)
-                            .configure(notify::routes)
+                            .configure(letters::routes)
                             .default_service(aw::to(|| async {
                                 Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                             })),

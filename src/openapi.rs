@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, hotels, hygiene, meals, notify, passes, pickups, scan, web};
+use crate::{audit, auth, guests, hotels, hygiene, letters, meals, passes, pickups, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -163,15 +163,15 @@ use crate::{audit, auth, guests, hotels, hygiene, meals, notify, passes, pickups
         hygiene::routes::raise_incident,
         hygiene::routes::list_incidents,
         hygiene::routes::follow_up,
-        notify::routes::mail_status,
-        notify::routes::preview,
-        notify::routes::send,
-        notify::routes::list_batches,
-        notify::routes::get_batch,
-        notify::routes::list_messages,
-        notify::routes::retry,
-        notify::routes::kitchen_sheets,
-        notify::routes::rosters,
+        letters::routes::mail_status,
+        letters::routes::preview,
+        letters::routes::send,
+        letters::routes::list_batches,
+        letters::routes::get_batch,
+        letters::routes::list_messages,
+        letters::routes::retry,
+        letters::routes::kitchen_sheets,
+        letters::routes::rosters,
     ),
     modifiers(&ApiPrefix),
 )]

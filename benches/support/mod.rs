@@ -1,6 +1,7 @@
 //! What the benchmarks share: one run on a fresh SQLite file and, when
 //! `BENCH_DATABASE_URL` names a PostgreSQL server, one on a fresh database there (dropped after).
 #![allow(clippy::expect_used)] // benchmark code: a panic is a failed run
+#![allow(dead_code)] // each benchmark uses what it needs
 
 use diesel::{Connection, RunQueryDsl};
 
@@ -25,4 +26,12 @@ pub fn on_each_backend(name: &str, bench: impl Fn(&str, &str)) {
         let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
             .execute(&mut admin);
     }
+}
+
+/// Runs a change in one write transaction, as a request would.
+pub fn write<T>(
+    conn: &mut yingbin::db::PooledConn,
+    f: impl FnOnce(&mut yingbin::db::Tx) -> Result<T, yingbin::error::AppError>,
+) -> Result<T, yingbin::error::AppError> {
+    yingbin::db::write_tx(conn, yingbin::time::now_utc(), f)
 }

@@ -6,7 +6,7 @@ use super::*;
 /// hotels, their blocks, a plan proposed by reception and approved by the committee, a desk
 /// user and scan point at the first team hotel, and the first arrivals there checked in.
 pub(super) fn load_hotels(
-    conn: &mut crate::db::DbConn,
+    tx: &mut crate::db::Tx,
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
@@ -14,8 +14,8 @@ pub(super) fn load_hotels(
     use crate::hotels::{catalog, desk, plans, rules};
     let e = |e: crate::error::AppError| format!("demo hotels: {e}");
     let acting =
-        |conn: &mut crate::db::DbConn, name: &str, role: Role| -> Result<CurrentUser, String> {
-            let u = auth_store::find_user_by_name(conn, name)
+        |tx: &mut crate::db::DbConn, name: &str, role: Role| -> Result<CurrentUser, String> {
+            let u = auth_store::find_user_by_name(tx, name)
                 .map_err(|e| e.to_string())?
                 .ok_or(format!("no user {name}"))?;
             Ok(CurrentUser {
@@ -26,8 +26,8 @@ pub(super) fn load_hotels(
                 token_hash: String::new(),
             })
         };
-    let reception = acting(conn, "reception", Role::Reception)?;
-    let committee = acting(conn, "committee", Role::Committee)?;
+    let reception = acting(tx, "reception", Role::Reception)?;
+    let committee = acting(tx, "committee", Role::Committee)?;
     let hotels = [
         (
             "VIP1",
@@ -72,7 +72,7 @@ pub(super) fn load_hotels(
     ];
     for (code, name, address, categories, halal, minutes) in hotels {
         catalog::create_hotel(
-            conn,
+            tx,
             &reception,
             &serde_json::json!({
                 "code": code, "name": name, "address": address, "categories": categories,
@@ -104,7 +104,7 @@ pub(super) fn load_hotels(
     ];
     for (code, room_type, rooms, rate) in blocks {
         catalog::create_block(
-            conn,
+            tx,
             &reception,
             code,
             &catalog::RoomsRequest {
@@ -119,18 +119,10 @@ pub(super) fn load_hotels(
         .map_err(e)?;
     }
     let tz = settings.timezone;
-    let plan = plans::propose(conn, &reception, tz).map_err(e)?;
+    let plan = plans::propose(tx, &reception, tz).map_err(e)?;
+    plans::decide(tx, &reception, plan.id, rules::PlanAction::Submit, None, tz).map_err(e)?;
     plans::decide(
-        conn,
-        &reception,
-        plan.id,
-        rules::PlanAction::Submit,
-        None,
-        tz,
-    )
-    .map_err(e)?;
-    plans::decide(
-        conn,
+        tx,
         &committee,
         plan.id,
         rules::PlanAction::Approve,
@@ -139,9 +131,9 @@ pub(super) fn load_hotels(
     )
     .map_err(e)?;
     let hash = password::hash(DEMO_PASSWORD)?;
-    let now = now_utc();
+    let now = tx.now();
     auth_store::insert_user(
-        conn,
+        tx,
         &crate::auth::model::NewUser {
             username: "desk1",
             password_hash: &hash,
@@ -152,9 +144,9 @@ pub(super) fn load_hotels(
         },
     )
     .map_err(|e| e.to_string())?;
-    let admin = acting(conn, "admin", Role::Admin)?;
+    let admin = acting(tx, "admin", Role::Admin)?;
     crate::scan::service::create_point(
-        conn,
+        tx,
         &admin,
         &crate::scan::service::PointRequest {
             code: Some("H1".into()),
@@ -167,20 +159,20 @@ pub(super) fn load_hotels(
     )
     .map_err(e)?;
     // Today's first arrivals at the team hotel are in their rooms.
-    let team1 = crate::hotels::store::find_hotel(conn, "TEAM1")
+    let team1 = crate::hotels::store::find_hotel(tx, "TEAM1")
         .map_err(|e| e.to_string())?
         .ok_or("no TEAM1")?;
-    let day = desk::desk_day(conn, &team1, start, tz).map_err(e)?;
+    let day = desk::desk_day(tx, &team1, start, tz).map_err(e)?;
     let mut checked_in = 0;
     let mut rooms_opened = 0;
     for stay in day.arrivals.iter().take(60) {
-        let check_in = |conn: &mut crate::db::DbConn, room_no: Option<String>| {
+        let check_in = |tx: &mut crate::db::Tx, room_no: Option<String>| {
             let req = desk::StayRequest {
                 room_no,
                 ..Default::default()
             };
             desk::change_stay(
-                conn,
+                tx,
                 &admin,
                 stay.guest_id,
                 rules::StayAction::CheckIn,
@@ -190,10 +182,10 @@ pub(super) fn load_hotels(
             )
         };
         // A roommate already in the room gives the number; otherwise the next room opens.
-        if check_in(conn, None).is_err() {
+        if check_in(tx, None).is_err() {
             rooms_opened += 1;
             check_in(
-                conn,
+                tx,
                 Some(format!(
                     "{}{:02}",
                     3 + rooms_opened / 20,

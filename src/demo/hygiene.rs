@@ -6,18 +6,18 @@ use super::*;
 /// with two on every dining point whenever food is handled, the health officer `health1`, the
 /// inspector `inspector1`, one inspection logged and one incident open.
 pub(super) fn load_hygiene(
-    conn: &mut crate::db::DbConn,
+    tx: &mut crate::db::Tx,
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
     use crate::auth::{CurrentUser, Role};
     use crate::hygiene::{reports, service};
     let e = |e: crate::error::AppError| format!("demo hygiene: {e}");
-    let me = admin_user(conn)?;
+    let me = admin_user(tx)?;
     let mut first = 0;
     for (i, (sur, given)) in SURNAMES.iter().zip(GIVEN.iter().rev()).take(16).enumerate() {
         let saved = service::save_inspector(
-            conn,
+            tx,
             &me,
             None,
             &service::Inspector {
@@ -40,16 +40,16 @@ pub(super) fn load_hygiene(
         }
     }
     let tz = settings.timezone;
-    let roster = service::generate(conn, &me, (start, start + Duration::days(6)), tz).map_err(e)?;
+    let roster = service::generate(tx, &me, (start, start + Duration::days(6)), tz).map_err(e)?;
     let hash = password::hash(DEMO_PASSWORD)?;
-    let now = now_utc();
+    let now = tx.now();
     let scope = first.to_string();
     for (name, role, scope) in [
         ("health1", "health", None),
         ("inspector1", "inspector", Some(scope.as_str())),
     ] {
         auth_store::insert_user(
-            conn,
+            tx,
             &crate::auth::model::NewUser {
                 username: name,
                 password_hash: &hash,
@@ -79,7 +79,7 @@ pub(super) fn load_hygiene(
         })
         .collect();
     reports::record_inspection(
-        conn,
+        tx,
         &inspector,
         &reports::InspectionRequest {
             point: "TEAM1-D".into(),
@@ -90,7 +90,7 @@ pub(super) fn load_hygiene(
     )
     .map_err(e)?;
     reports::raise_incident(
-        conn,
+        tx,
         &inspector,
         &reports::IncidentRequest {
             point: "PRESS-D".into(),

@@ -6,15 +6,15 @@ use super::*;
 /// the demo starts instead from a quiet outbox with one of reception's sends: the
 /// itineraries of the first 40 guests, tomorrow's kitchen sheets and the rosters. They go
 /// to `.eml` files under the data directory unless `YINGBIN_SMTP_URL` is set.
-pub(super) fn load_mail(conn: &mut crate::db::DbConn, today: NaiveDate) -> Result<String, String> {
+pub(super) fn load_mail(tx: &mut crate::db::Tx, today: NaiveDate) -> Result<String, String> {
     use crate::auth::{CurrentUser, Role};
-    use crate::notify::{bulk, schedule};
+    use crate::letters::bulk;
     let e = |e: crate::error::AppError| e.to_string();
     {
         use crate::db::schema::outbox;
         use diesel::RunQueryDsl;
         diesel::delete(outbox::table)
-            .execute(conn)
+            .execute(&mut **tx)
             .map_err(|e| e.to_string())?;
     }
     let reception = CurrentUser {
@@ -24,14 +24,14 @@ pub(super) fn load_mail(conn: &mut crate::db::DbConn, today: NaiveDate) -> Resul
         scope: None,
         token_hash: String::new(),
     };
-    let ids: Vec<i64> = guest_store::list_guests(conn, &Default::default(), 40, 0)
+    let ids: Vec<i64> = guest_store::list_guests(tx, &Default::default(), 40, 0)
         .map_err(|e| e.to_string())?
         .1
         .iter()
         .map(|g| g.id)
         .collect();
     let sent = bulk::send(
-        conn,
+        tx,
         &reception,
         &bulk::SendRequest {
             kind: "itinerary".into(),
@@ -44,12 +44,15 @@ pub(super) fn load_mail(conn: &mut crate::db::DbConn, today: NaiveDate) -> Resul
         },
     )
     .map_err(e)?;
-    let (sheets, _) = crate::db::legacy_tx(conn, |conn| {
-        schedule::kitchen_sheets(conn, today + chrono::Duration::days(1), "reception", true)
-    })
-    .map_err(|e: diesel::result::Error| e.to_string())?;
-    let (rosters, _) = crate::db::legacy_tx(conn, |conn| schedule::rosters(conn, "health1"))
-        .map_err(|e: diesel::result::Error| e.to_string())?;
+    let (sheets, _) = crate::meals::letters::kitchen_sheets(
+        tx,
+        today + chrono::Duration::days(1),
+        "reception",
+        true,
+    )
+    .map_err(|e| e.to_string())?;
+    let (rosters, _) =
+        crate::hygiene::letters::rosters(tx, "health1").map_err(|e| e.to_string())?;
     Ok(format!(
         "mail: {} itineraries, {sheets} kitchen sheets and {rosters} rosters queued",
         sent.queued

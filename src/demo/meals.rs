@@ -6,13 +6,13 @@ use super::*;
 /// and a canteen at the main venue, the menu for today and tomorrow, a canteen account at
 /// TEAM1 with scan point C1, and this morning's breakfast served, so the charts have data.
 pub(super) fn load_meals(
-    conn: &mut crate::db::DbConn,
+    tx: &mut crate::db::Tx,
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
     use crate::meals::{canteen, catalog, kitchen, model, store};
     let e = |e: crate::error::AppError| format!("demo meals: {e}");
-    let me = admin_user(conn)?;
+    let me = admin_user(tx)?;
     let points = [
         ("VIP1-D", "锦江宾馆餐厅", Some("VIP1"), 200, false),
         ("PRESS-D", "新闻大厦餐厅", Some("PRESS"), 400, true),
@@ -23,7 +23,7 @@ pub(super) fn load_meals(
     ];
     for (code, name, hotel, seats, halal) in points {
         catalog::create_point(
-            conn,
+            tx,
             &me,
             &model::PointResponse {
                 code: code.into(),
@@ -83,13 +83,13 @@ pub(super) fn load_meals(
                     .map(str::to_string)
                     .collect(),
             };
-            kitchen::add_dish(conn, &me, &entry).map_err(e)?;
+            kitchen::add_dish(tx, &me, &entry).map_err(e)?;
         }
     }
     let hash = password::hash(DEMO_PASSWORD)?;
-    let now = now_utc();
+    let now = tx.now();
     auth_store::insert_user(
-        conn,
+        tx,
         &crate::auth::model::NewUser {
             username: "canteen1",
             password_hash: &hash,
@@ -101,7 +101,7 @@ pub(super) fn load_meals(
     )
     .map_err(|e| e.to_string())?;
     crate::scan::service::create_point(
-        conn,
+        tx,
         &me,
         &crate::scan::service::PointRequest {
             code: Some("C1".into()),
@@ -115,8 +115,8 @@ pub(super) fn load_meals(
     .map_err(e)?;
     // This morning's breakfast: most of those entitled came.
     let tz = settings.timezone;
-    let catalog = catalog::MealCatalog::load(conn).map_err(e)?;
-    let guests = store::list_meal_guests(conn).map_err(|e| e.to_string())?;
+    let catalog = catalog::MealCatalog::load(tx).map_err(e)?;
+    let guests = store::list_meal_guests(tx).map_err(|e| e.to_string())?;
     let at = crate::time::to_utc(tz, start.and_hms_opt(7, 40, 0).unwrap_or_default());
     let press: Vec<i64> = catalog
         .points
@@ -129,22 +129,27 @@ pub(super) fn load_meals(
         .map(|p| p.id)
         .collect();
     let mut served = 0;
-    crate::db::legacy_tx(conn, |c| -> Result<(), crate::error::AppError> {
-        for g in guests.iter().filter(|g| g.id % 7 != 0) {
-            if !canteen::eating_days(g, tz).is_some_and(|d| d.contains(&start)) {
-                continue;
-            }
-            let point = match g.category.as_deref() {
-                Some("journalist") => press.get(g.id as usize % press.len().max(1)).copied(),
-                _ => canteen::usual_points(g, &catalog).first().copied(),
-            };
-            if let Some(p) = point {
-                store::insert_use(c, &format!("g{}", g.id), start, "breakfast", p, g.halal, at)?;
-                served += 1;
-            }
+    for g in guests.iter().filter(|g| g.id % 7 != 0) {
+        if !canteen::eating_days(g, tz).is_some_and(|d| d.contains(&start)) {
+            continue;
         }
-        Ok(())
-    })
-    .map_err(e)?;
+        let point = match g.category.as_deref() {
+            Some("journalist") => press.get(g.id as usize % press.len().max(1)).copied(),
+            _ => canteen::usual_points(g, &catalog).first().copied(),
+        };
+        if let Some(p) = point {
+            store::insert_use(
+                tx,
+                &format!("g{}", g.id),
+                start,
+                "breakfast",
+                p,
+                g.halal,
+                at,
+            )
+            .map_err(|e| e.to_string())?;
+            served += 1;
+        }
+    }
     Ok(format!("{} dining points, the menu for two days, {served} breakfasts served this morning, canteen `canteen1` at TEAM1-D (point C1)", points.len()))
 }

@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use crate::audit::Actor;
 use crate::auth::{password, store as auth_store};
 use crate::config::Settings;
-use crate::db::DbPool;
+use crate::db::{write_tx, DbPool};
 use crate::error::AppError;
 use crate::guests::id_number;
 use crate::guests::import::{self, ImportContext};
@@ -250,16 +250,43 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
         .map_err(|e| format!("demo import failed: {e}"))?;
     let hash = password::hash(DEMO_PASSWORD)?;
     let now = now_utc();
+    // The rest of the event in one transaction: a demo is all there or not at all.
+    let parts = write_tx(&mut conn, now, |tx| {
+        load_event(tx, settings, today, &hash).map_err(AppError::Internal)
+    })
+    .map_err(|e| match e {
+        AppError::Internal(detail) => detail,
+        other => other.to_string(),
+    })?;
+    Ok(Some(format!(
+        "demo: loaded {} guests in {} departments; {parts}; demo users {}, gate1, desk1, greeter1, canteen1, health1 and inspector1 with password {DEMO_PASSWORD}",
+        report.created,
+        report.new_departments.len(),
+        DEMO_USERS
+            .iter()
+            .map(|u| u.0)
+            .collect::<Vec<_>>()
+            .join(", "),
+    )))
+}
+
+fn load_event(
+    tx: &mut crate::db::Tx,
+    settings: &Settings,
+    today: NaiveDate,
+    hash: &str,
+) -> Result<String, String> {
+    let now = tx.now();
     for (name, role) in DEMO_USERS {
-        if auth_store::find_user_by_name(&mut conn, name)
+        if auth_store::find_user_by_name(tx, name)
             .map_err(|e| e.to_string())?
             .is_none()
         {
             auth_store::insert_user(
-                &mut conn,
+                tx,
                 &crate::auth::model::NewUser {
                     username: name,
-                    password_hash: &hash,
+                    password_hash: hash,
                     role,
                     scope: None,
                     created_at: now,
@@ -269,22 +296,15 @@ pub fn load(pool: &DbPool, settings: &Settings) -> Result<Option<String>, String
             .map_err(|e| e.to_string())?;
         }
     }
-    let passes = load_passes(&mut conn, settings, today)?;
-    let hotels = load_hotels(&mut conn, settings, today)?;
-    let pickups = load_pickups(&mut conn, settings, today)?;
-    let meals = load_meals(&mut conn, settings, today)?;
-    let hygiene = load_hygiene(&mut conn, settings, today)?;
-    let mail = load_mail(&mut conn, today)?;
-    Ok(Some(format!(
-        "demo: loaded {} guests in {} departments; {passes}; {hotels}; {pickups}; {meals}; {hygiene}; {mail}; demo users {}, gate1, desk1, greeter1, canteen1, health1 and inspector1 with password {DEMO_PASSWORD}",
-        report.created,
-        report.new_departments.len(),
-        DEMO_USERS
-            .iter()
-            .map(|u| u.0)
-            .collect::<Vec<_>>()
-            .join(", "),
-    )))
+    let passes = load_passes(tx, settings, today)?;
+    let hotels = load_hotels(tx, settings, today)?;
+    let pickups = load_pickups(tx, settings, today)?;
+    let meals = load_meals(tx, settings, today)?;
+    let hygiene = load_hygiene(tx, settings, today)?;
+    let mail = load_mail(tx, today)?;
+    Ok(format!(
+        "{passes}; {hotels}; {pickups}; {meals}; {hygiene}; {mail}"
+    ))
 }
 
 /// `yingbin import guests FILE`: the API's import, from the command line, with a progress bar.

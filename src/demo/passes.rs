@@ -42,7 +42,7 @@ fn silhouette(seed: u64) -> Vec<u8> {
 /// The event's passes: zones, gates, the opening ceremony, credentials for everyone (those
 /// with a photo approved, the rest waiting for one), VIP tickets, pool cars, a guard.
 pub(super) fn load_passes(
-    conn: &mut crate::db::DbConn,
+    tx: &mut crate::db::Tx,
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
@@ -50,7 +50,7 @@ pub(super) fn load_passes(
     use crate::passes::service as passes;
     use crate::scan::service as scan;
     let e = |e: crate::error::AppError| format!("demo passes: {e}");
-    let me = admin_user(conn)?;
+    let me = admin_user(tx)?;
     for (code, name, name_en, color) in [
         ("A", "主场馆", "Main venue", "#c0392b"),
         ("B", "新闻中心", "Press centre", "#2f6fb5"),
@@ -58,7 +58,7 @@ pub(super) fn load_passes(
         ("P", "停车场", "Car parks", "#8e44ad"),
     ] {
         catalog::create_zone(
-            conn,
+            tx,
             &me,
             &catalog::ZoneRequest {
                 code: Some(code.into()),
@@ -70,7 +70,7 @@ pub(super) fn load_passes(
         .map_err(e)?;
     }
     let opening = catalog::create_session(
-        conn,
+        tx,
         &me,
         &catalog::SessionRequest {
             code: "OPEN".into(),
@@ -91,7 +91,7 @@ pub(super) fn load_passes(
         ("S1", "开幕式东门", "session_gate", None, Some(opening.id)),
     ] {
         scan::create_point(
-            conn,
+            tx,
             &me,
             &scan::PointRequest {
                 code: Some(code.into()),
@@ -106,27 +106,25 @@ pub(super) fn load_passes(
     }
     // Photos for the first 400 guests: the rest show up as "photo missing" at security.
     let ids =
-        guest_store::matching_guest_ids(conn, &Default::default()).map_err(|e| e.to_string())?;
-    crate::db::legacy_tx(conn, |c| -> Result<(), crate::error::AppError> {
-        for id in ids.iter().take(400) {
-            let jpeg = silhouette(*id as u64);
-            let sha = {
-                use sha2::Digest;
-                hex::encode(sha2::Sha256::digest(&jpeg))
-            };
-            guest_store::upsert_photo(
-                c,
-                &crate::guests::model::GuestPhoto {
-                    guest_id: *id,
-                    jpeg,
-                    sha256: sha,
-                    updated_at: now_utc(),
-                },
-            )?;
-        }
-        Ok(())
-    })
-    .map_err(e)?;
+        guest_store::matching_guest_ids(tx, &Default::default()).map_err(|e| e.to_string())?;
+    let now = tx.now();
+    for id in ids.iter().take(400) {
+        let jpeg = silhouette(*id as u64);
+        let sha = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&jpeg))
+        };
+        guest_store::upsert_photo(
+            tx,
+            &crate::guests::model::GuestPhoto {
+                guest_id: *id,
+                jpeg,
+                sha256: sha,
+                updated_at: now,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    }
     let (from, to) = (start - Duration::days(1), start + Duration::days(10));
     for (category, zones) in [
         ("vip", &["A", "B", "C", "P"][..]),
@@ -140,19 +138,19 @@ pub(super) fn load_passes(
             ..Default::default()
         };
         let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
-        passes::request_credentials_bulk(conn, &me, filter, &zones, from, to).map_err(e)?;
+        passes::request_credentials_bulk(tx, &me, filter, &zones, from, to).map_err(e)?;
     }
     let filter = crate::passes::store::PassFilter {
         kind: Some("credential".into()),
         status: Some("requested".into()),
         ..Default::default()
     };
-    let (_, requested) = crate::passes::store::list_passes(conn, &filter, None, i64::MAX, 0)
+    let (_, requested) = crate::passes::store::list_passes(tx, &filter, None, i64::MAX, 0)
         .map_err(|e| e.to_string())?;
     let ids: Vec<i64> = requested.iter().map(|p| p.id).collect();
-    let approved = passes::approve(conn, &me, &ids, settings.timezone).map_err(e)?;
+    let approved = passes::approve(tx, &me, &ids, settings.timezone).map_err(e)?;
     let vips = guest_store::matching_guest_ids(
-        conn,
+        tx,
         &crate::guests::store::GuestFilter {
             category: Some("vip".into()),
             ..Default::default()
@@ -161,7 +159,7 @@ pub(super) fn load_passes(
     .map_err(|e| e.to_string())?;
     for (i, g) in vips.iter().enumerate() {
         crate::passes::tickets::create_admission(
-            conn,
+            tx,
             &me,
             &crate::passes::tickets::AdmissionRequest {
                 session_id: opening.id,
@@ -181,7 +179,7 @@ pub(super) fn load_passes(
         .enumerate()
     {
         let car = crate::passes::vehicle_requests::request_vehicle(
-            conn,
+            tx,
             &me,
             &crate::passes::vehicle_requests::VehicleRequest {
                 plate: plate.to_string(),
@@ -198,11 +196,11 @@ pub(super) fn load_passes(
         .map_err(e)?;
         cars.push(car.id);
     }
-    passes::approve(conn, &me, &cars, settings.timezone).map_err(e)?;
+    passes::approve(tx, &me, &cars, settings.timezone).map_err(e)?;
     let hash = password::hash(DEMO_PASSWORD)?;
-    let now = now_utc();
+    let now = tx.now();
     auth_store::insert_user(
-        conn,
+        tx,
         &crate::auth::model::NewUser {
             username: "gate1",
             password_hash: &hash,

@@ -5,15 +5,15 @@ use super::*;
 /// The demo's pickups: meeting points and travel minutes at the five hubs, a pool of cars and
 /// drivers, a greeter at CTU, one delayed flight, and runs planned for today and tomorrow.
 pub(super) fn load_pickups(
-    conn: &mut crate::db::DbConn,
+    tx: &mut crate::db::Tx,
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
     use crate::pickups::{runs, service, trips, vehicles};
     let e = |e: crate::error::AppError| format!("demo pickups: {e}");
-    let me = admin_user(conn)?;
+    let me = admin_user(tx)?;
     let tz = settings.timezone;
-    let hotels = crate::hotels::store::list_hotels(conn).map_err(|e| e.to_string())?;
+    let hotels = crate::hotels::store::list_hotels(tx).map_err(|e| e.to_string())?;
     let hubs = [
         ("CTU", "airport", "T2 到达厅 B 出口，举“迎宾”牌", 35),
         ("TFU", "airport", "T1 国内到达 3 号门", 70),
@@ -22,9 +22,9 @@ pub(super) fn load_pickups(
         ("绵阳站", "station", "出站口右侧", 100),
     ];
     for (code, kind, meeting, minutes) in hubs {
-        let hub = service::find_hub_by_key(conn, code).map_err(e)?;
+        let hub = service::find_hub_by_key(tx, code).map_err(e)?;
         service::update_hub(
-            conn,
+            tx,
             &me,
             hub.id,
             &service::HubRequest {
@@ -43,7 +43,7 @@ pub(super) fn load_pickups(
                 minutes: minutes + i as i32 * 12,
             })
             .collect();
-        service::set_travel(conn, &me, hub.id, &travel).map_err(e)?;
+        service::set_travel(tx, &me, hub.id, &travel).map_err(e)?;
     }
     let drivers = ["刘", "陈", "张", "黄", "周", "吴", "郑", "孙", "马", "朱"];
     let mut cars = 0;
@@ -61,14 +61,14 @@ pub(super) fn load_pickups(
             driver_phone: Some(format!("1390001{:04}", i)),
             ..Default::default()
         };
-        vehicles::create_vehicle(conn, &me, &v, tz).map_err(e)?;
+        vehicles::create_vehicle(tx, &me, &v, tz).map_err(e)?;
         cars += 1;
     }
     let hash = password::hash(DEMO_PASSWORD)?;
-    let now = now_utc();
-    let ctu = service::find_hub_by_key(conn, "CTU").map_err(e)?;
+    let now = tx.now();
+    let ctu = service::find_hub_by_key(tx, "CTU").map_err(e)?;
     let greeter = auth_store::insert_user(
-        conn,
+        tx,
         &crate::auth::model::NewUser {
             username: "greeter1",
             password_hash: &hash,
@@ -80,11 +80,11 @@ pub(super) fn load_pickups(
     )
     .map_err(|e| e.to_string())?;
     // Guests arriving at CTU are told whom to look for.
-    auth_store::update_contact(conn, greeter, Some("王芳"), Some("13800138000"), now)
+    auth_store::update_contact(tx, greeter, Some("王芳"), Some("13800138000"), now)
         .map_err(|e| e.to_string())?;
     // One flight today is late.
     trips::update_trip(
-        conn,
+        tx,
         &me,
         &trips::TripUpdateRequest {
             number: Some("3U8808".into()),
@@ -101,7 +101,7 @@ pub(super) fn load_pickups(
     for day in [start, start + Duration::days(1)] {
         for (code, ..) in hubs {
             let r = runs::plan(
-                conn,
+                tx,
                 &me,
                 &runs::PlanRequest {
                     hub: Some(code.into()),
@@ -129,7 +129,10 @@ pub fn start_clock(pool: DbPool, settings: &Settings) {
         .spawn(move || loop {
             std::thread::sleep(std::time::Duration::from_secs(30));
             let Ok(mut conn) = pool.get() else { continue };
-            if let Err(e) = land_due_trips(&mut conn, tz) {
+            let landed = crate::db::write_tx(&mut conn, crate::time::now_utc(), |tx| {
+                land_due_trips(tx, tz)
+            });
+            if let Err(e) = landed {
                 tracing::warn!("demo clock: {e}");
             }
         });
@@ -138,15 +141,12 @@ pub fn start_clock(pool: DbPool, settings: &Settings) {
     }
 }
 
-fn land_due_trips(
-    conn: &mut crate::db::DbConn,
-    tz: chrono_tz::Tz,
-) -> Result<(), crate::error::AppError> {
+fn land_due_trips(tx: &mut crate::db::Tx, tz: chrono_tz::Tz) -> Result<(), crate::error::AppError> {
     use crate::pickups::rules::Direction;
     use crate::pickups::trips;
-    let now = now_utc();
+    let now = tx.now();
     let book = trips::trip_book(
-        conn,
+        tx,
         Direction::Arrival,
         None,
         now - Duration::hours(6),
@@ -171,9 +171,7 @@ fn land_due_trips(
         })
         .collect();
     if !due.is_empty() {
-        crate::db::legacy_tx(conn, |c| {
-            trips::apply_trip_updates(c, &due, "demo-clock").map(|_| ())
-        })?;
+        trips::apply_trip_updates(tx, &due, "demo-clock")?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod csv_format;
 pub mod fields;
 pub mod id_number;
 pub mod import;
+pub mod mail;
 pub mod model;
 pub mod photo;
 pub mod registry;

@@ -155,7 +155,6 @@ pub fn create_hotel(
     )?;
     let hotel = store::find_hotel_by_id(tx, id)?.ok_or(AppError::NotFound("hotel"))?;
     Ok(hotel_response(&hotel))
-
 }
 
 /// Changes some of a hotel's fields.
@@ -179,17 +178,9 @@ pub fn update_hotel(
         ));
     }
     store::update_hotel(tx, hotel.id, &fields)?;
-    audit::record(
-        tx,
-        &user.actor(),
-        "update",
-        "hotel",
-        hotel.id,
-        body.clone(),
-    )?;
+    audit::record(tx, &user.actor(), "update", "hotel", hotel.id, body.clone())?;
     let hotel = store::find_hotel_by_id(tx, hotel.id)?.ok_or(AppError::NotFound("hotel"))?;
     Ok(hotel_response(&hotel))
-
 }
 
 /// Removes a hotel no plan or stay names.
@@ -211,7 +202,6 @@ pub fn delete_hotel(tx: &mut Tx, user: &CurrentUser, code: &str) -> Result<(), A
         json!({"code": code}),
     )?;
     Ok(())
-
 }
 
 /// Sets every key of `patch` on `target` (both objects).
@@ -330,16 +320,10 @@ pub fn create_block(
         .find(|b| b.id == id)
         .map(block_response)
         .ok_or(AppError::NotFound("room block"))
-
 }
 
 /// Removes a block, unless the published plan needs its rooms.
-pub fn delete_block(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    code: &str,
-    id: i64,
-) -> Result<(), AppError> {
+pub fn delete_block(tx: &mut Tx, user: &CurrentUser, code: &str, id: i64) -> Result<(), AppError> {
     let hotel = store::find_hotel(tx, code)?.ok_or(AppError::NotFound("hotel"))?;
     let block = store::list_hotel_blocks(tx, hotel.id)?
         .into_iter()
@@ -356,7 +340,6 @@ pub fn delete_block(
         json!({"hotel": code}),
     )?;
     Ok(())
-
 }
 
 /// Refuses (409) when the published plan uses more rooms of a type at a hotel than are held.
@@ -466,7 +449,6 @@ pub fn request_release(
     )?;
     let r = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
     Ok(release_response(&r, &hotel, tz))
-
 }
 
 /// Release requests a user sees: a desk its own hotel's.
@@ -529,7 +511,6 @@ pub fn decide_release(
         store::find_hotel_by_id(tx, release.hotel_id)?.ok_or(AppError::NotFound("hotel"))?;
     let r = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
     Ok(release_response(&r, &hotel, tz))
-
 }
 
 // --- policy ------------------------------------------------------------------------------
@@ -666,7 +647,6 @@ pub fn set_policy(
         json!(entries.len()),
     )?;
     policy(tx)
-
 }
 
 // --- occupancy ---------------------------------------------------------------------------

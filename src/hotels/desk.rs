@@ -295,7 +295,6 @@ pub fn change_stay(
         json!({"room_no": next.room_no, "nights_from": next.nights_from, "nights_to": next.nights_to}),
     )?;
     stay_response(tx, guest_id, tz)
-
 }
 
 fn stay_refusal(code: &str) -> &'static str {

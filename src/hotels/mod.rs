@@ -22,14 +22,19 @@
 pub mod catalog;
 pub mod desk;
 pub mod engine;
+pub mod letters;
 pub mod model;
 pub mod plans;
+pub mod publication;
 pub mod rooming;
 pub mod routes;
 pub mod rules;
 pub mod store;
 
 use actix_web::web;
+
+pub use letters::room_type_label;
+pub use publication::Booking;
 
 /// The lodging routes. Literal paths (`rooming-list.csv`, `propose`) come before `{id}`.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -26,7 +26,6 @@ use crate::hotels::model::{
 use crate::hotels::rules::{self, PlanAction};
 use crate::hotels::store::{self, LodgingGuest};
 use crate::i18n::Lang;
-use crate::time::now_utc;
 
 /// Everything the engine reads, and how its night numbers map to dates.
 pub struct Loaded {
@@ -333,16 +332,10 @@ pub fn propose(tx: &mut Tx, user: &CurrentUser, tz: Tz) -> Result<PlanSummary, A
     )?;
     let row = store::find_plan(tx, id)?.ok_or(AppError::NotFound("plan"))?;
     summary(tx, &row, tz)
-
 }
 
 /// Starts the next revision from the published plan, as a draft to edit.
-pub fn revise(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    id: i64,
-    tz: Tz,
-) -> Result<PlanSummary, AppError> {
+pub fn revise(tx: &mut Tx, user: &CurrentUser, id: i64, tz: Tz) -> Result<PlanSummary, AppError> {
     let now = tx.now();
     let published = store::find_plan(tx, id)?.ok_or(AppError::NotFound("plan"))?;
     if published.status != "published" {
@@ -351,8 +344,7 @@ pub fn revise(
             "only the published plan can be revised",
         ));
     }
-    if let Some(open) = store::find_plan_with_status(tx, &["draft", "returned", "submitted"])?
-    {
+    if let Some(open) = store::find_plan_with_status(tx, &["draft", "returned", "submitted"])? {
         return Err(AppError::conflict(
             "plan_open",
             format!("plan {} is still {}; edit that one", open.id, open.status),
@@ -381,7 +373,6 @@ pub fn revise(
     )?;
     let row = store::find_plan(tx, new_id)?.ok_or(AppError::NotFound("plan"))?;
     summary(tx, &row, tz)
-
 }
 
 /// A plan with its hotels' counts and the guests it could not place.
@@ -654,8 +645,7 @@ pub fn edit(
     }
     let rows = store::list_assignments(tx, plan_id)?;
     let loaded = load(tx, &[])?;
-    let by_guest: BTreeMap<i64, &AssignmentRow> =
-        rows.iter().map(|r| (r.guest_id, r)).collect();
+    let by_guest: BTreeMap<i64, &AssignmentRow> = rows.iter().map(|r| (r.guest_id, r)).collect();
     let manual = why_json("接待部手动调整", "set by reception");
     let need = |id: i64| -> Result<&LodgingGuest, AppError> {
         loaded
@@ -739,8 +729,7 @@ pub fn edit(
         store::replace_assignment(tx, row)?;
     }
     // A guest placed by hand is no longer unplaced.
-    let mut unplaced: Vec<UnplacedGuest> =
-        serde_json::from_str(&plan.unplaced).unwrap_or_default();
+    let mut unplaced: Vec<UnplacedGuest> = serde_json::from_str(&plan.unplaced).unwrap_or_default();
     unplaced.retain(|u| !changed.iter().any(|c| c.guest_id == u.guest_id));
     let after = store::list_assignments(tx, plan_id)?;
     let assignments: Vec<engine::Assignment> =
@@ -777,7 +766,6 @@ pub fn edit(
         .iter()
         .map(|c| assignment_response(c, &guests, &loaded.hotels, &by_room, lang))
         .collect())
-
 }
 
 /// Refuses an edit that breaks a hard rule the plan did not break before (so an old problem
@@ -871,7 +859,7 @@ pub fn decide(
     }
     if to == "published" {
         sync_stays(tx, plan_id)?;
-        crate::notify::publication::queue(tx, previous, plan_id, &user.username)?;
+        crate::hotels::publication::queue(tx, previous, plan_id, &user.username)?;
     }
     audit::record(
         tx,
@@ -883,7 +871,6 @@ pub fn decide(
     )?;
     let row = store::find_plan(tx, plan_id)?.ok_or(AppError::NotFound("plan"))?;
     summary(tx, &row, tz)
-
 }
 
 /// Room groups are unique across plans, so roommates of two revisions never mix.
@@ -893,9 +880,10 @@ pub fn room_group(plan_id: i64, room: i32) -> i64 {
 
 /// Brings bookings in line with the published plan. Guests in house or gone keep their stay
 /// (the desk handles a move); booked guests follow the plan; bookings the plan dropped go.
-fn sync_stays(conn: &mut DbConn, plan_id: i64) -> Result<(), AppError> {
-    let rows = store::list_assignments(conn, plan_id)?;
-    let stays: BTreeMap<i64, StayRow> = store::list_stays(conn)?
+fn sync_stays(tx: &mut Tx, plan_id: i64) -> Result<(), AppError> {
+    let now = tx.now();
+    let rows = store::list_assignments(tx, plan_id)?;
+    let stays: BTreeMap<i64, StayRow> = store::list_stays(tx)?
         .into_iter()
         .map(|s| (s.guest_id, s))
         .collect();
@@ -915,7 +903,6 @@ fn sync_stays(conn: &mut DbConn, plan_id: i64) -> Result<(), AppError> {
             .or_default()
             .insert(r.guest_id);
     }
-    let now = now_utc();
     let mut inserts = Vec::new();
     for r in &rows {
         let wanted = StayRow {
@@ -946,20 +933,20 @@ fn sync_stays(conn: &mut DbConn, plan_id: i64) -> Result<(), AppError> {
                     } else {
                         None
                     };
-                    store::update_stay(conn, &StayRow { room_no, ..wanted })?;
+                    store::update_stay(tx, &StayRow { room_no, ..wanted })?;
                 }
             }
             Some(_) => {}
         }
     }
-    store::insert_stays(conn, &inserts)?;
+    store::insert_stays(tx, &inserts)?;
     let planned: BTreeSet<i64> = rows.iter().map(|r| r.guest_id).collect();
     let dropped: Vec<i64> = stays
         .values()
         .filter(|s| s.status == "booked" && !planned.contains(&s.guest_id))
         .map(|s| s.guest_id)
         .collect();
-    store::delete_stays(conn, &dropped)?;
+    store::delete_stays(tx, &dropped)?;
     Ok(())
 }
 
@@ -1089,5 +1076,4 @@ pub fn acknowledge(tx: &mut Tx, user: &CurrentUser, hotel: &Hotel) -> Result<(),
         )?;
     }
     Ok(())
-
 }

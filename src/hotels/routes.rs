@@ -249,9 +249,7 @@ pub async fn refuse_release(
     let req = comment_of(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .write(move |tx| {
-            catalog::decide_release(tx, &user, *id, false, req.comment.as_deref(), tz)
-        })
+        .write(move |tx| catalog::decide_release(tx, &user, *id, false, req.comment.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -318,9 +316,7 @@ pub async fn propose_plan(
 ) -> Result<HttpResponse, AppError> {
     user.require(RECEPTION)?;
     let tz = state.settings.timezone;
-    let plan = state
-        .write(move |tx| plans::propose(tx, &user, tz))
-        .await?;
+    let plan = state.write(move |tx| plans::propose(tx, &user, tz)).await?;
     Ok(HttpResponse::Created().json(plan))
 }
 

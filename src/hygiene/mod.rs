@@ -11,6 +11,7 @@
 //! retention of every dish, halal separation where halal is served…) and raise incidents,
 //! which reach the health and reception screens at once through the live feed of `pickups`.
 
+pub mod letters;
 pub mod reports;
 pub mod roster;
 pub mod routes;

@@ -163,8 +163,7 @@ pub fn record_inspection(
             ..i.clone()
         })
         .collect();
-    let items =
-        serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    let items = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = store::insert_inspection(
         tx,
         inspector,
@@ -210,7 +209,6 @@ pub fn record_inspection(
         failed,
         note: req.note.clone(),
     })
-
 }
 
 pub fn list_inspections(
@@ -391,7 +389,6 @@ pub fn raise_incident(
     )?;
     let row = store::find_incident(tx, id)?.ok_or(AppError::NotFound("incident"))?;
     Ok(incident_response(&row, &catalog, tz))
-
 }
 
 pub fn list_incidents(
@@ -457,5 +454,4 @@ pub fn follow_up(
     let catalog = MealCatalog::load(tx)?;
     let row = store::find_incident(tx, id)?.ok_or(AppError::NotFound("incident"))?;
     Ok(incident_response(&row, &catalog, tz))
-
 }

@@ -86,7 +86,7 @@ pub fn save_inspector(
         ));
     }
     let email =
-        crate::notify::address::optional(req.email.as_deref()).map_err(|e| invalid("email", &e))?;
+        crate::outbox::address::optional(req.email.as_deref()).map_err(|e| invalid("email", &e))?;
     if let Some(id) = id {
         store::find_inspector(tx, id)?.ok_or(AppError::NotFound("inspector"))?;
     }
@@ -114,7 +114,6 @@ pub fn save_inspector(
     )?;
     let row = store::find_inspector(tx, id)?.ok_or(AppError::NotFound("inspector"))?;
     Ok(inspector_response(&row))
-
 }
 
 /// The inspector a user is (an `inspector` user's scope is their inspector id).
@@ -207,7 +206,6 @@ pub fn set_settings(
         json!({}),
     )?;
     settings(tx)
-
 }
 
 fn rules(s: &HygieneSettings) -> Rules {
@@ -347,7 +345,7 @@ pub fn generate(
     store::insert_shifts(tx, &rows, now)?;
     crate::pickups::live::record(tx, None, "roster", format!("{}..{}", days.0, days.1))?;
     // Every inspector with an address is mailed their coming shifts.
-    crate::notify::schedule::rosters(tx, &user.username)?;
+    crate::hygiene::letters::rosters(tx, &user.username)?;
     audit::record(
         tx,
         &user.actor(),
@@ -546,9 +544,7 @@ pub fn edit_shift(
         }
         (existing, None) => {
             let old = match existing {
-                Some(i) => {
-                    Some(store::find_shift(tx, i)?.ok_or(AppError::NotFound("shift"))?)
-                }
+                Some(i) => Some(store::find_shift(tx, i)?.ok_or(AppError::NotFound("shift"))?),
                 None => None,
             };
             let inspector = req
@@ -561,9 +557,7 @@ pub fn edit_shift(
                 Some(code) => {
                     catalog
                         .point(code)
-                        .ok_or_else(|| {
-                            invalid("point", format!("unknown dining point {code}"))
-                        })?
+                        .ok_or_else(|| invalid("point", format!("unknown dining point {code}")))?
                         .id
                 }
                 None => old
@@ -662,7 +656,6 @@ pub fn edit_shift(
         rows.extend(store::find_shift(tx, i)?);
     }
     shift_responses(tx, &rows, tz)
-
 }
 
 fn rule_words(rule: &str) -> &'static str {
@@ -682,5 +675,4 @@ pub fn delete_shift(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppE
     crate::pickups::live::record(tx, None, "roster", "edit")?;
     audit::record(tx, &user.actor(), "delete", "shift", id, json!({}))?;
     Ok(())
-
 }

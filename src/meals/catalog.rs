@@ -194,15 +194,11 @@ fn point_fields(conn: &mut DbConn, req: &PointResponse) -> Result<PointFields, A
         ),
     };
     let email =
-        crate::notify::address::optional(req.email.as_deref()).map_err(|e| invalid("email", e))?;
+        crate::outbox::address::optional(req.email.as_deref()).map_err(|e| invalid("email", e))?;
     Ok((code, req.name.trim().to_string(), hotel, email))
 }
 
-pub fn create_point(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    req: &PointResponse,
-) -> Result<(), AppError> {
+pub fn create_point(tx: &mut Tx, user: &CurrentUser, req: &PointResponse) -> Result<(), AppError> {
     let now = tx.now();
     let (code, name, hotel, email) = point_fields(tx, req)?;
     if store::find_point(tx, &code)?.is_some() {
@@ -230,7 +226,6 @@ pub fn create_point(
         json!({"code": code}),
     )?;
     Ok(())
-
 }
 
 pub fn update_point(
@@ -282,7 +277,6 @@ pub fn update_point(
         patch.clone(),
     )?;
     Ok(())
-
 }
 
 fn parse_windows(entries: &[WindowEntry]) -> Result<Vec<(String, i32, i32)>, AppError> {
@@ -330,7 +324,6 @@ pub fn set_point_windows(
         json!(entries.len()),
     )?;
     Ok(())
-
 }
 
 pub fn default_windows(conn: &mut DbConn) -> Result<Vec<WindowEntry>, AppError> {
@@ -361,7 +354,6 @@ pub fn set_default_windows(
         json!(entries.len()),
     )?;
     default_windows(tx)
-
 }
 
 /// One category's meal policy.
@@ -419,5 +411,4 @@ pub fn set_policy(
         json!(rows.len()),
     )?;
     policy(tx)
-
 }

@@ -53,7 +53,6 @@ pub fn set_meal_point(
         json!({"point": req.point}),
     )?;
     Ok(())
-
 }
 
 /// Exceptions over some days.
@@ -114,7 +113,6 @@ pub fn set_overrides(
         json!({"from": req.from, "to": req.to, "services": req.services, "point": req.point, "allowed": req.allowed}),
     )?;
     Ok(n)
-
 }
 
 /// One of a guest's meals.
@@ -227,8 +225,7 @@ pub fn issue_coupons(
     if !(1..=500).contains(&req.count) {
         return Err(invalid("count", "count must be 1–500"));
     }
-    let point =
-        store::find_point(tx, &req.point)?.ok_or(AppError::NotFound("dining point"))?;
+    let point = store::find_point(tx, &req.point)?.ok_or(AppError::NotFound("dining point"))?;
     let ids = crate::passes::tickets::issue_meal_coupons(tx, req.count, req.day, tz)?;
     for id in &ids {
         store::insert_coupon(tx, *id, point.id, req.day, service.as_str())?;
@@ -245,7 +242,6 @@ pub fn issue_coupons(
         count: ids.len(),
         ids,
     })
-
 }
 
 /// A coupon as lists show it.

@@ -331,11 +331,7 @@ pub fn menu(
         .collect())
 }
 
-pub fn add_dish(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    e: &MenuEntry,
-) -> Result<MenuEntry, AppError> {
+pub fn add_dish(tx: &mut Tx, user: &CurrentUser, e: &MenuEntry) -> Result<MenuEntry, AppError> {
     let now = tx.now();
     let invalid = |f: &str, m: &str| AppError::invalid(m.to_string(), json!([{ "field": f }]));
     let service = Service::parse(&e.service).ok_or_else(|| {
@@ -384,7 +380,6 @@ pub fn add_dish(
         json!({"name": e.name_zh}),
     )?;
     Ok(MenuEntry { id, ..e.clone() })
-
 }
 
 pub fn delete_dish(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppError> {
@@ -393,5 +388,4 @@ pub fn delete_dish(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppEr
     }
     audit::record(tx, &user.actor(), "delete", "menu_item", id, json!({}))?;
     Ok(())
-
 }

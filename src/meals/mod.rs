@@ -16,6 +16,7 @@ pub mod canteen;
 pub mod catalog;
 pub mod entitlements;
 pub mod kitchen;
+pub mod letters;
 pub mod model;
 pub mod routes;
 pub mod rules;

@@ -54,11 +54,7 @@ fn check_color(c: &str) -> Result<(), AppError> {
 }
 
 /// Creates a zone with the next free bit.
-pub fn create_zone(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    req: &ZoneRequest,
-) -> Result<Zone, AppError> {
+pub fn create_zone(tx: &mut Tx, user: &CurrentUser, req: &ZoneRequest) -> Result<Zone, AppError> {
     let now = tx.now();
     let code = req
         .code
@@ -81,9 +77,10 @@ pub fn create_zone(
             format!("zone {code} exists"),
         ));
     }
-    let bit = rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>()).ok_or_else(
-        || AppError::conflict("too_many_zones", "an event can define at most 64 zones"),
-    )?;
+    let bit =
+        rules::next_zone_bit(&all.iter().map(|z| z.bit).collect::<Vec<_>>()).ok_or_else(|| {
+            AppError::conflict("too_many_zones", "an event can define at most 64 zones")
+        })?;
     let id = store::insert_zone(
         tx,
         &code,
@@ -105,7 +102,6 @@ pub fn create_zone(
         .into_iter()
         .find(|z| z.id == id)
         .ok_or(AppError::NotFound("zone"))
-
 }
 
 /// Renames or recolours a zone.
@@ -129,7 +125,6 @@ pub fn update_zone(
     }
     audit::record(tx, &user.actor(), "update", "zone", id, json!({}))?;
     Ok(())
-
 }
 
 /// Deletes a zone no pass names.
@@ -154,7 +149,6 @@ pub fn delete_zone(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppEr
         json!({"code": zone.code}),
     )?;
     Ok(())
-
 }
 
 /// A session to create.
@@ -229,5 +223,4 @@ pub fn create_session(
     )?;
     let s = store::find_session(tx, id)?.ok_or(AppError::NotFound("session"))?;
     Ok(session_response(&s, tz))
-
 }

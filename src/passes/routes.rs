@@ -297,13 +297,8 @@ pub async fn approve_credentials(
                         organization: f.organization,
                         ..Default::default()
                     };
-                    let (_, passes) = crate::passes::store::list_passes(
-                        tx,
-                        &filter,
-                        Some(&guests),
-                        i64::MAX,
-                        0,
-                    )?;
+                    let (_, passes) =
+                        crate::passes::store::list_passes(tx, &filter, Some(&guests), i64::MAX, 0)?;
                     passes.iter().map(|p| p.id).collect()
                 }
                 (None, None) => return Err(AppError::invalid("give ids or a filter", json!([]))),

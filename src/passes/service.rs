@@ -2,8 +2,8 @@
 //! revoke, reissue; and what every pass kind shares (zones, dates, signing, the response).
 //! Vehicle passes are requested in `vehicle_requests`, tickets issued in `tickets`.
 
-use crate::notify::model::Kind;
-use crate::notify::queue as mail;
+use crate::guests::mail;
+use crate::outbox::Kind;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -291,29 +291,30 @@ pub fn request_credential(
     let now = tx.now();
     check_dates(from, to)?;
     let id = {
-    let cards = guest_cards(tx, &[guest_id])?;
-    let card = cards.get(&guest_id).ok_or(AppError::NotFound("guest"))?;
-    if !may_act_on(user, card.department_id) {
-        return Err(AppError::Forbidden);
-    }
-    let all = store::list_zones(tx)?;
-    resolve_zones(&all, zones)?;
-    if !store::guests_with_live_credential(tx, &[guest_id])?.is_empty() {
-        return Err(AppError::conflict(
-            "has_credential",
-            "this guest already has a credential (revoke it first, or reissue it)",
-        ));
-    }
-    let id = store::insert_pass(tx, &new_credential(guest_id, zones, from, to, now))?;
-    audit::record(
-        tx,
-        &user.actor(),
-        "request",
-        "pass",
-        id,
-        json!({"kind": "credential", "guest_id": guest_id}),
-    )?;
-    id};
+        let cards = guest_cards(tx, &[guest_id])?;
+        let card = cards.get(&guest_id).ok_or(AppError::NotFound("guest"))?;
+        if !may_act_on(user, card.department_id) {
+            return Err(AppError::Forbidden);
+        }
+        let all = store::list_zones(tx)?;
+        resolve_zones(&all, zones)?;
+        if !store::guests_with_live_credential(tx, &[guest_id])?.is_empty() {
+            return Err(AppError::conflict(
+                "has_credential",
+                "this guest already has a credential (revoke it first, or reissue it)",
+            ));
+        }
+        let id = store::insert_pass(tx, &new_credential(guest_id, zones, from, to, now))?;
+        audit::record(
+            tx,
+            &user.actor(),
+            "request",
+            "pass",
+            id,
+            json!({"kind": "credential", "guest_id": guest_id}),
+        )?;
+        id
+    };
     get_pass(tx, user, id, tz)
 }
 
@@ -386,7 +387,6 @@ pub fn request_credentials_bulk(
         json!({"kind": "credential", "created": out.created}),
     )?;
     Ok(out)
-
 }
 
 /// One pass that could not be approved, and why.
@@ -408,12 +408,7 @@ pub struct Approved {
 }
 
 /// Approves and signs the requested passes among `ids` (security).
-pub fn approve(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    ids: &[i64],
-    tz: Tz,
-) -> Result<Approved, AppError> {
+pub fn approve(tx: &mut Tx, user: &CurrentUser, ids: &[i64], tz: Tz) -> Result<Approved, AppError> {
     let now = tx.now();
     let key = signing_key(tx)?;
     let zones = store::list_zones(tx)?;
@@ -479,16 +474,10 @@ pub fn approve(
         json!({"approved": out.approved, "ids": ids.len()}),
     )?;
     Ok(out)
-
 }
 
 /// Marks a pass printed or collected.
-pub fn mark(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    id: i64,
-    action: Action,
-) -> Result<(), AppError> {
+pub fn mark(tx: &mut Tx, user: &CurrentUser, id: i64, action: Action) -> Result<(), AppError> {
     let now = tx.now();
     let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
     let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Revoked);
@@ -496,7 +485,6 @@ pub fn mark(
     store::update_status(tx, id, to.as_str(), now)?;
     audit::record(tx, &user.actor(), to.as_str(), "pass", id, json!({}))?;
     Ok(())
-
 }
 
 /// Why a pass is revoked.
@@ -543,16 +531,10 @@ pub fn revoke(
         json!({"reason": reason, "note": note}),
     )?;
     Ok(())
-
 }
 
 /// A new card with the next serial; the old card is superseded.
-pub fn reissue(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    id: i64,
-    tz: Tz,
-) -> Result<PassResponse, AppError> {
+pub fn reissue(tx: &mut Tx, user: &CurrentUser, id: i64, tz: Tz) -> Result<PassResponse, AppError> {
     let now = tx.now();
     let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
     let from = PassStatus::parse(&pass.status).unwrap_or(PassStatus::Requested);

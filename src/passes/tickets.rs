@@ -8,14 +8,13 @@ use utoipa::ToSchema;
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{DbConn, Tx};
+use crate::db::Tx;
 use crate::error::AppError;
 use crate::guests::service::guest_cards;
 use crate::passes::model::{NewPass, PassResponse, PassStatus};
 use crate::passes::service::{get_pass, sign_pass, signing_key};
 use crate::passes::store;
 use crate::passes::token::PassKind;
-use crate::time::now_utc;
 
 /// A ticket to a session, for a guest or a host-city invitee.
 #[derive(serde::Deserialize, ToSchema, Debug)]
@@ -59,46 +58,47 @@ pub fn create_admission(
         }
     }
     let id = {
-    let session =
-        store::find_session(tx, req.session_id)?.ok_or(AppError::NotFound("session"))?;
-    if let Some(g) = req.guest_id {
-        guest_cards(tx, &[g])?
-            .get(&g)
-            .ok_or(AppError::NotFound("guest"))?;
-    }
-    let day = |t: NaiveDateTime| crate::time::to_local(tz, t).date();
-    let id = store::insert_pass(
-        tx,
-        &NewPass {
-            kind: "admission".into(),
-            serial: 1,
-            status: PassStatus::Requested.as_str().into(),
-            guest_id: req.guest_id,
-            valid_from: day(session.starts_at),
-            valid_to: day(session.ends_at),
-            session_id: Some(session.id),
-            section: req.section.clone(),
-            seat: req.seat.clone(),
-            invitee_name: req.invitee_name.clone(),
-            invitee_org: req.invitee_org.clone(),
-            created_at: now,
-            updated_at: now,
-            ..Default::default()
-        },
-    )?;
-    let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
-    let key = signing_key(tx)?;
-    let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
-    store::update_issued(tx, id, 1, &token, i32::from(key.0), now)?;
-    audit::record(
-        tx,
-        &user.actor(),
-        "issue",
-        "pass",
-        id,
-        json!({"kind": "admission", "session": session.code}),
-    )?;
-    id};
+        let session =
+            store::find_session(tx, req.session_id)?.ok_or(AppError::NotFound("session"))?;
+        if let Some(g) = req.guest_id {
+            guest_cards(tx, &[g])?
+                .get(&g)
+                .ok_or(AppError::NotFound("guest"))?;
+        }
+        let day = |t: NaiveDateTime| crate::time::to_local(tz, t).date();
+        let id = store::insert_pass(
+            tx,
+            &NewPass {
+                kind: "admission".into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                guest_id: req.guest_id,
+                valid_from: day(session.starts_at),
+                valid_to: day(session.ends_at),
+                session_id: Some(session.id),
+                section: req.section.clone(),
+                seat: req.seat.clone(),
+                invitee_name: req.invitee_name.clone(),
+                invitee_org: req.invitee_org.clone(),
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
+        let key = signing_key(tx)?;
+        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+        store::update_issued(tx, id, 1, &token, i32::from(key.0), now)?;
+        audit::record(
+            tx,
+            &user.actor(),
+            "issue",
+            "pass",
+            id,
+            json!({"kind": "admission", "session": session.code}),
+        )?;
+        id
+    };
     get_pass(tx, user, id, tz)
 }
 
@@ -106,17 +106,17 @@ pub fn create_admission(
 /// like every pass, holder-less. Returns their ids; the meals part records what each is for.
 /// Call inside a write transaction.
 pub fn issue_meal_coupons(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     count: usize,
     day: NaiveDate,
     tz: Tz,
 ) -> Result<Vec<i64>, AppError> {
-    let key = signing_key(conn)?;
-    let now = now_utc();
+    let now = tx.now();
+    let key = signing_key(tx)?;
     let mut ids = Vec::with_capacity(count);
     for _ in 0..count {
         let id = store::insert_pass(
-            conn,
+            tx,
             &NewPass {
                 kind: PassKind::MealCoupon.as_str().into(),
                 serial: 1,
@@ -128,9 +128,9 @@ pub fn issue_meal_coupons(
                 ..Default::default()
             },
         )?;
-        let pass = store::find_pass(conn, id)?.ok_or(AppError::NotFound("pass"))?;
+        let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
         let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
-        store::update_issued(conn, id, 1, &token, i32::from(key.0), now)?;
+        store::update_issued(tx, id, 1, &token, i32::from(key.0), now)?;
         ids.push(id);
     }
     Ok(ids)

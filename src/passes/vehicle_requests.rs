@@ -61,35 +61,36 @@ pub fn request_vehicle(
     })?;
     check_dates(req.valid_from, req.valid_to)?;
     let id = {
-    let all = store::list_zones(tx)?;
-    resolve_zones(&all, &req.zones)?;
-    let id = store::insert_pass(
-        tx,
-        &NewPass {
-            kind: "vehicle".into(),
-            serial: 1,
-            status: PassStatus::Requested.as_str().into(),
-            zones: req.zones.join(","),
-            valid_from: req.valid_from,
-            valid_to: req.valid_to,
-            plate: Some(plate.clone()),
-            stream: Some(stream.as_str().into()),
-            vehicle_type: req.vehicle_type.clone(),
-            driver_name: req.driver_name.clone(),
-            driver_phone: req.driver_phone.clone(),
-            created_at: now,
-            updated_at: now,
-            ..Default::default()
-        },
-    )?;
-    audit::record(
-        tx,
-        &user.actor(),
-        "request",
-        "pass",
-        id,
-        json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
-    )?;
-    id};
+        let all = store::list_zones(tx)?;
+        resolve_zones(&all, &req.zones)?;
+        let id = store::insert_pass(
+            tx,
+            &NewPass {
+                kind: "vehicle".into(),
+                serial: 1,
+                status: PassStatus::Requested.as_str().into(),
+                zones: req.zones.join(","),
+                valid_from: req.valid_from,
+                valid_to: req.valid_to,
+                plate: Some(plate.clone()),
+                stream: Some(stream.as_str().into()),
+                vehicle_type: req.vehicle_type.clone(),
+                driver_name: req.driver_name.clone(),
+                driver_phone: req.driver_phone.clone(),
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            },
+        )?;
+        audit::record(
+            tx,
+            &user.actor(),
+            "request",
+            "pass",
+            id,
+            json!({"kind": "vehicle", "plate": plate, "stream": stream.as_str()}),
+        )?;
+        id
+    };
     get_pass(tx, user, id, tz)
 }

@@ -1,15 +1,16 @@
 //! A guest's ride as the guest is told it: when the car leaves, which car, who drives. Every
 //! hand edit of runs (plan, move guests, split, merge, change the car, change a car's driver)
 //! reads the rides of the guests it touches before and after, in its transaction, and the
-//! guests whose ride changed are written to (`notify::queue::ride_changes` decides who).
+//! guests whose ride changed are written to (`tell_ride_changes` decides who).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 
-use crate::db::DbConn;
+use crate::db::{DbConn, Tx};
+use crate::outbox::{self, recipient, status, Kind, NewMessage};
 use crate::pickups::store;
 
 /// What a guest needs to find their car.
@@ -118,16 +119,75 @@ impl RideWatch {
 
     /// Tells each watched guest whose ride changed; returns how many messages were queued.
     /// `hold`: how long the message waits, so that a desk's burst of edits goes out as one.
-    pub fn finish(self, conn: &mut DbConn, by: &str, hold: chrono::Duration) -> QueryResult<usize> {
+    pub fn finish(self, tx: &mut Tx, by: &str, hold: chrono::Duration) -> QueryResult<usize> {
         let mut queued = 0;
         for (direction, guests, before) in self.watched {
             let ids: Vec<i64> = guests.iter().copied().collect();
-            let after = rides_of(conn, &ids, &direction)?;
+            let after = rides_of(tx, &ids, &direction)?;
             let changes = changed(&guests, &before, &after);
-            queued += crate::notify::queue::ride_changes(conn, &direction, &changes, by, hold)?;
+            queued += tell_ride_changes(tx, &direction, &changes, by, hold)?;
         }
         Ok(queued)
     }
+}
+
+/// Queues "your pickup changed" for each guest whose ride changed (`changes`: the guest and the
+/// ride before) — but only to guests already told of it, by a sent itinerary, flight change or
+/// pickup change: one not yet written to learns the ride from their itinerary. A message still
+/// waiting for the guest carries the news (it reads the ride when sent), so none is added then.
+/// The new one waits `hold`: a desk's burst of edits goes out as one message, with the ride as
+/// it stands at the end. Returns how many were queued.
+fn tell_ride_changes(
+    tx: &mut Tx,
+    direction: &str,
+    changes: &[(i64, Option<Ride>)],
+    by: &str,
+    hold: chrono::Duration,
+) -> QueryResult<usize> {
+    let ids: Vec<i64> = changes.iter().map(|(g, _)| *g).collect();
+    let mut told = HashSet::new();
+    let mut waiting = HashSet::new();
+    let tells = [Kind::Itinerary, Kind::FlightChange, Kind::PickupChange];
+    for (guest, kind, ref_id, state) in outbox::of_guests(tx, &ids, &tells)? {
+        match state.as_str() {
+            status::SENT | status::SENDING => {
+                told.insert(guest);
+            }
+            // A pickup change waiting for the other direction says nothing of this one.
+            status::QUEUED | status::CLAIMED
+                if kind != Kind::PickupChange.as_str() || ref_id == direction =>
+            {
+                waiting.insert(guest);
+            }
+            _ => {}
+        }
+    }
+    let due = tx.now() + hold;
+    let to_tell: Vec<_> = changes
+        .iter()
+        .filter(|(g, _)| told.contains(g) && !waiting.contains(g))
+        .collect();
+    let mut messages = Vec::new();
+    for chunk in to_tell.chunks(1000) {
+        let ids: Vec<i64> = chunk.iter().map(|(g, _)| *g).collect();
+        let emails = crate::guests::mail::emails_of(tx, &ids)?;
+        for (guest, before) in chunk.iter().copied() {
+            let Some(email) = emails.get(guest) else {
+                continue;
+            };
+            let m = NewMessage::new(
+                Kind::PickupChange,
+                (recipient::GUEST, *guest),
+                email,
+                direction,
+                by,
+            )
+            .with_params(serde_json::json!({ "direction": direction, "before": before }))
+            .due_at(due);
+            messages.push(m);
+        }
+    }
+    outbox::queue_all(tx, &messages)
 }
 
 #[cfg(test)]

@@ -284,12 +284,8 @@ pub fn plan(
     let runs = planner::plan(dir, &riders, &cars, &locked, max_wait);
     let greeters = greeters_of(tx, hub.id)?;
     let replaced_ids: Vec<i64> = replaced.iter().map(|r| r.id).collect();
-    let watch = RideWatch::start_with_runs(
-        tx,
-        direction.as_str(),
-        &replaced_ids,
-        ids.iter().copied(),
-    )?;
+    let watch =
+        RideWatch::start_with_runs(tx, direction.as_str(), &replaced_ids, ids.iter().copied())?;
     store::delete_runs(tx, &replaced_ids)?;
     let mut vip_runs = 0usize;
     for run in &runs {
@@ -334,7 +330,6 @@ pub fn plan(
         kept: kept.len(),
         ms: started.elapsed().as_millis(),
     })
-
 }
 
 /// Greeter accounts of a hub, by name.
@@ -431,7 +426,6 @@ pub fn edit_guests(
         json!({"add": edit.add, "remove": edit.remove}),
     )?;
     one(tx, id, tz)
-
 }
 
 /// Gives a run a car (or takes it away).
@@ -469,7 +463,6 @@ pub fn set_vehicle(
         json!({"vehicle_id": vehicle}),
     )?;
     one(tx, id, tz)
-
 }
 
 pub fn set_locked(
@@ -491,7 +484,6 @@ pub fn set_locked(
         json!({"locked": locked}),
     )?;
     one(tx, id, tz)
-
 }
 
 /// Splits some guests off into a new run (same hub, day, hotel and time, no car yet).
@@ -546,7 +538,6 @@ pub fn split(
         json!({"new": new_id, "guests": guests}),
     )?;
     one(tx, new_id, tz)
-
 }
 
 /// Merges runs into the first: its car must seat everyone.
@@ -592,7 +583,6 @@ pub fn merge(
         json!({"ids": ids}),
     )?;
     one(tx, first, tz)
-
 }
 
 /// The run's next step. Departing puts its riders in the car; arriving at the hotel (or hub)
@@ -634,8 +624,8 @@ pub fn set_status(
             .map(|r| r.1)
             .collect();
         for g in riders {
-            let current = store::find_status(tx, g, direction.as_str())?
-                .unwrap_or_else(|| "expected".into());
+            let current =
+                store::find_status(tx, g, direction.as_str())?.unwrap_or_else(|| "expected".into());
             // Guests who did not show stay so; the others move on with the car.
             if current != step
                 && rules::may_move(direction, &current, step)
@@ -651,5 +641,4 @@ pub fn set_status(
     live::record(tx, Some(run.hub_id), "run", id)?;
     audit::record(tx, &user.actor(), status, "run", id, json!({}))?;
     one(tx, id, tz)
-
 }

@@ -82,7 +82,6 @@ pub fn update_hub(
         json!({"name": name, "kind": kind, "meeting_point": meeting}),
     )?;
     Ok(())
-
 }
 
 /// Minutes from a hub to a hotel.
@@ -143,7 +142,6 @@ pub fn set_travel(
         json!(rows.len()),
     )?;
     travel(tx, hub_id)
-
 }
 
 /// Minutes from a hub to each hotel; 45 when nobody said.
@@ -199,7 +197,8 @@ pub fn set_status(
             format!("{status:?} is not a step of a {}", direction.as_str()),
         ));
     }
-    let guest = crate::guests::store::find_guest(tx, guest_id)?.ok_or(AppError::NotFound("guest"))?;
+    let guest =
+        crate::guests::store::find_guest(tx, guest_id)?.ok_or(AppError::NotFound("guest"))?;
     let hub = match direction {
         Direction::Arrival => guest.arrival_hub_id,
         Direction::Departure => guest.departure_hub_id,
@@ -208,8 +207,8 @@ pub fn set_status(
     if user.role == Role::Greeter && hub.map(|h| h.to_string()) != user.scope {
         return Err(AppError::Forbidden);
     }
-    let from = store::find_status(tx, guest_id, direction.as_str())?
-        .unwrap_or_else(|| "expected".into());
+    let from =
+        store::find_status(tx, guest_id, direction.as_str())?.unwrap_or_else(|| "expected".into());
     if !rules::may_move(direction, &from, &status) {
         return Err(AppError::conflict(
             "pickup_step",
@@ -230,7 +229,6 @@ pub fn set_status(
         direction: direction.as_str().into(),
         status: status.clone(),
     })
-
 }
 
 /// One recorded step.

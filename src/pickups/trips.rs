@@ -21,7 +21,6 @@ use crate::pickups::model::{Trip, TripRow};
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{find_hub_by_key, hub_for, invalid};
 use crate::pickups::{live, store};
-use crate::time::now_utc;
 use crate::time::{to_local, to_rfc3339, to_utc};
 
 /// The UTC span of an event-local day.
@@ -134,15 +133,15 @@ pub struct TripUpdate {
 /// Applies trip updates: each moves every guest on the trip; a landing marks the guests still
 /// expected as landed. Call inside a write transaction.
 pub fn apply_trip_updates(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     updates: &[TripUpdate],
     by: &str,
 ) -> Result<Vec<i64>, AppError> {
-    let now = now_utc();
+    let now = tx.now();
     let mut ids = Vec::new();
     for u in updates {
         let dir = u.direction.as_str();
-        let old = store::find_trip(conn, u.hub_id, &u.number, u.date, dir)?;
+        let old = store::find_trip(tx, u.hub_id, &u.number, u.date, dir)?;
         let expected = u.expected_at.or(old.as_ref().and_then(|o| o.expected_at));
         let status = u
             .status
@@ -151,10 +150,10 @@ pub fn apply_trip_updates(
             .or(old.as_ref().map(|o| o.status.clone()))
             .unwrap_or_else(|| "scheduled".into());
         let id = store::upsert_trip(
-            conn, u.hub_id, &u.number, u.date, dir, expected, &status, by, now,
+            tx, u.hub_id, &u.number, u.date, dir, expected, &status, by, now,
         )?;
         if status == "landed" && u.direction == Direction::Arrival {
-            mark_landed(conn, u, by, now)?;
+            mark_landed(tx, u, by, now)?;
         }
         let moved = u
             .expected_at
@@ -163,7 +162,7 @@ pub fn apply_trip_updates(
             status == "cancelled" && old.as_ref().is_none_or(|o| o.status != "cancelled");
         if moved || cancelled {
             tell_travellers(
-                conn,
+                tx,
                 u,
                 old.as_ref().and_then(|o| o.expected_at),
                 expected,
@@ -172,7 +171,7 @@ pub fn apply_trip_updates(
             )?;
         }
         live::record(
-            conn,
+            tx,
             Some(u.hub_id),
             "trip",
             trip_key(u.hub_id, &u.number, u.date, dir),
@@ -184,7 +183,7 @@ pub fn apply_trip_updates(
 
 /// Mails everyone on a trip whose time moved or which was cancelled, in this transaction.
 fn tell_travellers(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     u: &TripUpdate,
     old: Option<NaiveDateTime>,
     new: Option<NaiveDateTime>,
@@ -192,6 +191,7 @@ fn tell_travellers(
     by: &str,
 ) -> Result<(), AppError> {
     use diesel::prelude::*;
+    let conn: &mut DbConn = tx;
     let on_board: Vec<(i64, Option<NaiveDateTime>)> = match u.direction {
         Direction::Arrival => guests::table
             .filter(guests::arrival_hub_id.eq(u.hub_id))
@@ -224,38 +224,25 @@ fn tell_travellers(
         "new": new,
         "status": status,
     });
-    crate::notify::queue::to_guests(
-        conn,
-        crate::notify::model::Kind::FlightChange,
-        &refs,
-        params,
-        by,
-    )?;
+    crate::guests::mail::to_guests(tx, crate::outbox::Kind::FlightChange, &refs, params, by)?;
     Ok(())
 }
 
 /// Marks every guest of a landed trip who is still expected as landed.
-fn mark_landed(
-    conn: &mut DbConn,
-    u: &TripUpdate,
-    by: &str,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
+fn mark_landed(tx: &mut Tx, u: &TripUpdate, by: &str, now: NaiveDateTime) -> Result<(), AppError> {
     use diesel::prelude::*;
     let on_board: Vec<(i64, Option<NaiveDateTime>)> = guests::table
         .filter(guests::arrival_hub_id.eq(u.hub_id))
         .filter(guests::arrival_no.eq(&u.number))
         .select((guests::id, guests::arrival_at))
-        .load(conn)?;
+        .load(&mut **tx)?;
     let ids: Vec<i64> = on_board.iter().map(|g| g.0).collect();
-    let known: BTreeMap<i64, String> = store::statuses(conn, &ids, "arrival")?
-        .into_iter()
-        .collect();
+    let known: BTreeMap<i64, String> = store::statuses(tx, &ids, "arrival")?.into_iter().collect();
     for (id, at) in on_board {
         // Same trip number on another day is another trip.
         let same_day = at.is_some_and(|a| (a.date() - u.date).num_days().abs() <= 1);
         if same_day && known.get(&id).is_none_or(|s| s == "expected") {
-            store::set_status(conn, id, "arrival", "landed", by, now)?;
+            store::set_status(tx, id, "arrival", "landed", by, now)?;
         }
     }
     Ok(())
@@ -386,7 +373,6 @@ pub fn update_trip(
             updated_at: Some(to_rfc3339(tz, now)),
             updated_by: Some(user.username.clone()),
         }))
-
 }
 
 /// What an import of trip updates did.
@@ -453,7 +439,6 @@ pub fn import_trips(
         updated: updates.len(),
         errors: Vec::new(),
     })
-
 }
 
 fn line_errors(errors: Vec<(usize, String)>) -> AppError {

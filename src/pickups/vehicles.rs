@@ -135,7 +135,6 @@ pub fn create_vehicle(
     )?;
     let v = store::find_vehicle(tx, id)?.ok_or(AppError::NotFound("vehicle"))?;
     Ok(vehicle_response(&v, None, tz))
-
 }
 
 pub fn update_vehicle(
@@ -165,7 +164,6 @@ pub fn update_vehicle(
     audit::record(tx, &user.actor(), "update", "vehicle", id, patch.clone())?;
     let v = store::find_vehicle(tx, id)?.ok_or(AppError::NotFound("vehicle"))?;
     Ok(vehicle_response(&v, None, tz))
-
 }
 
 pub fn delete_vehicle(
@@ -183,5 +181,4 @@ pub fn delete_vehicle(
     live::record(tx, None, "vehicle", id)?;
     audit::record(tx, &user.actor(), "delete", "vehicle", id, json!({}))?;
     Ok(())
-
 }

@@ -48,7 +48,16 @@ pub async fn record_scan(
         let st = state.clone();
         let verdict = web::block(move || {
             let mut conn = st.pool.get()?;
-            service::scan(&mut conn, &st.keys, &st.scan_cache, &user, &scan, lang, tz, now)
+            service::scan(
+                &mut conn,
+                &st.keys,
+                &st.scan_cache,
+                &user,
+                &scan,
+                lang,
+                tz,
+                now,
+            )
         })
         .await??;
         return Ok(HttpResponse::Ok().json(verdict));

@@ -684,7 +684,6 @@ pub fn create_point(
         json!({"code": code, "kind": kind.as_str()}),
     )?;
     store::find_point(tx, &code)?.ok_or(AppError::NotFound("scan point"))
-
 }
 
 /// Changes a point's name or what it guards.
@@ -707,7 +706,6 @@ pub fn update_point(
     }
     audit::record(tx, &user.actor(), "update", "scan_point", id, json!({}))?;
     Ok(())
-
 }
 
 /// The points `user` may see: a checkpoint user only its own.

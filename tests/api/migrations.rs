@@ -146,7 +146,7 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .limit(0)
         .load::<i64>(conn)?;
     schema::outbox::table
-        .select(yingbin::notify::model::OutboxRow::as_select())
+        .select(yingbin::outbox::OutboxRow::as_select())
         .limit(0)
         .load(conn)?;
     schema::mail_batches::table

@@ -8,12 +8,24 @@ use chrono::NaiveDate;
 use diesel::QueryResult;
 use serde_json::json;
 
-use crate::db::DbConn;
+use crate::db::Tx;
+use crate::guests::mail::to_guest;
 use crate::hotels::model::AssignmentRow;
 use crate::hotels::store;
-use crate::notify::guest_letters::Booking;
-use crate::notify::model::{recipient, Kind};
-use crate::notify::queue::{self, NewMessage};
+use crate::outbox::{self, recipient, Kind, NewMessage};
+
+/// Before → after of a booking, as the change message shows it.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
+pub struct Booking {
+    /// The hotel's name.
+    pub hotel: String,
+    /// Room type code.
+    pub room_type: String,
+    /// First night.
+    pub nights_from: NaiveDate,
+    /// Check-out day.
+    pub nights_to: NaiveDate,
+}
 
 /// Hotel id, room type, first night, check-out.
 type Key = (i64, String, NaiveDate, NaiveDate);
@@ -50,19 +62,14 @@ fn diff(before: &HashMap<i64, Key>, after: &HashMap<i64, Key>) -> (Changed, BTre
 
 /// Queues the guests' room changes and the hotels' new rooming lists of plan `published`,
 /// compared with `previous` (the plan it supersedes, if any).
-pub fn queue(
-    conn: &mut DbConn,
-    previous: Option<i64>,
-    published: i64,
-    by: &str,
-) -> QueryResult<()> {
-    let after = keys(&store::list_assignments(conn, published)?);
+pub fn queue(tx: &mut Tx, previous: Option<i64>, published: i64, by: &str) -> QueryResult<()> {
+    let after = keys(&store::list_assignments(tx, published)?);
     let before = match previous {
-        Some(p) => keys(&store::list_assignments(conn, p)?),
+        Some(p) => keys(&store::list_assignments(tx, p)?),
         None => HashMap::new(),
     };
     let (changed, touched) = diff(&before, &after);
-    let hotels: HashMap<i64, crate::hotels::model::Hotel> = store::list_hotels(conn)?
+    let hotels: HashMap<i64, crate::hotels::model::Hotel> = store::list_hotels(tx)?
         .into_iter()
         .map(|h| (h.id, h))
         .collect();
@@ -81,7 +88,7 @@ pub fn queue(
                 "before": b.as_ref().map(booking),
                 "after": a.as_ref().map(booking),
             });
-            queue::to_guest(conn, Kind::RoomChange, *guest, published, params, by)?;
+            to_guest(tx, Kind::RoomChange, *guest, published, params, by)?;
         }
     }
     for id in touched {
@@ -100,7 +107,7 @@ pub fn queue(
             by,
         )
         .with_params(json!({ "previous": previous }));
-        queue::queue(conn, &m)?;
+        outbox::queue(tx, &m)?;
     }
     Ok(())
 }

@@ -2,8 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::schema::outbox;
 
@@ -109,40 +107,4 @@ pub struct OutboxRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
-}
-
-/// A message as reception sees it in a guest's history or the failures list.
-#[derive(Serialize, ToSchema, Clone, Debug)]
-pub struct MessageView {
-    pub id: i64,
-    pub kind: String,
-    pub to: String,
-    pub subject: Option<String>,
-    /// `queued`, `claimed`, `sending`, `sent`, `failed`, `cancelled`.
-    pub status: String,
-    pub attempts: i32,
-    /// Why it failed, or the last temporary failure before a retry.
-    pub last_error: Option<String>,
-    /// RFC 3339 in the event's time zone, like every time the API shows.
-    pub created_at: String,
-    pub sent_at: Option<String>,
-    pub next_attempt_at: String,
-    pub guest_id: Option<i64>,
-    pub guest_name: Option<String>,
-    pub batch_id: Option<i64>,
-}
-
-/// A bulk send and how far it has got.
-#[derive(Serialize, ToSchema, Clone, Debug)]
-pub struct BatchView {
-    pub id: i64,
-    pub kind: String,
-    pub total: i32,
-    pub queued: i64,
-    pub sending: i64,
-    pub sent: i64,
-    pub failed: i64,
-    pub cancelled: i64,
-    pub created_by: String,
-    pub created_at: String,
 }

@@ -6,10 +6,48 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use crate::db::schema::{guests, mail_batches, outbox};
-use crate::db::DbConn;
-use crate::notify::model::{status, BatchView, MessageView, OutboxRow};
-use crate::time::now_utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{DbConn, Tx};
+use crate::outbox::{status, OutboxRow};
 use crate::time::to_rfc3339;
+
+/// A message as reception sees it in a guest's history or the failures list.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct MessageView {
+    pub id: i64,
+    pub kind: String,
+    pub to: String,
+    pub subject: Option<String>,
+    /// `queued`, `claimed`, `sending`, `sent`, `failed`, `cancelled`.
+    pub status: String,
+    pub attempts: i32,
+    /// Why it failed, or the last temporary failure before a retry.
+    pub last_error: Option<String>,
+    /// RFC 3339 in the event's time zone, like every time the API shows.
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    pub next_attempt_at: String,
+    pub guest_id: Option<i64>,
+    pub guest_name: Option<String>,
+    pub batch_id: Option<i64>,
+}
+
+/// A bulk send and how far it has got.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct BatchView {
+    pub id: i64,
+    pub kind: String,
+    pub total: i32,
+    pub queued: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub created_by: String,
+    pub created_at: String,
+}
 
 /// Messages per status.
 pub fn counts(conn: &mut DbConn) -> QueryResult<BTreeMap<String, i64>> {
@@ -80,22 +118,23 @@ pub fn messages(
 
 /// Opens a bulk send; its messages carry its id.
 pub fn create_batch(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     kind: &str,
     total: i32,
     filter: &str,
     by: &str,
 ) -> QueryResult<i64> {
+    let now = tx.now();
     diesel::insert_into(mail_batches::table)
         .values((
             mail_batches::kind.eq(kind),
             mail_batches::total.eq(total),
             mail_batches::filter.eq(filter),
             mail_batches::created_by.eq(by),
-            mail_batches::created_at.eq(now_utc()),
+            mail_batches::created_at.eq(now),
         ))
         .returning(mail_batches::id)
-        .get_result(conn)
+        .get_result(&mut **tx)
 }
 
 type BatchRow = (i64, String, i32, String, chrono::NaiveDateTime);

@@ -1,28 +1,13 @@
 //! The messages a guest gets: their pass, their itinerary, and what changed. Pure: facts in,
 //! a `Letter` (both parts) and its files out.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::hotels::{room_type_label as room_type, Booking};
+use crate::letters::facts::{GuestFacts, RunFacts, StayFacts, Transfer};
 use crate::meals::rules::Mode;
-use crate::notify::facts::{GuestFacts, RunFacts, StayFacts, Transfer};
-use crate::notify::ics;
-use crate::notify::letter::{Lang, Letter, Section};
-
-/// `6月18日 14:05` / `18 Jun 14:05`.
-pub fn when(lang: Lang, t: NaiveDateTime) -> String {
-    match lang {
-        Lang::Zh => format!("{}月{}日 {}", t.month(), t.day(), t.format("%H:%M")),
-        Lang::En => t.format("%-d %b %H:%M").to_string(),
-    }
-}
-
-/// `6月18日` / `18 Jun`.
-pub fn day(lang: Lang, d: NaiveDate) -> String {
-    match lang {
-        Lang::Zh => format!("{}月{}日", d.month(), d.day()),
-        Lang::En => d.format("%-d %b").to_string(),
-    }
-}
+use crate::outbox::ics;
+use crate::outbox::letter::{day, when, Lang, Letter, Section};
 
 fn greeting(lang: Lang, f: &GuestFacts) -> String {
     match lang {
@@ -31,25 +16,6 @@ fn greeting(lang: Lang, f: &GuestFacts) -> String {
             "Dear {},",
             f.guest.name_latin.as_deref().unwrap_or(&f.guest.name)
         ),
-    }
-}
-
-pub fn room_type(lang: Lang, code: &str) -> String {
-    let zh = match code {
-        "single" => "单人间",
-        "twin" => "双床间",
-        "suite" => "套房",
-        "accessible" => "无障碍房",
-        other => other,
-    };
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => {
-            let mut c = code.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default()
-        }
     }
 }
 
@@ -465,15 +431,6 @@ pub fn flight_change(
         }
     }
     (l, events)
-}
-
-/// Before → after of a booking, as the change message shows it.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
-pub struct Booking {
-    pub hotel: String,
-    pub room_type: String,
-    pub nights_from: NaiveDate,
-    pub nights_to: NaiveDate,
 }
 
 fn booking_line(lang: Lang, b: &Booking) -> String {

@@ -9,13 +9,12 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
-use crate::db::schema::{outbox, passes};
-use crate::db::{legacy_tx, DbConn};
+use crate::db::schema::{outbox as outbox_table, passes};
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::store::{list_all_guests, GuestFilter};
-use crate::notify::history;
-use crate::notify::model::{recipient, status, Kind};
-use crate::notify::queue::{self, NewMessage};
+use crate::letters::history;
+use crate::outbox::{self, recipient, status, Kind, NewMessage};
 
 /// Which guests.
 #[derive(Deserialize, Serialize, ToSchema, Clone, Debug, Default)]
@@ -58,20 +57,14 @@ pub struct SendResult {
     pub already: usize,
 }
 
-pub fn send(
+/// Who would be sent what: the counts, and the messages to queue. Only reads, so a count
+/// (`dry_run`) never waits behind the writers (the mail worker among them).
+pub fn plan(
     conn: &mut DbConn,
     user: &CurrentUser,
     req: &SendRequest,
-) -> Result<SendResult, AppError> {
-    let kind = match Kind::parse(&req.kind) {
-        Some(k @ (Kind::Itinerary | Kind::Pass)) => k,
-        _ => {
-            return Err(AppError::invalid(
-                "kind must be itinerary or pass",
-                json!([{ "field": "kind" }]),
-            ))
-        }
-    };
+) -> Result<(SendResult, Vec<NewMessage>), AppError> {
+    let kind = kind_of(req)?;
     let language = match req
         .filter
         .language
@@ -99,11 +92,11 @@ pub fn send(
         .as_ref()
         .map(|ids| ids.iter().copied().collect());
     let by = user.username.clone();
-    let work = |conn: &mut DbConn| -> Result<SendResult, AppError> {
+    {
         let guests: Vec<_> = list_all_guests(conn, &filter)?
             .into_iter()
             .filter(|g| only.as_ref().is_none_or(|ids| ids.contains(&g.id)))
-            .filter(|g| language.is_none_or(|l| crate::notify::letter::lang_of(&g.language) == l))
+            .filter(|g| language.is_none_or(|l| crate::outbox::letter::lang_of(&g.language) == l))
             .collect();
         let already: HashSet<i64> = if req.unsent_only {
             had_it(conn, kind)?
@@ -151,42 +144,52 @@ pub fn send(
             ));
         }
         result.queued = messages.len();
-        if req.dry_run || messages.is_empty() {
-            return Ok(result);
-        }
-        let batch = history::create_batch(
-            conn,
-            kind.as_str(),
-            messages.len() as i32,
-            &serde_json::to_string(&req.filter).unwrap_or_default(),
-            &by,
-        )?;
-        for m in &mut messages {
-            m.batch_id = Some(batch);
-        }
-        queue::queue_all(conn, &messages)?;
-        result.batch_id = Some(batch);
-        Ok(result)
-    };
-    // A count only reads: it must not wait behind the writers (the mail worker among them).
-    if req.dry_run {
-        work(conn)
-    } else {
-        legacy_tx(conn, |tx| work(tx))
+        Ok((result, messages))
+    }
+}
+
+/// Queues the planned messages under a new batch whose progress the page follows.
+pub fn send(tx: &mut Tx, user: &CurrentUser, req: &SendRequest) -> Result<SendResult, AppError> {
+    let (mut result, mut messages) = plan(tx, user, req)?;
+    if messages.is_empty() {
+        return Ok(result);
+    }
+    let batch = history::create_batch(
+        tx,
+        kind_of(req)?.as_str(),
+        messages.len() as i32,
+        &serde_json::to_string(&req.filter).unwrap_or_default(),
+        &user.username,
+    )?;
+    for m in &mut messages {
+        m.batch_id = Some(batch);
+    }
+    outbox::queue_all(tx, &messages)?;
+    result.batch_id = Some(batch);
+    Ok(result)
+}
+
+fn kind_of(req: &SendRequest) -> Result<Kind, AppError> {
+    match Kind::parse(&req.kind) {
+        Some(k @ (Kind::Itinerary | Kind::Pass)) => Ok(k),
+        _ => Err(AppError::invalid(
+            "kind must be itinerary or pass",
+            json!([{ "field": "kind" }]),
+        )),
     }
 }
 
 /// Guests with a message of this kind queued, on its way or sent.
 fn had_it(conn: &mut DbConn, kind: Kind) -> QueryResult<HashSet<i64>> {
-    let ids: Vec<Option<i64>> = outbox::table
-        .filter(outbox::kind.eq(kind.as_str()))
-        .filter(outbox::status.eq_any([
+    let ids: Vec<Option<i64>> = outbox_table::table
+        .filter(outbox_table::kind.eq(kind.as_str()))
+        .filter(outbox_table::status.eq_any([
             status::QUEUED,
             status::CLAIMED,
             status::SENDING,
             status::SENT,
         ]))
-        .select(outbox::guest_id)
+        .select(outbox_table::guest_id)
         .distinct()
         .load(conn)?;
     Ok(ids.into_iter().flatten().collect())

@@ -1,12 +1,82 @@
 //! A message's content, laid out once and written twice: as HTML and as plain text, from
 //! the same sections, so the two parts always say the same thing.
 
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
 pub use crate::i18n::Lang;
-use crate::notify::compose::Part;
+use crate::outbox::compose::Part;
+use crate::outbox::ics;
 
 /// A guest's stored language (`zh`, `en`); anything else reads Chinese.
 pub fn lang_of(code: &str) -> Lang {
     Lang::parse(code).unwrap_or_default()
+}
+
+/// `6月18日 14:05` / `18 Jun 14:05`.
+pub fn when(lang: Lang, t: NaiveDateTime) -> String {
+    match lang {
+        Lang::Zh => format!("{}月{}日 {}", t.month(), t.day(), t.format("%H:%M")),
+        Lang::En => t.format("%-d %b %H:%M").to_string(),
+    }
+}
+
+/// `6月18日` / `18 Jun`.
+pub fn day(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Zh => format!("{}月{}日", d.month(), d.day()),
+        Lang::En => d.format("%-d %b").to_string(),
+    }
+}
+
+/// `中文 English`: the lists for hotels, kitchens and inspectors speak both.
+pub fn bilingual(zh: &str, en: &str) -> String {
+    format!("{zh} {en}")
+}
+
+/// What to do with a queued message, once its letter is read from today's facts.
+pub enum Outcome {
+    /// Send this.
+    Send(Rendered),
+    /// Nothing to tell any more (say why).
+    Cancel(String),
+    /// It can never be sent (say why).
+    Fail(String),
+}
+
+/// A laid-out letter addressed and with its files: ready for `compose`.
+pub fn finish(
+    letter: Letter,
+    to: String,
+    to_name: String,
+    inline: Vec<Part>,
+    attachments: Vec<Part>,
+) -> Rendered {
+    Rendered {
+        to,
+        to_name,
+        subject: letter.subject.clone(),
+        html: letter.html(),
+        text: letter.text(),
+        inline,
+        attachments,
+    }
+}
+
+/// Attaches the events as one iCalendar file (none when there are no events).
+pub fn attach_calendar(
+    attachments: &mut Vec<Part>,
+    events: &[ics::Event],
+    name: &str,
+    now: NaiveDateTime,
+) {
+    if events.is_empty() {
+        return;
+    }
+    attachments.push(Part {
+        name: name.into(),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        bytes: ics::calendar(events, now).into_bytes(),
+    });
 }
 
 /// A headed block of label–value rows with an optional note under them.

@@ -1,40 +1,47 @@
 //! From an outbox row to the message it stands for, reading today's facts. The worker sends
 //! what this returns; reception's preview shows the same.
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::config::Settings;
-use crate::db::schema::{dining_points, inspectors};
-use crate::db::DbConn;
+use crate::db::{DbConn, Tx};
 use crate::error::AppError;
-use crate::notify::compose::Part;
-use crate::notify::facts::{GuestFacts, RunFacts};
-use crate::notify::guest_letters::{self as letters, Booking};
-use crate::notify::ics;
-use crate::notify::letter::{lang_of, Lang, Letter, Rendered};
-use crate::notify::list_letters::{self, Shift};
-use crate::notify::model::{Kind, OutboxRow};
+use crate::hotels::Booking;
+use crate::letters::facts::{GuestFacts, RunFacts};
+use crate::letters::guest_letters as letters;
+use crate::outbox::compose::Part;
+use crate::outbox::letter::{attach_calendar, finish, lang_of, Lang};
+use crate::outbox::{recipient, Kind, OutboxRow, Outcome};
 use crate::pickups::rides::{rides_of, Ride};
 use crate::time::to_local;
 
-/// What to do with a row.
-pub enum Outcome {
-    Send(Rendered),
-    /// Nothing to tell any more (say why).
-    Cancel(String),
-    /// It can never be sent (say why).
-    Fail(String),
+/// Every message the service sends: the guests' letters here, the lists by their domains.
+pub struct AllLetters;
+
+impl crate::outbox::Letters for AllLetters {
+    fn render(
+        &self,
+        conn: &mut DbConn,
+        settings: &Settings,
+        row: &OutboxRow,
+        now: NaiveDateTime,
+    ) -> Result<Outcome, AppError> {
+        render(conn, settings, row, now)
+    }
+
+    fn queue_due(&self, tx: &mut Tx, settings: &Settings) -> Result<usize, AppError> {
+        Ok(crate::meals::letters::queue_due_lists(tx, settings)?)
+    }
 }
 
-/// Days of roster an inspector is sent.
-const ROSTER_DAYS: i64 = 14;
-
+/// The message a row stands for, read from today's facts.
 pub fn render(
     conn: &mut DbConn,
     settings: &Settings,
     row: &OutboxRow,
+    now: NaiveDateTime,
 ) -> Result<Outcome, AppError> {
     let Some(kind) = Kind::parse(&row.kind) else {
         return Ok(Outcome::Fail(format!("unknown message kind {}", row.kind)));
@@ -46,10 +53,10 @@ pub fn render(
         | Kind::Itinerary
         | Kind::FlightChange
         | Kind::PickupChange
-        | Kind::RoomChange => guest_message(conn, settings, kind, row, &params),
-        Kind::RoomingList => rooming(conn, settings, row),
-        Kind::KitchenSheet => kitchen(conn, settings, row),
-        Kind::Roster => roster(conn, settings, row),
+        | Kind::RoomChange => guest_message(conn, settings, kind, row, &params, now),
+        Kind::RoomingList => crate::hotels::letters::render_rooming_list(conn, settings, row),
+        Kind::KitchenSheet => crate::meals::letters::render_kitchen_sheet(conn, settings, row),
+        Kind::Roster => crate::hygiene::letters::render_roster(conn, settings, row, now),
     };
     match result {
         // What the message is about is gone (a guest deleted, a point removed).
@@ -64,6 +71,7 @@ pub fn preview(
     settings: &Settings,
     kind: Kind,
     guest_id: i64,
+    now: NaiveDateTime,
 ) -> Result<Outcome, AppError> {
     let ref_id = match kind {
         Kind::Pass => match current_credential(conn, guest_id)? {
@@ -76,7 +84,7 @@ pub fn preview(
         id: 0,
         kind: kind.as_str().into(),
         guest_id: Some(guest_id),
-        recipient_kind: crate::notify::model::recipient::GUEST.into(),
+        recipient_kind: recipient::GUEST.into(),
         recipient_id: guest_id,
         recipient: String::new(),
         ref_id,
@@ -85,16 +93,16 @@ pub fn preview(
         dedupe_key: None,
         status: String::new(),
         attempts: 0,
-        next_attempt_at: crate::time::now_utc(),
+        next_attempt_at: now,
         claimed_by: None,
         claimed_at: None,
         subject: None,
         last_error: None,
         created_by: String::new(),
-        created_at: crate::time::now_utc(),
+        created_at: now,
         sent_at: None,
     };
-    render(conn, settings, &row)
+    render(conn, settings, &row, now)
 }
 
 /// The guest's newest issued credential, if any.
@@ -117,6 +125,7 @@ fn guest_message(
     kind: Kind,
     row: &OutboxRow,
     params: &Value,
+    now: NaiveDateTime,
 ) -> Result<Outcome, AppError> {
     let guest_id = row.guest_id.ok_or(AppError::NotFound("guest"))?;
     let tz = settings.timezone;
@@ -169,7 +178,7 @@ fn guest_message(
         }
         Kind::Itinerary => {
             let (letter, events) = letters::itinerary(lang, &f);
-            attach_calendar(&mut attachments, &events, "itinerary.ics");
+            attach_calendar(&mut attachments, &events, "itinerary.ics", now);
             letter
         }
         Kind::FlightChange => {
@@ -183,7 +192,7 @@ fn guest_message(
             let cancelled = params["status"].as_str() == Some("cancelled");
             let (letter, events) =
                 letters::flight_change(lang, &f, number, time("old"), time("new"), cancelled);
-            attach_calendar(&mut attachments, &events, "pickup.ics");
+            attach_calendar(&mut attachments, &events, "pickup.ics", now);
             letter
         }
         Kind::PickupChange => {
@@ -191,9 +200,9 @@ fn guest_message(
             let before: Option<Ride> = serde_json::from_value(params["before"].clone())
                 .ok()
                 .flatten();
-            let now = rides_of(conn, &[guest_id], direction)?.remove(&guest_id);
+            let ride = rides_of(conn, &[guest_id], direction)?.remove(&guest_id);
             // Edits during the hold that put the car back leave nothing to tell.
-            if now == before {
+            if ride == before {
                 return Ok(Outcome::Cancel(
                     "the ride is again as the guest was last told".into(),
                 ));
@@ -206,7 +215,7 @@ fn guest_message(
                 driver_phone: r.driver_phone,
             });
             let (letter, events) = letters::pickup_change(lang, &f, direction, before.as_ref());
-            attach_calendar(&mut attachments, &events, "pickup.ics");
+            attach_calendar(&mut attachments, &events, "pickup.ics", now);
             letter
         }
         _ => {
@@ -237,133 +246,4 @@ fn zone_names(conn: &mut DbConn, codes: &[String], lang: Lang) -> Result<Vec<Str
                 .map_or_else(|| c.clone(), |z| lang.pick(&z.name, &z.name_en).to_string())
         })
         .collect())
-}
-
-fn attach_calendar(attachments: &mut Vec<Part>, events: &[ics::Event], name: &str) {
-    if events.is_empty() {
-        return;
-    }
-    attachments.push(Part {
-        name: name.into(),
-        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-        bytes: ics::calendar(events, crate::time::now_utc()).into_bytes(),
-    });
-}
-
-fn finish(
-    letter: Letter,
-    to: String,
-    to_name: String,
-    inline: Vec<Part>,
-    attachments: Vec<Part>,
-) -> Rendered {
-    Rendered {
-        to,
-        to_name,
-        subject: letter.subject.clone(),
-        html: letter.html(),
-        text: letter.text(),
-        inline,
-        attachments,
-    }
-}
-
-fn rooming(conn: &mut DbConn, settings: &Settings, row: &OutboxRow) -> Result<Outcome, AppError> {
-    let hotel = crate::hotels::store::find_hotel_by_id(conn, row.recipient_id)?
-        .ok_or(AppError::NotFound("hotel"))?;
-    let Some(to) = hotel.email.clone().filter(|e| !e.trim().is_empty()) else {
-        return Ok(Outcome::Fail("the hotel has no email address".into()));
-    };
-    let list = crate::hotels::rooming::rooming_list(conn, &hotel, settings.timezone)?;
-    let changes = crate::hotels::plans::hotel_changes(conn, &hotel, settings.timezone)?;
-    let csv = crate::hotels::rooming::rooming_csv(&list, Lang::Zh)?;
-    let revision = list.revision.unwrap_or(0);
-    let letter = list_letters::rooming(&list, &changes);
-    let file = Part {
-        name: format!("rooming-{}-rev{revision}.csv", hotel.code),
-        content_type: "text/csv; charset=utf-8".into(),
-        bytes: csv,
-    };
-    Ok(Outcome::Send(finish(
-        letter,
-        to,
-        hotel.name,
-        Vec::new(),
-        vec![file],
-    )))
-}
-
-fn kitchen(conn: &mut DbConn, settings: &Settings, row: &OutboxRow) -> Result<Outcome, AppError> {
-    let (code, name, email): (String, String, Option<String>) = dining_points::table
-        .find(row.recipient_id)
-        .select((
-            dining_points::code,
-            dining_points::name,
-            dining_points::email,
-        ))
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound("dining point"))?;
-    let Some(to) = email.filter(|e| !e.trim().is_empty()) else {
-        return Ok(Outcome::Fail(
-            "the dining point has no email address".into(),
-        ));
-    };
-    let day: NaiveDate = row.ref_id.parse().map_err(|_| AppError::NotFound("day"))?;
-    let sheet = crate::meals::kitchen::kitchen_sheet(conn, &code, day, settings.timezone)?;
-    let csv = crate::meals::kitchen::kitchen_sheet_csv(&sheet, Lang::Zh)?;
-    let file = Part {
-        name: format!("kitchen-{code}-{day}.csv"),
-        content_type: "text/csv; charset=utf-8".into(),
-        bytes: csv,
-    };
-    Ok(Outcome::Send(finish(
-        list_letters::kitchen(&sheet),
-        to,
-        name,
-        Vec::new(),
-        vec![file],
-    )))
-}
-
-fn roster(conn: &mut DbConn, settings: &Settings, row: &OutboxRow) -> Result<Outcome, AppError> {
-    let tz = settings.timezone;
-    let (name, email): (String, Option<String>) = inspectors::table
-        .find(row.recipient_id)
-        .select((inspectors::name, inspectors::email))
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound("inspector"))?;
-    let Some(to) = email.filter(|e| !e.trim().is_empty()) else {
-        return Ok(Outcome::Fail("the inspector has no email address".into()));
-    };
-    let from = crate::time::now_utc();
-    let rows = crate::hygiene::store::list_shifts(
-        conn,
-        from,
-        from + chrono::Duration::days(ROSTER_DAYS),
-        Some(row.recipient_id),
-    )?;
-    let mut shifts = Vec::with_capacity(rows.len());
-    for r in rows {
-        let point = crate::meals::store::point_name(conn, r.point_id)?.unwrap_or_default();
-        shifts.push(Shift {
-            id: r.id,
-            point,
-            starts_local: to_local(tz, r.starts_at),
-            ends_local: to_local(tz, r.ends_at),
-            starts_utc: r.starts_at,
-            ends_utc: r.ends_at,
-        });
-    }
-    let (letter, events) = list_letters::roster(&name, &shifts);
-    let mut attachments = Vec::new();
-    attach_calendar(&mut attachments, &events, "roster.ics");
-    Ok(Outcome::Send(finish(
-        letter,
-        to,
-        name,
-        Vec::new(),
-        attachments,
-    )))
 }

@@ -6,16 +6,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::legacy_tx;
 use crate::error::AppError;
-use crate::notify::bulk::{self, SendRequest, SendResult};
-use crate::notify::compose::html_for_preview;
-use crate::notify::history::{self, MessageFilter};
-use crate::notify::model::{status, BatchView, Kind, MessageView};
-use crate::notify::outbox;
-use crate::notify::render::{self, Outcome};
-use crate::notify::schedule;
-use crate::time::now_utc;
+use crate::letters::bulk::{self, SendRequest, SendResult};
+use crate::letters::history::{self, BatchView, MessageFilter, MessageView};
+use crate::letters::render;
+use crate::outbox::claims as outbox;
+use crate::outbox::compose::html_for_preview;
+use crate::outbox::{status, Kind, Outcome};
+use crate::time::{self, now_utc};
 use crate::web::parse_json;
 use crate::AppState;
 
@@ -100,7 +98,7 @@ pub async fn preview(
         .db(move |conn| {
             let g = crate::guests::store::find_guest(conn, guest_id)?
                 .ok_or(AppError::NotFound("guest"))?;
-            let outcome = render::preview(conn, &settings, kind, guest_id)?;
+            let outcome = render::preview(conn, &settings, kind, guest_id, now_utc())?;
             Ok((outcome, g.language, g.email))
         })
         .await?;
@@ -146,7 +144,13 @@ pub async fn send(
 ) -> Result<HttpResponse, AppError> {
     user.require(SENDERS)?;
     let req: SendRequest = parse_json(&body)?;
-    let result = state.db(move |conn| bulk::send(conn, &user, &req)).await?;
+    let result = if req.dry_run {
+        state
+            .db(move |conn| bulk::plan(conn, &user, &req).map(|(counts, _)| counts))
+            .await?
+    } else {
+        state.write(move |tx| bulk::send(tx, &user, &req)).await?
+    };
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -242,36 +246,32 @@ pub async fn retry(
     let id = path.into_inner();
     let tz = state.settings.timezone;
     let view = state
-        .db(move |conn| {
-            outbox::find(conn, id)?.ok_or(AppError::NotFound("message"))?;
-            if !outbox::requeue(conn, id, now_utc())? {
+        .write(move |tx| {
+            outbox::find(tx, id)?.ok_or(AppError::NotFound("message"))?;
+            if !outbox::requeue(tx, id)? {
                 return Err(AppError::conflict(
                     "not_failed",
                     "only a failed or cancelled message is sent again",
                 ));
             }
-            crate::db::legacy_tx(conn, |tx| audit_resend(tx, &user, id))?;
+            crate::audit::record(
+                tx,
+                &user.actor(),
+                "resend",
+                "mail",
+                id,
+                serde_json::json!({}),
+            )?;
             let one = MessageFilter {
                 id: Some(id),
                 ..MessageFilter::default()
             };
-            history::messages(conn, &one, 1, tz)?
+            history::messages(tx, &one, 1, tz)?
                 .pop()
                 .ok_or(AppError::NotFound("message"))
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
-}
-
-fn audit_resend(conn: &mut crate::db::Tx, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    Ok(crate::audit::record(
-        conn,
-        &user.actor(),
-        "resend",
-        "mail",
-        id,
-        serde_json::json!({}),
-    )?)
 }
 
 /// Which day's kitchen sheets.
@@ -302,18 +302,13 @@ pub async fn kitchen_sheets(
     } else {
         parse_json(&body)?
     };
-    let day = req.day.unwrap_or_else(|| {
-        chrono::Utc::now()
-            .with_timezone(&state.settings.timezone)
-            .date_naive()
-            + chrono::Duration::days(1)
-    });
+    let tz = state.settings.timezone;
     let by = user.username.clone();
     let (queued, no_email) = state
-        .db(move |conn| {
-            Ok(legacy_tx(conn, |conn| {
-                schedule::kitchen_sheets(conn, day, &by, false)
-            })?)
+        .write(move |tx| {
+            let tomorrow = time::local_date(tz, tx.now()) + chrono::Duration::days(1);
+            let day = req.day.unwrap_or(tomorrow);
+            Ok(crate::meals::letters::kitchen_sheets(tx, day, &by, false)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ListsQueued { queued, no_email }))
@@ -328,7 +323,7 @@ pub async fn rosters(
     user.require(ROSTER_SENDERS)?;
     let by = user.username.clone();
     let (queued, no_email) = state
-        .db(move |conn| Ok(legacy_tx(conn, |conn| schedule::rosters(conn, &by))?))
+        .write(move |tx| Ok(crate::hygiene::letters::rosters(tx, &by)?))
         .await?;
     Ok(HttpResponse::Ok().json(ListsQueued { queued, no_email }))
 }

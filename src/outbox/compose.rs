@@ -5,8 +5,8 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
-use crate::notify::address;
-use crate::notify::letter::Rendered;
+use crate::outbox::address;
+use crate::outbox::letter::Rendered;
 
 /// A file in a message: an inline image (by content id) or an attachment (by file name).
 #[derive(Clone, Debug)]
