@@ -76,7 +76,7 @@ fn bench(label: &str, url: &str) {
     }
     let cat = catalog::MealCatalog::load(&mut conn).expect("catalog");
     let guests = store::list_meal_guests(&mut conn).expect("guests");
-    yingbin::db::legacy_tx(&mut conn, |c| -> Result<(), yingbin::error::AppError> {
+    support::write(&mut conn, |c| {
         for g in &guests {
             if g.category.as_deref() != Some("journalist") {
                 store::set_guest_point(c, g.id, Some(cat.points[g.id as usize % 60].id))?;

@@ -76,7 +76,7 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
     let photo = jpeg();
     let ids =
         yingbin::guests::store::matching_guest_ids(&mut conn, &Default::default()).expect("ids");
-    yingbin::db::legacy_tx(&mut conn, |c| -> Result<(), yingbin::error::AppError> {
+    support::write(&mut conn, |c| {
         for id in &ids {
             yingbin::guests::store::upsert_photo(
                 c,

@@ -12,9 +12,11 @@ pub mod demo;
 pub mod error;
 pub mod guests;
 pub mod hotels;
+pub mod http;
 pub mod hygiene;
 pub mod i18n;
 pub mod letters;
+pub mod live;
 pub mod meals;
 pub mod openapi;
 pub mod outbox;
@@ -50,7 +52,7 @@ pub struct AppState {
     /// The scan log's group-commit writer (SQLite; PostgreSQL commits per scan).
     pub scan_writer: Option<scan::writer::ScanWriter>,
     /// Changes pushed to open pickup boards.
-    pub live: pickups::live::LiveFeed,
+    pub live: live::LiveFeed,
     /// Outgoing email: the transport and this instance's sending worker.
     pub mail: outbox::Mailer,
 }
@@ -78,12 +80,7 @@ impl AppState {
         F: FnOnce(&mut db::Tx) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        aw::block(move || {
-            let mut conn = pool.get()?;
-            db::write_tx(&mut conn, time::now_utc(), f)
-        })
-        .await?
+        self.write_or_rehearse(false, f).await
     }
 
     /// Runs a change without committing it (`dry_run`) or for real: a preview is the change.
@@ -122,8 +119,8 @@ pub fn prepare_database(settings: &Settings) -> Result<(DbPool, Option<String>),
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     db::run_migrations(&mut conn)?;
     let generated = auth::service::ensure_admin(&mut conn, settings.admin_password.as_deref())?;
-    passes::keys::ensure_key(&mut conn)
-        .map_err(|e| format!("cannot create the signing key: {e}"))?;
+    db::write_tx(&mut conn, time::now_utc(), passes::keys::ensure_key)
+        .map_err(|e: diesel::result::Error| format!("cannot create the signing key: {e}"))?;
     Ok((pool, generated))
 }
 
@@ -149,7 +146,7 @@ impl Application {
             }
             db::DbUrl::Postgres(_) => None,
         };
-        let live = pickups::live::LiveFeed::start(pool.clone());
+        let live = live::LiveFeed::start(pool.clone());
         let settings = Arc::new(settings);
         let mail = outbox::Mailer::start(
             pool.clone(),

@@ -137,18 +137,28 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn keys(pool: &yingbin::db::DbPool, what: KeysCommand) -> Result<(), String> {
+    use yingbin::db::write_tx;
     use yingbin::passes::keys as k;
+    use yingbin::time::now_utc;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     match what {
         KeysCommand::Rotate => {
-            let id = k::create_key(&mut conn).map_err(|e| e.to_string())?;
+            let id = write_tx(&mut conn, now_utc(), k::create_key).map_err(|e| e.to_string())?;
             println!("key {id} now signs new passes; older keys still verify until retired");
         }
         KeysCommand::Retire { key_id } => {
-            if k::retire_key(&mut conn, key_id).map_err(|e| e.to_string())? == 0 {
+            let retired = write_tx(&mut conn, now_utc(), |tx| {
+                if k::retire_key(tx, key_id)? == 0 {
+                    return Ok(false);
+                }
+                // A key must always sign: retiring the last one makes a new one.
+                k::ensure_key(tx)?;
+                Ok::<_, diesel::result::Error>(true)
+            })
+            .map_err(|e| e.to_string())?;
+            if !retired {
                 return Err(format!("no key {key_id}"));
             }
-            k::ensure_key(&mut conn).map_err(|e| e.to_string())?;
             println!("key {key_id} retired");
         }
         KeysCommand::List => {

@@ -57,9 +57,3 @@ pub async fn static_file(req: HttpRequest) -> HttpResponse {
     }
     actix_web::ResponseError::error_response(&AppError::NotFound("page"))
 }
-
-/// Parses a JSON request body. Handlers take the raw body and call this *after* checking
-/// the caller's role, so that a role without access gets 403 whatever it sends.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| AppError::bad_request(format!("bad JSON: {e}")))
-}

@@ -10,8 +10,8 @@ use crate::auth::model::UserResponse;
 use crate::auth::service::{self, UserChanges};
 use crate::auth::{store, CurrentUser, Role};
 use crate::error::AppError;
+use crate::http::parse_json;
 use crate::i18n::Lang;
-use crate::web::parse_json;
 use crate::AppState;
 
 /// Sign-in form.

@@ -278,16 +278,6 @@ where
     in_transaction(conn, now, f, Ending::Rollback)
 }
 
-/// Transitional: the old shape, where a service opened its own transaction and read the
-/// clock itself. Removed once every service takes a `Tx`.
-pub fn legacy_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut Tx) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    in_transaction(conn, crate::time::now_utc(), f, Ending::Commit)
-}
-
 #[derive(PartialEq)]
 enum Ending {
     Commit,

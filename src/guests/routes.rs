@@ -1,8 +1,6 @@
 //! HTTP handlers of the guest registry.
 
-use actix_web::http::header::{
-    CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
-};
+use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -16,9 +14,9 @@ use crate::guests::model::{GuestResponse, HubResponse, NamedCount};
 use crate::guests::registry::{self, NamedKind};
 use crate::guests::store::GuestFilter;
 use crate::guests::{photo, service};
+use crate::http::parse_json;
 use crate::i18n::Lang;
 use crate::time;
-use crate::web::parse_json;
 use crate::AppState;
 
 /// Roles that read the registry (a department only its own guests).
@@ -339,13 +337,7 @@ pub async fn export_guests(
         )
     })
     .await??;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename("guests.csv".into())],
-        })
-        .body(bytes))
+    Ok(crate::http::csv_download(bytes, "guests.csv"))
 }
 
 /// A name for a department or delegation.

@@ -1,7 +1,6 @@
 //! HTTP handlers of hotels, blocks, releases, the policy, allocation plans, rooming lists and
 //! the hotel desk.
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -17,8 +16,8 @@ use crate::hotels::model::{
 use crate::hotels::plans::{self, AssignmentPage, EditRequest, HotelChanges, PlanDetail};
 use crate::hotels::rooming::{self, RoomingList};
 use crate::hotels::rules::{PlanAction, StayAction};
+use crate::http::parse_json;
 use crate::i18n::Lang;
-use crate::web::parse_json;
 use crate::AppState;
 
 /// Who sees hotels and their rooming lists (a desk only its own hotel).
@@ -36,16 +35,6 @@ const PLAN_READERS: &[Role] = &[Role::Admin, Role::Reception, Role::Committee];
 const COMMITTEE: &[Role] = &[Role::Committee];
 /// Who works the desk (and asks to release rooms).
 const DESK: &[Role] = &[Role::Admin, Role::Reception, Role::HotelDesk];
-
-fn csv_response(bytes: Vec<u8>, filename: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(filename)],
-        })
-        .body(bytes)
-}
 
 /// The designated hotels (a hotel desk sees its own).
 #[utoipa::path(tag = "hotels", responses((status = 200, body = Vec<HotelResponse>)))]
@@ -583,7 +572,10 @@ pub async fn rooming_list_csv(
             Ok((hotel.code, rooming::rooming_csv(&list, lang)?))
         })
         .await?;
-    Ok(csv_response(bytes, format!("rooming-{code}.csv")))
+    Ok(crate::http::csv_download(
+        bytes,
+        format!("rooming-{code}.csv"),
+    ))
 }
 
 /// A day at the desk.
@@ -642,7 +634,10 @@ pub async fn settlement_csv(
             ))
         })
         .await?;
-    Ok(csv_response(bytes, format!("settlement-{code}.csv")))
+    Ok(crate::http::csv_download(
+        bytes,
+        format!("settlement-{code}.csv"),
+    ))
 }
 
 /// A guest's stay.

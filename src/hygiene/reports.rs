@@ -178,7 +178,7 @@ pub fn record_inspection(
     for (item, jpeg) in &photos {
         store::insert_photo(tx, id, item, jpeg)?;
     }
-    crate::pickups::live::record(tx, None, "inspection", id)?;
+    crate::live::record(tx, None, "inspection", id)?;
     audit::record(
         tx,
         &user.actor(),
@@ -378,7 +378,7 @@ pub fn raise_incident(
         req.stops_service,
         now,
     )?;
-    crate::pickups::live::record(tx, None, "incident", id)?;
+    crate::live::record(tx, None, "incident", id)?;
     audit::record(
         tx,
         &user.actor(),
@@ -442,7 +442,7 @@ pub fn follow_up(
         ("open", None)
     };
     store::update_incident(tx, id, &text, status, closed)?;
-    crate::pickups::live::record(tx, None, "incident", id)?;
+    crate::live::record(tx, None, "incident", id)?;
     audit::record(
         tx,
         &user.actor(),

@@ -1,6 +1,5 @@
 //! HTTP handlers of inspectors, the roster, inspections and incidents.
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -8,13 +7,13 @@ use utoipa::IntoParams;
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::http::parse_json;
 use crate::hygiene::reports::{
     self, FollowUpRequest, IncidentRequest, IncidentResponse, InspectionRequest, InspectionResponse,
 };
 use crate::hygiene::service::{
     self, CoverageCell, GenerateResult, HygieneSettings, Inspector, ShiftRequest, ShiftResponse,
 };
-use crate::web::parse_json;
 use crate::AppState;
 
 /// The health bureau (and admin) keep inspectors and rosters.
@@ -293,16 +292,10 @@ pub async fn inspections_csv(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(format!(
-                "inspections-{}.csv",
-                days.0
-            ))],
-        })
-        .body(bytes))
+    Ok(crate::http::csv_download(
+        bytes,
+        format!("inspections-{}.csv", days.0),
+    ))
 }
 
 /// A checked item's photo (JPEG).

@@ -343,7 +343,7 @@ pub fn generate(
         .collect();
     store::delete_shifts_between(tx, from, to)?;
     store::insert_shifts(tx, &rows, now)?;
-    crate::pickups::live::record(tx, None, "roster", format!("{}..{}", days.0, days.1))?;
+    crate::live::record(tx, None, "roster", format!("{}..{}", days.0, days.1))?;
     // Every inspector with an address is mailed their coming shifts.
     crate::hygiene::letters::rosters(tx, &user.username)?;
     audit::record(
@@ -642,7 +642,7 @@ pub fn edit_shift(
             }
         }
     }
-    crate::pickups::live::record(tx, None, "roster", "edit")?;
+    crate::live::record(tx, None, "roster", "edit")?;
     audit::record(
         tx,
         &user.actor(),
@@ -672,7 +672,7 @@ pub fn delete_shift(tx: &mut Tx, user: &CurrentUser, id: i64) -> Result<(), AppE
     if store::delete_shift(tx, id)? == 0 {
         return Err(AppError::NotFound("shift"));
     }
-    crate::pickups::live::record(tx, None, "roster", "edit")?;
+    crate::live::record(tx, None, "roster", "edit")?;
     audit::record(tx, &user.actor(), "delete", "shift", id, json!({}))?;
     Ok(())
 }

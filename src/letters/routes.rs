@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::http::parse_json;
 use crate::letters::bulk::{self, SendRequest, SendResult};
 use crate::letters::history::{self, BatchView, MessageFilter, MessageView};
 use crate::letters::render;
@@ -14,7 +15,6 @@ use crate::outbox::claims as outbox;
 use crate::outbox::compose::html_for_preview;
 use crate::outbox::{status, Kind, Outcome};
 use crate::time::{self, now_utc};
-use crate::web::parse_json;
 use crate::AppState;
 
 /// Reception sends guests their messages and follows delivery.

@@ -1,7 +1,6 @@
 //! HTTP handlers of dining points, windows, the meal policy, guests' meals, coupons, kitchen
 //! numbers and the menu.
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -9,6 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::http::parse_json;
 use crate::i18n::Lang;
 use crate::meals::canteen::{self, MealCount};
 use crate::meals::catalog::{self, MealCatalog, MealPolicyEntry};
@@ -17,7 +17,6 @@ use crate::meals::entitlements::{
 };
 use crate::meals::kitchen::{self, ForecastRow, KitchenSheet};
 use crate::meals::model::{MenuEntry, PointResponse, WindowEntry};
-use crate::web::parse_json;
 use crate::AppState;
 
 /// Who sees dining points and the menu.
@@ -398,13 +397,7 @@ pub async fn kitchen_sheet_csv(
             ))
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(name)],
-        })
-        .body(bytes))
+    Ok(crate::http::csv_download(bytes, name))
 }
 
 /// The menu's filter.

@@ -15,10 +15,9 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::rngs::OsRng;
 
 use crate::db::schema::signing_keys;
-use crate::db::DbConn;
+use crate::db::{DbConn, Tx};
 use crate::passes::model::SigningKeyRow;
 use crate::passes::token;
-use crate::time::now_utc;
 
 /// All keys, oldest first.
 pub fn list_keys(conn: &mut DbConn) -> QueryResult<Vec<SigningKeyRow>> {
@@ -29,7 +28,9 @@ pub fn list_keys(conn: &mut DbConn) -> QueryResult<Vec<SigningKeyRow>> {
 }
 
 /// Adds a fresh key with the next key id and returns that id.
-pub fn create_key(conn: &mut DbConn) -> QueryResult<i32> {
+pub fn create_key(tx: &mut Tx) -> QueryResult<i32> {
+    let now = tx.now();
+    let conn: &mut DbConn = tx;
     let next: Option<i32> = signing_keys::table
         .select(diesel::dsl::max(signing_keys::key_id))
         .first(conn)?;
@@ -40,25 +41,26 @@ pub fn create_key(conn: &mut DbConn) -> QueryResult<i32> {
             signing_keys::key_id.eq(key_id),
             signing_keys::public_key.eq(hex::encode(key.verifying_key().as_bytes())),
             signing_keys::secret_key.eq(hex::encode(key.to_bytes())),
-            signing_keys::created_at.eq(now_utc()),
+            signing_keys::created_at.eq(now),
         ))
         .execute(conn)?;
     Ok(key_id)
 }
 
 /// Makes sure a signing key exists (first start).
-pub fn ensure_key(conn: &mut DbConn) -> QueryResult<()> {
-    if list_keys(conn)?.iter().all(|k| k.retired_at.is_some()) {
-        create_key(conn)?;
+pub fn ensure_key(tx: &mut Tx) -> QueryResult<()> {
+    if list_keys(tx)?.iter().all(|k| k.retired_at.is_some()) {
+        create_key(tx)?;
     }
     Ok(())
 }
 
 /// Retires a key: it no longer signs or verifies.
-pub fn retire_key(conn: &mut DbConn, key_id: i32) -> QueryResult<usize> {
+pub fn retire_key(tx: &mut Tx, key_id: i32) -> QueryResult<usize> {
+    let now = tx.now();
     diesel::update(signing_keys::table.filter(signing_keys::key_id.eq(key_id)))
-        .set(signing_keys::retired_at.eq(Some(now_utc())))
-        .execute(conn)
+        .set(signing_keys::retired_at.eq(Some(now)))
+        .execute(&mut **tx)
 }
 
 /// The key that signs now: the newest that is not retired.

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::guests::store::GuestFilter;
+use crate::http::parse_json;
 use crate::passes::catalog::{self, SessionRequest, ZoneRequest};
 use crate::passes::model::{PassResponse, SessionResponse, Zone};
 use crate::passes::revocations::{self as revocation_list, RevocationList};
@@ -18,7 +19,6 @@ use crate::passes::store::PassFilter;
 use crate::passes::tickets::{self, AdmissionRequest};
 use crate::passes::vehicle_requests::{self, VehicleRequest};
 use crate::passes::{keys, qr};
-use crate::web::parse_json;
 use crate::AppState;
 
 const CREDENTIAL_VIEWERS: &[Role] = &[

@@ -17,7 +17,6 @@
 //! Server-Sent Events.
 
 pub mod board;
-pub mod live;
 pub mod model;
 pub mod planner;
 pub mod rides;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::schema::{live_events, runs, trips, vehicles};
+use crate::db::schema::{runs, trips, vehicles};
 
 /// A flight or train on a day, as updates left it.
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -125,20 +125,6 @@ pub struct NewRun<'a> {
     pub status: &'a str,
     pub locked: bool,
     pub created_at: NaiveDateTime,
-}
-
-/// A change boards must hear of.
-#[derive(Queryable, Selectable, Clone, Debug, Serialize)]
-#[diesel(table_name = live_events)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
-pub struct LiveEvent {
-    pub id: i64,
-    #[serde(skip)]
-    pub at: NaiveDateTime,
-    pub hub_id: Option<i64>,
-    /// `trip`, `pickup`, `run`, `vehicle`.
-    pub kind: String,
-    pub ref_id: String,
 }
 
 /// A car as a run shows it.

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::live;
 use crate::pickups::board::{self, Board, Summary};
 use crate::pickups::model::{RunResponse, Trip, VehicleResponse};
 use crate::pickups::rules::Direction;
@@ -16,8 +17,8 @@ use crate::pickups::service::{
 };
 use crate::pickups::trips::{self, TripImport, TripUpdateRequest};
 use crate::pickups::vehicles;
-use crate::pickups::{live, store};
-use crate::web::parse_json;
+
+use crate::http::parse_json;
 use crate::AppState;
 
 /// Who sees trips, runs and boards (a greeter only its hub).
@@ -545,7 +546,7 @@ pub async fn board_events(
                 None => {}
             }
             Ok(match last {
-                Some(id) => store::events_after(conn, id, 1000)?
+                Some(id) => live::events_after(conn, id, 1000)?
                     .into_iter()
                     .filter(|e| live::wanted(e, hub))
                     .collect(),

@@ -15,13 +15,14 @@ use crate::audit;
 use crate::auth::{CurrentUser, Role};
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
+use crate::live;
 use crate::pickups::model::{NewRun, RunGuest, RunResponse, RunRow, RunVehicle};
 use crate::pickups::planner::{self, Car, LockedRun, Rider};
 use crate::pickups::rides::RideWatch;
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{self, hub_for, invalid, DEFAULT_TRAVEL};
+use crate::pickups::store;
 use crate::pickups::trips::{self, day_span, expected_utc};
-use crate::pickups::{live, store};
 use crate::time::to_rfc3339;
 
 /// Minutes since the epoch: the planner's clock.

@@ -13,8 +13,9 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::model::Hub;
+use crate::live;
 use crate::pickups::rules::{self, Direction};
-use crate::pickups::{live, store};
+use crate::pickups::store;
 use crate::time::to_rfc3339;
 
 /// A 422 naming the field (the pickups domain's one way to say a request is wrong).

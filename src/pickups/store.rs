@@ -4,12 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    delegations, guest_photos, guests, hub_travel, hubs, live_events, pickup_events, pickups,
-    run_guests, runs, stays, trips, vehicles,
+    delegations, guest_photos, guests, hub_travel, hubs, pickup_events, pickups, run_guests, runs,
+    stays, trips, vehicles,
 };
 use crate::db::DbConn;
 use crate::guests::model::Hub;
-use crate::pickups::model::{LiveEvent, NewRun, RunRow, TripRow, Vehicle, VehicleFields};
+use crate::pickups::model::{NewRun, RunRow, TripRow, Vehicle, VehicleFields};
 
 // --- hubs --------------------------------------------------------------------------------
 
@@ -559,39 +559,4 @@ pub fn remove_riders(conn: &mut DbConn, run_id: i64, guests: &[i64]) -> QueryRes
         .execute(conn)?;
     }
     Ok(n)
-}
-
-// --- live events -------------------------------------------------------------------------
-
-pub fn insert_event(
-    conn: &mut DbConn,
-    hub_id: Option<i64>,
-    kind: &str,
-    ref_id: &str,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::insert_into(live_events::table)
-        .values((
-            live_events::at.eq(now),
-            live_events::hub_id.eq(hub_id),
-            live_events::kind.eq(kind),
-            live_events::ref_id.eq(ref_id),
-        ))
-        .execute(conn)
-}
-
-pub fn events_after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<LiveEvent>> {
-    live_events::table
-        .filter(live_events::id.gt(after))
-        .order(live_events::id)
-        .limit(limit)
-        .select(LiveEvent::as_select())
-        .load(conn)
-}
-
-pub fn last_event_id(conn: &mut DbConn) -> QueryResult<i64> {
-    let max: Option<i64> = live_events::table
-        .select(diesel::dsl::max(live_events::id))
-        .first(conn)?;
-    Ok(max.unwrap_or(0))
 }

@@ -17,10 +17,11 @@ use crate::db::schema::guests;
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::model::Hub;
+use crate::live;
 use crate::pickups::model::{Trip, TripRow};
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::service::{find_hub_by_key, hub_for, invalid};
-use crate::pickups::{live, store};
+use crate::pickups::store;
 use crate::time::{to_local, to_rfc3339, to_utc};
 
 /// The UTC span of an event-local day.

@@ -12,10 +12,11 @@ use crate::auth::CurrentUser;
 use crate::db::schema::passes;
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
+use crate::live;
 use crate::pickups::model::{Vehicle, VehicleFields, VehicleResponse};
 use crate::pickups::rides::RideWatch;
 use crate::pickups::service::invalid;
-use crate::pickups::{live, store};
+use crate::pickups::store;
 use crate::time::{to_rfc3339, to_utc};
 
 fn parse_time(field: &str, text: Option<&str>, tz: Tz) -> Result<Option<NaiveDateTime>, AppError> {

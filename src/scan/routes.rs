@@ -9,12 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::http::parse_json;
 use crate::i18n::Lang;
 use crate::scan::model::ScanPoint;
 use crate::scan::service::{self, PointRequest, ScanRequest, ScanResponse};
 use crate::scan::store::{self, ScanFilter};
 use crate::time::{to_local, to_rfc3339};
-use crate::web::parse_json;
 use crate::AppState;
 
 const SCANNERS: &[Role] = &[

@@ -58,10 +58,11 @@ async fn a_greeter_sees_a_delay_arrive_live_and_marks_the_guest_met() -> Result<
         })
         .await?;
 
-    // Reception reports the delay; the open board changes by itself.
+    // Reception reports the delay; the open board changes by itself. The new time carries its
+    // date: late in the evening, fifty minutes later is tomorrow.
     let (s, b) = json_of(
         app.req(Method::POST, "/api/v1/trips/update", Some(&admin))
-            .json(&json!({"number": "3U8888", "date": due.date().to_string(), "hub": "CTU", "expected_time": (due + chrono::Duration::minutes(50)).format("%H:%M").to_string()}))
+            .json(&json!({"number": "3U8888", "date": due.date().to_string(), "hub": "CTU", "expected_time": (due + chrono::Duration::minutes(50)).format("%Y-%m-%d %H:%M").to_string()}))
             .send()
             .await?,
     )

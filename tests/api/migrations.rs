@@ -94,7 +94,8 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(StayRow::as_select())
         .limit(0)
         .load(conn)?;
-    use yingbin::pickups::model::{LiveEvent, RunRow, TripRow, Vehicle};
+    use yingbin::live::LiveEvent;
+    use yingbin::pickups::model::{RunRow, TripRow, Vehicle};
     schema::trips::table
         .select(TripRow::as_select())
         .limit(0)

@@ -753,7 +753,11 @@ async fn a_rotated_key_signs_new_passes_while_old_ones_still_verify() -> TestRes
     let (admin, zhang, li) = event(&app).await;
     let (_, old) = credential(&app, &admin, zhang, &["A"], 0, 3).await;
     let mut conn = app.pool.get()?;
-    let new_id = yingbin::passes::keys::create_key(&mut conn)?;
+    let new_id = yingbin::db::write_tx(
+        &mut conn,
+        yingbin::time::now_utc(),
+        yingbin::passes::keys::create_key,
+    )?;
     drop(conn);
     app.req(Method::PATCH, &format!("/api/v1/guests/{li}"), Some(&admin))
         .json(&json!({"id_number": resident_id("51010419900101456")}))

@@ -1,5 +1,6 @@
-//! Live boards. Every change a board must hear of is a `live_events` row, written in the same
-//! transaction as the change. Each instance tails that table (one query every
+//! The live feed — infrastructure that knows no domain. Every change a live page (greeter
+//! board, reception's day, the hygiene desk) must hear of is a `live_events` row, written in
+//! the same transaction as the change. Each instance tails that table (one query every
 //! [`TAIL_EVERY`], whoever wrote the row) and hands new rows to its open boards over
 //! Server-Sent Events — so several instances behind one database all hear every change.
 
@@ -9,9 +10,12 @@ use std::time::Duration;
 use actix_web::web::Bytes;
 use tokio::sync::broadcast;
 
-use crate::db::{DbConn, DbPool};
-use crate::pickups::model::LiveEvent;
-use crate::pickups::store;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::live_events;
+use crate::db::{DbConn, DbPool, Tx};
 use crate::time::now_utc;
 
 /// How often the table is read.
@@ -19,14 +23,15 @@ pub const TAIL_EVERY: Duration = Duration::from_millis(100);
 /// A ping keeps idle connections (and proxies) open and tells the page the server is there.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
 
-/// Records a change for the boards. Call inside the change's transaction.
+/// Records a change for the boards, in the change's transaction and at its instant.
 pub fn record(
-    conn: &mut DbConn,
+    tx: &mut Tx,
     hub_id: Option<i64>,
     kind: &str,
     ref_id: impl ToString,
 ) -> diesel::QueryResult<()> {
-    store::insert_event(conn, hub_id, kind, &ref_id.to_string(), now_utc()).map(|_| ())
+    let now = tx.now();
+    insert_event(tx, hub_id, kind, &ref_id.to_string(), now).map(|_| ())
 }
 
 /// This instance's fan-out of the event table. The tailing thread ends when the feed is
@@ -68,7 +73,7 @@ fn tail(pool: DbPool, sender: std::sync::Weak<broadcast::Sender<Arc<LiveEvent>>>
         // No board open: only keep the place (the newest id), so a board that opens hears
         // every change after it; reading the max of the key is cheap.
         if sender.receiver_count() == 0 || last.is_none() {
-            match store::last_event_id(&mut conn) {
+            match last_event_id(&mut conn) {
                 Ok(id) => last = Some(id.max(last.unwrap_or(0))),
                 Err(e) => tracing::warn!("live feed: {e}"),
             }
@@ -77,7 +82,7 @@ fn tail(pool: DbPool, sender: std::sync::Weak<broadcast::Sender<Arc<LiveEvent>>>
             }
         }
         let after = last.unwrap_or(0);
-        match store::events_after(&mut conn, after, 1000) {
+        match events_after(&mut conn, after, 1000) {
             Ok(events) => {
                 for e in events {
                     last = Some(e.id);
@@ -88,6 +93,58 @@ fn tail(pool: DbPool, sender: std::sync::Weak<broadcast::Sender<Arc<LiveEvent>>>
             Err(e) => tracing::warn!("live feed: {e}"),
         }
     }
+}
+
+/// A change boards must hear of.
+#[derive(Queryable, Selectable, Clone, Debug, Serialize)]
+#[diesel(table_name = live_events)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct LiveEvent {
+    /// Position in the feed.
+    pub id: i64,
+    /// When (UTC).
+    #[serde(skip)]
+    pub at: NaiveDateTime,
+    /// The hub whose boards it concerns; `None`: every board.
+    pub hub_id: Option<i64>,
+    /// `trip`, `pickup`, `run`, `vehicle`.
+    pub kind: String,
+    /// Which record.
+    pub ref_id: String,
+}
+
+fn insert_event(
+    conn: &mut DbConn,
+    hub_id: Option<i64>,
+    kind: &str,
+    ref_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::insert_into(live_events::table)
+        .values((
+            live_events::at.eq(now),
+            live_events::hub_id.eq(hub_id),
+            live_events::kind.eq(kind),
+            live_events::ref_id.eq(ref_id),
+        ))
+        .execute(conn)
+}
+
+/// Events after `after`, oldest first.
+pub fn events_after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<LiveEvent>> {
+    live_events::table
+        .filter(live_events::id.gt(after))
+        .order(live_events::id)
+        .limit(limit)
+        .select(LiveEvent::as_select())
+        .load(conn)
+}
+
+fn last_event_id(conn: &mut DbConn) -> QueryResult<i64> {
+    let max: Option<i64> = live_events::table
+        .select(diesel::dsl::max(live_events::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
 }
 
 /// One SSE message for an event.
