@@ -37,8 +37,8 @@ fn bench(label: &str, url: &str) {
         token_hash: String::new(),
     };
     use yingbin::hygiene::service;
-    use yingbin::meals::{catalog, model};
-    let w = |s: &str, a: &str, b: &str| model::WindowEntry {
+    use yingbin::meals::{self, catalog};
+    let w = |s: &str, a: &str, b: &str| meals::WindowEntry {
         service: s.into(),
         start: a.into(),
         end: b.into(),
@@ -61,7 +61,7 @@ fn bench(label: &str, url: &str) {
             catalog::create_point(
                 tx,
                 &admin,
-                &model::PointResponse {
+                &meals::PointResponse {
                     code: format!("P{i:02}"),
                     name: format!("餐厅{i}"),
                     seats: 300,

@@ -47,7 +47,7 @@ fn bench(label: &str, url: &str) {
     let csv = yingbin::demo::demo_csv(20_000, 11, start);
     yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
-    use yingbin::meals::{catalog, kitchen, model, store};
+    use yingbin::meals::{self, catalog, kitchen};
     support::write(&mut conn, |tx| {
         yingbin::hotels::catalog::create_hotel(
             tx,
@@ -62,7 +62,7 @@ fn bench(label: &str, url: &str) {
             catalog::create_point(
                 tx,
                 &admin,
-                &model::PointResponse {
+                &meals::PointResponse {
                     code: format!("P{i:02}"),
                     name: format!("餐厅{i}"),
                     hotel,
@@ -75,13 +75,13 @@ fn bench(label: &str, url: &str) {
         .expect("point");
     }
     let cat = catalog::MealCatalog::load(&mut conn).expect("catalog");
-    let guests = store::list_meal_guests(&mut conn).expect("guests");
+    let guests = meals::list_meal_guests(&mut conn).expect("guests");
     support::write(&mut conn, |c| {
         for g in &guests {
             if g.category.as_deref() != Some("journalist") {
-                store::set_guest_point(c, g.id, Some(cat.points[g.id as usize % 60].id))?;
+                meals::set_guest_point(c, g.id, Some(cat.points[g.id as usize % 60].id))?;
             }
-            store::insert_use(
+            meals::insert_use(
                 c,
                 &format!("g{}", g.id),
                 start,

@@ -151,7 +151,7 @@ fn prepare(url: &str) -> (Settings, yingbin::db::DbPool, chrono::NaiveDate) {
     })
     .expect("approve");
     for i in 0..120u32 {
-        let v = yingbin::pickups::model::VehicleResponse {
+        let v = yingbin::pickups::VehicleResponse {
             plate: format!("川A{}", 60000 + i * 7),
             seats: [4, 7, 19][i as usize % 3],
             vehicle_type: "car".into(),

@@ -110,7 +110,7 @@ fn bench(label: &str, url: &str) {
         )
     })
     .expect("approve");
-    let big = yingbin::hotels::store::find_hotel(&mut conn, "BIG")
+    let big = yingbin::hotels::find_hotel(&mut conn, "BIG")
         .expect("query")
         .expect("hotel");
     let list = yingbin::hotels::rooming::rooming_list(&mut conn, &big, tz).expect("list");

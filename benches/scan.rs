@@ -74,13 +74,12 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
     yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
         .expect("import");
     let photo = jpeg();
-    let ids =
-        yingbin::guests::store::matching_guest_ids(&mut conn, &Default::default()).expect("ids");
+    let ids = yingbin::guests::matching_guest_ids(&mut conn, &Default::default()).expect("ids");
     support::write(&mut conn, |c| {
         for id in &ids {
-            yingbin::guests::store::upsert_photo(
+            yingbin::guests::upsert_photo(
                 c,
-                &yingbin::guests::model::GuestPhoto {
+                &yingbin::guests::GuestPhoto {
                     guest_id: *id,
                     jpeg: photo.clone(),
                     sha256: format!("{:08x}{}", id, "0".repeat(56)),
@@ -115,9 +114,9 @@ fn prepare(url: &str, n: usize) -> (Settings, yingbin::db::DbPool, Vec<i64>) {
         )
     })
     .expect("bulk");
-    let filter = yingbin::passes::store::PassFilter::default();
+    let filter = yingbin::passes::PassFilter::default();
     let (_, passes) =
-        yingbin::passes::store::list_passes(&mut conn, &filter, None, i64::MAX, 0).expect("passes");
+        yingbin::passes::list_passes(&mut conn, &filter, None, i64::MAX, 0).expect("passes");
     (
         settings,
         pool.clone(),
@@ -149,10 +148,9 @@ fn bench_issue(label: &str, url: impl Fn() -> String) {
         .expect("approve");
         assert_eq!(out.approved, ISSUE, "{:?}", out.incomplete.first());
         let signed = start.elapsed().as_secs_f64();
-        let filter = yingbin::passes::store::PassFilter::default();
+        let filter = yingbin::passes::PassFilter::default();
         let (_, passes) =
-            yingbin::passes::store::list_passes(&mut conn, &filter, None, i64::MAX, 0)
-                .expect("passes");
+            yingbin::passes::list_passes(&mut conn, &filter, None, i64::MAX, 0).expect("passes");
         // The QR images are rendered as the print pages fetch them: by both workers at once.
         let bytes: usize = std::thread::scope(|s| {
             let halves: Vec<_> = passes
@@ -203,12 +201,12 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
     })
     .expect("approve");
     let point = if canteen {
-        use yingbin::meals::{catalog, model};
+        use yingbin::meals::{self, catalog};
         support::write(&mut conn, |tx| {
             catalog::create_point(
                 tx,
                 &admin,
-                &model::PointResponse {
+                &meals::PointResponse {
                     code: "MAIN".into(),
                     name: "主场馆餐厅".into(),
                     seats: 500,
@@ -217,7 +215,7 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
             )
         })
         .expect("dining point");
-        let all_day = [model::WindowEntry {
+        let all_day = [meals::WindowEntry {
             service: "lunch".into(),
             start: "00:00".into(),
             end: "24:00".into(),
@@ -258,9 +256,9 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
         yingbin::scan::service::create_point(tx, &admin, &point)
     })
     .expect("point");
-    let filter = yingbin::passes::store::PassFilter::default();
+    let filter = yingbin::passes::PassFilter::default();
     let (_, passes) =
-        yingbin::passes::store::list_passes(&mut conn, &filter, None, i64::MAX, 0).expect("passes");
+        yingbin::passes::list_passes(&mut conn, &filter, None, i64::MAX, 0).expect("passes");
     let tokens: Vec<String> = passes.iter().filter_map(|p| p.token.clone()).collect();
     drop(conn);
 
@@ -330,8 +328,7 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
         p99s.push(p99);
     }
     let mut conn = pool.get().expect("conn");
-    let (logged, _) =
-        yingbin::scan::store::list_scans(&mut conn, &Default::default(), 0, 0).expect("log");
+    let (logged, _) = yingbin::scan::list_scans(&mut conn, &Default::default(), 0, 0).expect("log");
     let what = if canteen {
         "canteen scans (meal claimed in the log transaction)"
     } else {

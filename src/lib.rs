@@ -3,6 +3,7 @@
 //! `Application::build` turns settings into a running service: pool → migrations → first
 //! admin → routes. `main.rs` and the tests start exactly this.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod cache;
@@ -15,6 +16,7 @@ pub mod hotels;
 pub mod http;
 pub mod hygiene;
 pub mod i18n;
+pub mod layers;
 pub mod letters;
 pub mod live;
 pub mod meals;
@@ -189,7 +191,7 @@ impl Application {
                             // Scans first: the busiest route is matched before the others.
                             .configure(scan::routes)
                             .configure(auth::routes)
-                            .configure(audit::routes)
+                            .configure(accounts::routes)
                             .configure(guests::routes)
                             .configure(passes::routes)
                             .configure(hotels::routes)

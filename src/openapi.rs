@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{audit, auth, guests, hotels, hygiene, letters, meals, passes, pickups, scan, web};
+use crate::{accounts, auth, guests, hotels, hygiene, letters, meals, passes, pickups, scan, web};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -13,11 +13,11 @@ use crate::{audit, auth, guests, hotels, hygiene, letters, meals, passes, pickup
         auth::routes::login,
         auth::routes::logout,
         auth::routes::me,
-        auth::routes::list_users,
-        auth::routes::create_user,
-        auth::routes::update_user,
-        auth::routes::reset_password,
-        audit::routes::list_audit,
+        accounts::users::list_users,
+        accounts::users::create_user,
+        accounts::users::update_user,
+        accounts::users::reset_password,
+        accounts::audit_log::list_audit,
         guests::routes::list_guests,
         guests::routes::get_guest,
         guests::routes::create_guest,

@@ -1,10 +1,8 @@
 //! The audit log: one row for every change — who, when, what, which record — written in the
-//! same transaction as the change, so a change without its row cannot exist. Admin reads it.
+//! same transaction as the change, so a change without its row cannot exist. Admin reads it
+//! (`accounts::audit_log`).
 
-pub mod routes;
 mod store;
-
-use actix_web::web;
 
 use crate::db::Tx;
 
@@ -40,9 +38,4 @@ impl Actor {
             username: format!("system:{what}"),
         }
     }
-}
-
-/// The audit routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(routes::list_audit);
 }

@@ -7,25 +7,24 @@
 //! Every handler says which roles it admits; no session → 401, wrong role or scope → 403.
 
 pub mod extract;
-pub mod model;
+mod model;
 pub mod password;
 pub mod routes;
 pub mod rules;
 pub mod service;
-pub mod store;
+mod store;
+
+pub use model::{NewSession, NewUser, Role, User, UserResponse};
+/// The demo loader seeds its accounts directly.
+pub use store::{find_user_by_name, insert_user, list_users, update_contact};
 
 use actix_web::web;
 
 pub use extract::CurrentUser;
-pub use model::Role;
 
 /// The account routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(routes::login)
         .service(routes::logout)
-        .service(routes::me)
-        .service(routes::list_users)
-        .service(routes::create_user)
-        .service(routes::update_user)
-        .service(routes::reset_password);
+        .service(routes::me);
 }

@@ -80,6 +80,7 @@ fn check_scope(
     conn: &mut DbConn,
     role: Role,
     scope: Option<&str>,
+    resolve: ScopeResolver,
 ) -> Result<Option<String>, AppError> {
     let scope = scope.map(str::trim).filter(|s| !s.is_empty());
     match (role.needs_scope(), scope) {
@@ -92,29 +93,14 @@ fn check_scope(
             format!("role {} needs a scope", role.as_str()),
             json!([{"field": "scope"}]),
         )),
-        (true, Some(scope)) => match role {
-            Role::Department => {
-                let id = crate::guests::registry::resolve_department_scope(conn, scope)?;
-                Ok(Some(id.to_string()))
-            }
-            Role::Greeter => {
-                let id = crate::guests::registry::resolve_hub_scope(conn, scope)?;
-                Ok(Some(id.to_string()))
-            }
-            // An inspector account is one inspector of the roster.
-            Role::Inspector => match scope.parse::<i64>() {
-                Ok(id) if crate::hygiene::store::find_inspector(conn, id)?.is_some() => {
-                    Ok(Some(id.to_string()))
-                }
-                _ => Err(AppError::invalid(
-                    format!("unknown inspector {scope}"),
-                    json!([{"field": "scope"}]),
-                )),
-            },
-            _ => Ok(Some(scope.to_string())),
-        },
+        (true, Some(scope)) => Ok(Some(resolve(conn, role, scope)?)),
     }
 }
+
+/// Turns a scope as an admin typed it (a department's name, a hub's code, an inspector…) into
+/// the stored form, or says why it names nothing. Given by the layer above, which knows the
+/// domains the scopes point into; `auth` knows none of them.
+pub type ScopeResolver<'a> = &'a dyn Fn(&mut DbConn, Role, &str) -> Result<String, AppError>;
 
 fn parse_role(role: &str) -> Result<Role, AppError> {
     Role::parse(role).ok_or_else(|| {
@@ -168,11 +154,12 @@ pub fn create_user(
     account: &NewAccount,
     role: &str,
     scope: Option<&str>,
+    resolve: ScopeResolver,
 ) -> Result<User, AppError> {
     let now = tx.now();
     let role = parse_role(role)?;
     let (username, hash) = (account.username.as_str(), &account.hash);
-    let scope = check_scope(tx, role, scope)?;
+    let scope = check_scope(tx, role, scope, resolve)?;
     if store::find_user_by_name(tx, username)?.is_some() {
         return Err(AppError::conflict(
             "username_taken",
@@ -222,6 +209,7 @@ pub fn update_user(
     actor: &Actor,
     id: i64,
     changes: UserChanges,
+    resolve: ScopeResolver,
 ) -> Result<User, AppError> {
     let now = tx.now();
     let user = store::find_user(tx, id).map_err(|e| match e {
@@ -234,7 +222,7 @@ pub fn update_user(
             Some(s) => s.clone(),
             None => user.scope.clone(),
         };
-        let scope = check_scope(tx, role, scope.as_deref())?;
+        let scope = check_scope(tx, role, scope.as_deref(), resolve)?;
         if actor.user_id == Some(id) && role != Role::Admin {
             return Err(AppError::conflict(
                 "last_admin",

@@ -134,7 +134,7 @@ pub(super) fn load_hotels(
     let now = tx.now();
     auth_store::insert_user(
         tx,
-        &crate::auth::model::NewUser {
+        &crate::auth::NewUser {
             username: "desk1",
             password_hash: &hash,
             role: "hotel_desk",
@@ -159,7 +159,7 @@ pub(super) fn load_hotels(
     )
     .map_err(e)?;
     // Today's first arrivals at the team hotel are in their rooms.
-    let team1 = crate::hotels::store::find_hotel(tx, "TEAM1")
+    let team1 = crate::hotels::find_hotel(tx, "TEAM1")
         .map_err(|e| e.to_string())?
         .ok_or("no TEAM1")?;
     let day = desk::desk_day(tx, &team1, start, tz).map_err(e)?;

@@ -50,7 +50,7 @@ pub(super) fn load_hygiene(
     ] {
         auth_store::insert_user(
             tx,
-            &crate::auth::model::NewUser {
+            &crate::auth::NewUser {
                 username: name,
                 password_hash: &hash,
                 role,

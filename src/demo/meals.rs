@@ -10,7 +10,7 @@ pub(super) fn load_meals(
     settings: &Settings,
     start: NaiveDate,
 ) -> Result<String, String> {
-    use crate::meals::{canteen, catalog, kitchen, model, store};
+    use crate::meals::{self, canteen, catalog, kitchen};
     let e = |e: crate::error::AppError| format!("demo meals: {e}");
     let me = admin_user(tx)?;
     let points = [
@@ -25,7 +25,7 @@ pub(super) fn load_meals(
         catalog::create_point(
             tx,
             &me,
-            &model::PointResponse {
+            &meals::PointResponse {
                 code: code.into(),
                 name: name.into(),
                 hotel: hotel.map(str::to_string),
@@ -68,7 +68,7 @@ pub(super) fn load_meals(
     ];
     for day in [start, start + Duration::days(1)] {
         for (service, zh, en, halal, allergens) in dishes {
-            let entry = model::MenuEntry {
+            let entry = meals::MenuEntry {
                 id: 0,
                 day,
                 service: service.into(),
@@ -90,7 +90,7 @@ pub(super) fn load_meals(
     let now = tx.now();
     auth_store::insert_user(
         tx,
-        &crate::auth::model::NewUser {
+        &crate::auth::NewUser {
             username: "canteen1",
             password_hash: &hash,
             role: "canteen",
@@ -116,7 +116,7 @@ pub(super) fn load_meals(
     // This morning's breakfast: most of those entitled came.
     let tz = settings.timezone;
     let catalog = catalog::MealCatalog::load(tx).map_err(e)?;
-    let guests = store::list_meal_guests(tx).map_err(|e| e.to_string())?;
+    let guests = meals::list_meal_guests(tx).map_err(|e| e.to_string())?;
     let at = crate::time::to_utc(tz, start.and_hms_opt(7, 40, 0).unwrap_or_default());
     let press: Vec<i64> = catalog
         .points
@@ -138,7 +138,7 @@ pub(super) fn load_meals(
             _ => canteen::usual_points(g, &catalog).first().copied(),
         };
         if let Some(p) = point {
-            store::insert_use(
+            meals::insert_use(
                 tx,
                 &format!("g{}", g.id),
                 start,

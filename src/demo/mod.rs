@@ -8,13 +8,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::audit::Actor;
-use crate::auth::{password, store as auth_store};
+use crate::auth::{self as auth_store, password};
 use crate::config::Settings;
 use crate::db::{write_tx, DbPool};
 use crate::error::AppError;
+use crate::guests as guest_store;
 use crate::guests::id_number;
 use crate::guests::import::{self, ImportContext};
-use crate::guests::store as guest_store;
 use crate::i18n::Lang;
 use crate::time::now_utc;
 
@@ -284,7 +284,7 @@ fn load_event(
         {
             auth_store::insert_user(
                 tx,
-                &crate::auth::model::NewUser {
+                &crate::auth::NewUser {
                     username: name,
                     password_hash: hash,
                     role,

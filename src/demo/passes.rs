@@ -116,7 +116,7 @@ pub(super) fn load_passes(
         };
         guest_store::upsert_photo(
             tx,
-            &crate::guests::model::GuestPhoto {
+            &crate::guests::GuestPhoto {
                 guest_id: *id,
                 jpeg,
                 sha256: sha,
@@ -133,25 +133,25 @@ pub(super) fn load_passes(
         ("staff", &["A", "B", "C"][..]),
         ("delegate", &["A", "C"][..]),
     ] {
-        let filter = crate::guests::store::GuestFilter {
+        let filter = crate::guests::GuestFilter {
             category: Some(category.into()),
             ..Default::default()
         };
         let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
         passes::request_credentials_bulk(tx, &me, filter, &zones, from, to).map_err(e)?;
     }
-    let filter = crate::passes::store::PassFilter {
+    let filter = crate::passes::PassFilter {
         kind: Some("credential".into()),
         status: Some("requested".into()),
         ..Default::default()
     };
-    let (_, requested) = crate::passes::store::list_passes(tx, &filter, None, i64::MAX, 0)
-        .map_err(|e| e.to_string())?;
+    let (_, requested) =
+        crate::passes::list_passes(tx, &filter, None, i64::MAX, 0).map_err(|e| e.to_string())?;
     let ids: Vec<i64> = requested.iter().map(|p| p.id).collect();
     let approved = passes::approve(tx, &me, &ids, settings.timezone).map_err(e)?;
     let vips = guest_store::matching_guest_ids(
         tx,
-        &crate::guests::store::GuestFilter {
+        &crate::guests::GuestFilter {
             category: Some("vip".into()),
             ..Default::default()
         },
@@ -201,7 +201,7 @@ pub(super) fn load_passes(
     let now = tx.now();
     auth_store::insert_user(
         tx,
-        &crate::auth::model::NewUser {
+        &crate::auth::NewUser {
             username: "gate1",
             password_hash: &hash,
             role: "checkpoint",

@@ -13,7 +13,7 @@ pub(super) fn load_pickups(
     let e = |e: crate::error::AppError| format!("demo pickups: {e}");
     let me = admin_user(tx)?;
     let tz = settings.timezone;
-    let hotels = crate::hotels::store::list_hotels(tx).map_err(|e| e.to_string())?;
+    let hotels = crate::hotels::list_hotels(tx).map_err(|e| e.to_string())?;
     let hubs = [
         ("CTU", "airport", "T2 到达厅 B 出口，举“迎宾”牌", 35),
         ("TFU", "airport", "T1 国内到达 3 号门", 70),
@@ -53,7 +53,7 @@ pub(super) fn load_pickups(
             1 => (19, "minibus"),
             _ => (4, "sedan"),
         };
-        let v = crate::pickups::model::VehicleResponse {
+        let v = crate::pickups::VehicleResponse {
             plate: format!("川A{}", 70000 + i * 13),
             seats,
             vehicle_type: kind.into(),
@@ -69,7 +69,7 @@ pub(super) fn load_pickups(
     let ctu = service::find_hub_by_key(tx, "CTU").map_err(e)?;
     let greeter = auth_store::insert_user(
         tx,
-        &crate::auth::model::NewUser {
+        &crate::auth::NewUser {
             username: "greeter1",
             password_hash: &hash,
             role: "greeter",

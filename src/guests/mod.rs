@@ -11,12 +11,21 @@ pub mod fields;
 pub mod id_number;
 pub mod import;
 pub mod mail;
-pub mod model;
+mod model;
 pub mod photo;
 pub mod registry;
 pub mod routes;
 pub mod service;
-pub mod store;
+mod store;
+
+pub use model::{
+    Delegation, Department, Guest, GuestFields, GuestPhoto, GuestResponse, Hub, HubResponse,
+    NamedCount, NewGuest,
+};
+pub use store::{
+    find_guest, list_all_guests, list_guests, list_hubs, matching_guest_ids, upsert_photo,
+    GuestFilter,
+};
 
 use actix_web::web;
 

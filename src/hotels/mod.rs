@@ -23,13 +23,22 @@ pub mod catalog;
 pub mod desk;
 pub mod engine;
 pub mod letters;
-pub mod model;
+mod model;
 pub mod plans;
 pub mod publication;
 pub mod rooming;
 pub mod routes;
 pub mod rules;
-pub mod store;
+mod store;
+
+pub use model::{
+    AssignmentResponse, AssignmentRow, BlockResponse, Hotel, HotelFields, HotelResponse, NewPlan,
+    NewRoomBlock, NewRoomRelease, PenaltyResponse, PlanRow, PlanSummary, PolicyEntry, PolicyRow,
+    ReleaseResponse, RoomBlock, RoomRelease, Roommate, StayRow, UnplacedGuest,
+};
+pub use store::{
+    find_hotel, find_hotel_by_id, find_lodging_guests, find_stay, list_hotels, LodgingGuest,
+};
 
 use actix_web::web;
 

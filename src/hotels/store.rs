@@ -341,18 +341,6 @@ pub fn list_hotel_assignments(
         .load(conn)
 }
 
-pub fn find_assignment(
-    conn: &mut DbConn,
-    plan_id: i64,
-    guest_id: i64,
-) -> QueryResult<Option<AssignmentRow>> {
-    plan_assignments::table
-        .find((plan_id, guest_id))
-        .select(AssignmentRow::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Counts a plan's assignments.
 pub fn count_assignments(conn: &mut DbConn, plan_id: i64) -> QueryResult<i64> {
     plan_assignments::table

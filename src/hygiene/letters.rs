@@ -116,7 +116,7 @@ pub fn render_roster(
     )?;
     let mut shifts = Vec::with_capacity(rows.len());
     for r in rows {
-        let point = crate::meals::store::point_name(conn, r.point_id)?.unwrap_or_default();
+        let point = crate::meals::point_name(conn, r.point_id)?.unwrap_or_default();
         shifts.push(Shift {
             id: r.id,
             point,

@@ -16,7 +16,9 @@ pub mod reports;
 pub mod roster;
 pub mod routes;
 pub mod service;
-pub mod store;
+mod store;
+
+pub use store::{find_inspector, IncidentRow, InspectionRow, InspectorRow, ShiftRow};
 
 use actix_web::web;
 

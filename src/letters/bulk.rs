@@ -12,7 +12,7 @@ use crate::auth::CurrentUser;
 use crate::db::schema::{outbox as outbox_table, passes};
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
-use crate::guests::store::{list_all_guests, GuestFilter};
+use crate::guests::{list_all_guests, GuestFilter};
 use crate::letters::history;
 use crate::outbox::{self, recipient, status, Kind, NewMessage};
 

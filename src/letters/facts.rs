@@ -6,13 +6,13 @@ use chrono_tz::Tz;
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::guests::model::Guest;
-use crate::hotels::store as hotel_store;
+use crate::guests::Guest;
+use crate::hotels as hotel_store;
 use crate::meals::catalog::MealCatalog;
 use crate::meals::rules::{format_minute, Mode};
-use crate::passes::model::Pass;
-use crate::passes::store as pass_store;
-use crate::pickups::store as pickup_store;
+use crate::passes as pass_store;
+use crate::passes::Pass;
+use crate::pickups as pickup_store;
 use crate::time::to_local;
 
 /// Everything the itinerary tells one guest.
@@ -91,7 +91,7 @@ pub struct Ceremony {
 impl GuestFacts {
     pub fn load(conn: &mut DbConn, guest_id: i64, tz: Tz) -> Result<GuestFacts, AppError> {
         let guest =
-            crate::guests::store::find_guest(conn, guest_id)?.ok_or(AppError::NotFound("guest"))?;
+            crate::guests::find_guest(conn, guest_id)?.ok_or(AppError::NotFound("guest"))?;
         let arrival = transfer(conn, &guest, "arrival", tz)?;
         let departure = transfer(conn, &guest, "departure", tz)?;
         let stay = stay(conn, &guest)?;
@@ -223,7 +223,7 @@ fn stay(conn: &mut DbConn, g: &Guest) -> Result<Option<StayFacts>, AppError> {
 fn dining(conn: &mut DbConn, g: &Guest) -> Result<Dining, AppError> {
     let catalog = MealCatalog::load(conn)?;
     let (mode, _) = catalog.policy(g.category.as_deref());
-    let point_ids = match (mode, crate::meals::store::find_meal_guest(conn, g.id)?) {
+    let point_ids = match (mode, crate::meals::find_meal_guest(conn, g.id)?) {
         (Mode::Hotel, Some(mg)) => crate::meals::canteen::usual_points(&mg, &catalog),
         _ => Vec::new(),
     };

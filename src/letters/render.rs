@@ -139,8 +139,8 @@ fn guest_message(
     let letter = match kind {
         Kind::Pass => {
             let pass_id: i64 = row.ref_id.parse().map_err(|_| AppError::NotFound("pass"))?;
-            let pass = crate::passes::store::find_pass(conn, pass_id)?
-                .ok_or(AppError::NotFound("pass"))?;
+            let pass =
+                crate::passes::find_pass(conn, pass_id)?.ok_or(AppError::NotFound("pass"))?;
             if pass.status == "revoked" {
                 return Ok(Outcome::Cancel(
                     "the pass was revoked before this was sent".into(),
@@ -171,8 +171,8 @@ fn guest_message(
         }
         Kind::PassRevoked => {
             let pass_id: i64 = row.ref_id.parse().map_err(|_| AppError::NotFound("pass"))?;
-            let pass = crate::passes::store::find_pass(conn, pass_id)?
-                .ok_or(AppError::NotFound("pass"))?;
+            let pass =
+                crate::passes::find_pass(conn, pass_id)?.ok_or(AppError::NotFound("pass"))?;
             let reason = params["reason"].as_str().unwrap_or("withdrawn");
             letters::pass_revoked(lang, &f, pass.serial, reason)
         }
@@ -236,7 +236,7 @@ fn guest_message(
 }
 
 fn zone_names(conn: &mut DbConn, codes: &[String], lang: Lang) -> Result<Vec<String>, AppError> {
-    let zones = crate::passes::store::list_zones(conn)?;
+    let zones = crate::passes::list_zones(conn)?;
     Ok(codes
         .iter()
         .map(|c| {

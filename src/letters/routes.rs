@@ -96,8 +96,8 @@ pub async fn preview(
     let settings = state.settings.clone();
     let (outcome, language, email) = state
         .db(move |conn| {
-            let g = crate::guests::store::find_guest(conn, guest_id)?
-                .ok_or(AppError::NotFound("guest"))?;
+            let g =
+                crate::guests::find_guest(conn, guest_id)?.ok_or(AppError::NotFound("guest"))?;
             let outcome = render::preview(conn, &settings, kind, guest_id, now_utc())?;
             Ok((outcome, g.language, g.email))
         })

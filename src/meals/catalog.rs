@@ -56,7 +56,7 @@ impl MealCatalog {
                 ))
             })
             .collect();
-        let press_hotels = crate::hotels::store::list_hotels(conn)?
+        let press_hotels = crate::hotels::list_hotels(conn)?
             .into_iter()
             .filter(|h| h.categories.split(',').any(|c| c == "journalist"))
             .map(|h| h.id)
@@ -135,11 +135,10 @@ fn window_entries(w: &[Window]) -> Vec<WindowEntry> {
 /// The points a user sees (a canteen: its own).
 pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<PointResponse>, AppError> {
     let catalog = MealCatalog::load(conn)?;
-    let hotels: BTreeMap<i64, crate::hotels::model::Hotel> =
-        crate::hotels::store::list_hotels(conn)?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect();
+    let hotels: BTreeMap<i64, crate::hotels::Hotel> = crate::hotels::list_hotels(conn)?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
     Ok(catalog
         .points
         .iter()
@@ -188,7 +187,7 @@ fn point_fields(conn: &mut DbConn, req: &PointResponse) -> Result<PointFields, A
     {
         None => None,
         Some(h) => Some(
-            crate::hotels::store::find_hotel(conn, h)?
+            crate::hotels::find_hotel(conn, h)?
                 .ok_or_else(|| invalid("hotel", format!("unknown hotel {h}")))?
                 .id,
         ),
@@ -236,7 +235,7 @@ pub fn update_point(
 ) -> Result<(), AppError> {
     let p = store::find_point(tx, code)?.ok_or(AppError::NotFound("dining point"))?;
     let hotel_code = match p.hotel_id {
-        Some(h) => crate::hotels::store::find_hotel_by_id(tx, h)?.map(|h| h.code),
+        Some(h) => crate::hotels::find_hotel_by_id(tx, h)?.map(|h| h.code),
         None => None,
     };
     let mut current = serde_json::to_value(PointResponse {

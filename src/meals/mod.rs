@@ -17,10 +17,15 @@ pub mod catalog;
 pub mod entitlements;
 pub mod kitchen;
 pub mod letters;
-pub mod model;
+mod model;
 pub mod routes;
 pub mod rules;
-pub mod store;
+mod store;
+
+pub use model::{DiningPoint, MenuEntry, MenuItem, PointResponse, WindowEntry};
+pub use store::{
+    claim_use, find_meal_guest, find_use, insert_use, list_meal_guests, point_name, set_guest_point,
+};
 
 use actix_web::web;
 

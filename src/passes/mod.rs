@@ -10,18 +10,24 @@
 
 pub mod catalog;
 pub mod keys;
-pub mod model;
+mod model;
 pub mod plate;
 pub mod qr;
 pub mod revocations;
 pub mod routes;
 pub mod rules;
 pub mod service;
-pub mod store;
+mod store;
 pub mod tickets;
 pub mod token;
 pub mod vehicle_requests;
 pub mod verify;
+
+pub use model::{
+    EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle,
+    SessionResponse, SigningKeyRow, Stream, Zone,
+};
+pub use store::{find_pass, find_session, list_passes, list_zones, PassFilter};
 
 use actix_web::web;
 

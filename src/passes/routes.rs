@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::guests::store::GuestFilter;
+use crate::guests::GuestFilter;
 use crate::http::parse_json;
 use crate::passes::catalog::{self, SessionRequest, ZoneRequest};
 use crate::passes::model::{PassResponse, SessionResponse, Zone};

@@ -18,7 +18,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::service::{guest_cards, may_act_on, GuestCard};
-use crate::guests::store::GuestFilter;
+use crate::guests::GuestFilter;
 use crate::passes::keys;
 use crate::passes::model::{
     EventSession, NewPass, Pass, PassAdmission, PassGuest, PassResponse, PassStatus, PassVehicle,
@@ -362,7 +362,7 @@ pub fn request_credentials_bulk(
     filter.scope_department_id = user.department_scope();
     let all = store::list_zones(tx)?;
     resolve_zones(&all, zones)?;
-    let guests = crate::guests::store::list_all_guests(tx, &filter)?;
+    let guests = crate::guests::list_all_guests(tx, &filter)?;
     let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
     let mut has: Vec<i64> = Vec::new();
     for chunk in ids.chunks(10_000) {

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{event_sessions, guests, pass_revocations, passes, zones};
+use crate::db::schema::{event_sessions, pass_revocations, passes, zones};
 use crate::db::{DbConn, MultiBackend};
-use crate::guests::store::GuestFilter;
+use crate::guests::GuestFilter;
 use crate::passes::model::{EventSession, NewPass, Pass, Zone};
 
 /// What a pass list may be narrowed by.
@@ -70,7 +70,7 @@ pub fn list_passes(
             .load(conn)?;
         return Ok((total, items));
     };
-    let wanted: HashSet<i64> = crate::guests::store::matching_guest_ids(conn, g)?
+    let wanted: HashSet<i64> = crate::guests::matching_guest_ids(conn, g)?
         .into_iter()
         .collect();
     let pairs: Vec<(i64, Option<i64>)> = filtered(f)
@@ -237,14 +237,6 @@ pub fn list_revocations(conn: &mut DbConn, since: i64) -> QueryResult<Vec<Revoca
             pass_revocations::min_serial,
             pass_revocations::revoked,
         ))
-        .load(conn)
-}
-
-/// Guest ids whose organization is exactly `org` (badge batches by outlet).
-pub fn guest_ids_of_organization(conn: &mut DbConn, org: &str) -> QueryResult<Vec<i64>> {
-    guests::table
-        .filter(guests::organization.eq(org))
-        .select(guests::id)
         .load(conn)
 }
 

@@ -113,7 +113,7 @@ pub fn board(
         .into_iter()
         .collect();
     let runs_of: BTreeMap<i64, i64> = store::runs_of(conn, &ids, "arrival")?.into_iter().collect();
-    let hotel_codes: BTreeMap<i64, String> = crate::hotels::store::list_hotels(conn)?
+    let hotel_codes: BTreeMap<i64, String> = crate::hotels::list_hotels(conn)?
         .into_iter()
         .map(|h| (h.id, h.code))
         .collect();
@@ -310,7 +310,7 @@ pub fn summary(conn: &mut DbConn, date: NaiveDate, tz: Tz) -> Result<Summary, Ap
             exceptions.push(exception("no_run"));
         }
     }
-    let hub_codes: BTreeMap<i64, String> = crate::guests::store::list_hubs(conn)?
+    let hub_codes: BTreeMap<i64, String> = crate::guests::list_hubs(conn)?
         .into_iter()
         .map(|h| (h.id, h.code))
         .collect();

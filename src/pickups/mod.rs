@@ -17,16 +17,22 @@
 //! Server-Sent Events.
 
 pub mod board;
-pub mod model;
+mod model;
 pub mod planner;
 pub mod rides;
 pub mod routes;
 pub mod rules;
 pub mod runs;
 pub mod service;
-pub mod store;
+mod store;
 pub mod trips;
 pub mod vehicles;
+
+pub use model::{
+    NewRun, RunGuest, RunResponse, RunRow, RunVehicle, Trip, TripRow, Vehicle, VehicleFields,
+    VehicleResponse,
+};
+pub use store::{find_hub, find_run, find_trip, find_vehicle, runs_of};
 
 use actix_web::web;
 

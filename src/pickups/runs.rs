@@ -41,8 +41,8 @@ pub fn responses(conn: &mut DbConn, rows: &[RunRow], tz: Tz) -> Result<Vec<RunRe
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let riders = store::run_riders(conn, &ids)?;
     let guest_ids: Vec<i64> = riders.iter().map(|r| r.1).collect();
-    let people: BTreeMap<i64, crate::hotels::store::LodgingGuest> =
-        crate::hotels::store::find_lodging_guests(conn, &guest_ids)?
+    let people: BTreeMap<i64, crate::hotels::LodgingGuest> =
+        crate::hotels::find_lodging_guests(conn, &guest_ids)?
             .into_iter()
             .map(|g| (g.id, g))
             .collect();
@@ -52,11 +52,11 @@ pub fn responses(conn: &mut DbConn, rows: &[RunRow], tz: Tz) -> Result<Vec<RunRe
             statuses.insert((g, dir.to_string()), s);
         }
     }
-    let hubs: BTreeMap<i64, String> = crate::guests::store::list_hubs(conn)?
+    let hubs: BTreeMap<i64, String> = crate::guests::list_hubs(conn)?
         .into_iter()
         .map(|h| (h.id, h.code))
         .collect();
-    let hotels: BTreeMap<i64, (String, String)> = crate::hotels::store::list_hotels(conn)?
+    let hotels: BTreeMap<i64, (String, String)> = crate::hotels::list_hotels(conn)?
         .into_iter()
         .map(|h| (h.id, (h.code, h.name)))
         .collect();

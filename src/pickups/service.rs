@@ -12,7 +12,7 @@ use crate::audit;
 use crate::auth::{CurrentUser, Role};
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
-use crate::guests::model::Hub;
+use crate::guests::Hub;
 use crate::live;
 use crate::pickups::rules::{self, Direction};
 use crate::pickups::store;
@@ -33,7 +33,7 @@ pub fn hub_for(conn: &mut DbConn, user: &CurrentUser, hub_id: i64) -> Result<Hub
 
 /// Finds a hub by id or code.
 pub fn find_hub_by_key(conn: &mut DbConn, key: &str) -> Result<Hub, AppError> {
-    let hubs = crate::guests::store::list_hubs(conn)?;
+    let hubs = crate::guests::list_hubs(conn)?;
     hubs.into_iter()
         .find(|h| h.id.to_string() == key.trim() || h.code.eq_ignore_ascii_case(key.trim()))
         .ok_or(AppError::NotFound("hub"))
@@ -97,11 +97,10 @@ pub struct TravelEntry {
 
 pub fn travel(conn: &mut DbConn, hub_id: i64) -> Result<Vec<TravelEntry>, AppError> {
     store::find_hub(conn, hub_id)?.ok_or(AppError::NotFound("hub"))?;
-    let hotels: BTreeMap<i64, crate::hotels::model::Hotel> =
-        crate::hotels::store::list_hotels(conn)?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect();
+    let hotels: BTreeMap<i64, crate::hotels::Hotel> = crate::hotels::list_hotels(conn)?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
     Ok(store::list_travel(conn, hub_id)?
         .into_iter()
         .filter_map(|(hotel, minutes)| {
@@ -121,7 +120,7 @@ pub fn set_travel(
     entries: &[TravelEntry],
 ) -> Result<Vec<TravelEntry>, AppError> {
     store::find_hub(tx, hub_id)?.ok_or(AppError::NotFound("hub"))?;
-    let hotels = crate::hotels::store::list_hotels(tx)?;
+    let hotels = crate::hotels::list_hotels(tx)?;
     let mut rows = Vec::new();
     for e in entries {
         let h = hotels
@@ -198,8 +197,7 @@ pub fn set_status(
             format!("{status:?} is not a step of a {}", direction.as_str()),
         ));
     }
-    let guest =
-        crate::guests::store::find_guest(tx, guest_id)?.ok_or(AppError::NotFound("guest"))?;
+    let guest = crate::guests::find_guest(tx, guest_id)?.ok_or(AppError::NotFound("guest"))?;
     let hub = match direction {
         Direction::Arrival => guest.arrival_hub_id,
         Direction::Departure => guest.departure_hub_id,

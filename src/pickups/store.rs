@@ -8,7 +8,7 @@ use crate::db::schema::{
     stays, trips, vehicles,
 };
 use crate::db::DbConn;
-use crate::guests::model::Hub;
+use crate::guests::Hub;
 use crate::pickups::model::{NewRun, RunRow, TripRow, Vehicle, VehicleFields};
 
 // --- hubs --------------------------------------------------------------------------------

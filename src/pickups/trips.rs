@@ -16,7 +16,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::schema::guests;
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
-use crate::guests::model::Hub;
+use crate::guests::Hub;
 use crate::live;
 use crate::pickups::model::{Trip, TripRow};
 use crate::pickups::rules::{self, Direction};
@@ -55,7 +55,7 @@ pub fn trip_book(
 ) -> Result<TripBook, AppError> {
     let travellers =
         store::list_travellers(conn, direction == Direction::Departure, hub_id, from, to)?;
-    let hubs: BTreeMap<i64, Hub> = crate::guests::store::list_hubs(conn)?
+    let hubs: BTreeMap<i64, Hub> = crate::guests::list_hubs(conn)?
         .into_iter()
         .map(|h| (h.id, h))
         .collect();
@@ -399,7 +399,7 @@ pub fn import_trips(
 ) -> Result<TripImport, AppError> {
     let lines = rules::parse_trip_feed(text)
         .map_err(|errors| line_errors(errors.into_iter().map(|e| (e.line, e.message)).collect()))?;
-    let hubs = crate::guests::store::list_hubs(tx)?;
+    let hubs = crate::guests::list_hubs(tx)?;
     let mut updates = Vec::new();
     let mut errors = Vec::new();
     for l in &lines {

@@ -4,12 +4,15 @@
 //! append-only, with its answer, so a retried nonce gets the same answer and eats nothing twice.
 //! A checkpoint user scans only at the points its scope names.
 
-pub mod model;
+mod model;
 pub mod routes;
 pub mod rules;
 pub mod service;
-pub mod store;
+mod store;
 pub mod writer;
+
+pub use model::{NewScan, ScanPoint, ScanRow};
+pub use store::list_scans;
 
 use actix_web::web;
 

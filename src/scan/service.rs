@@ -100,7 +100,7 @@ pub struct ScanResponse {
 
 /// Zones and points, trusted for a few seconds on the scan path.
 pub struct ScanCache {
-    zones: crate::cache::Ttl<Vec<crate::passes::model::Zone>>,
+    zones: crate::cache::Ttl<Vec<crate::passes::Zone>>,
     points: crate::cache::Ttl<Vec<ScanPoint>>,
     meals: crate::cache::Ttl<crate::meals::catalog::MealCatalog>,
 }
@@ -140,12 +140,12 @@ impl ScanCache {
         &self,
         conn: &mut DbConn,
         needed: Option<&str>,
-    ) -> Result<std::sync::Arc<Vec<crate::passes::model::Zone>>, AppError> {
+    ) -> Result<std::sync::Arc<Vec<crate::passes::Zone>>, AppError> {
         Ok(self.zones.get(
-            |zs: &Vec<crate::passes::model::Zone>| {
+            |zs: &Vec<crate::passes::Zone>| {
                 needed.is_none_or(|code| zs.iter().any(|z| z.code == code))
             },
-            || crate::passes::store::list_zones(conn),
+            || crate::passes::list_zones(conn),
         )?)
     }
 }
@@ -286,7 +286,7 @@ pub fn prepare(
     let claims_session = match (&outcome, &response.pass, point.session_id) {
         (Ok(()), Some(p), Some(session)) if p.kind == PassKind::Admission.as_str() => {
             let reentry =
-                crate::passes::store::find_session(conn, session)?.is_some_and(|s| s.allow_reentry);
+                crate::passes::find_session(conn, session)?.is_some_and(|s| s.allow_reentry);
             (!reentry).then_some(session)
         }
         _ => None,
@@ -341,7 +341,7 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
     }
     if let (Some(claim), Ok(())) = (&pending.claims_meal, outcome) {
         let service = claim.service.as_str();
-        if !crate::meals::store::claim_use(
+        if !crate::meals::claim_use(
             conn,
             &claim.eater,
             claim.day,
@@ -352,11 +352,11 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
         )? {
             outcome = Err(Reason::AlreadyUsed);
             if let Some((at, point_id)) =
-                crate::meals::store::find_use(conn, &claim.eater, claim.day, service)?
+                crate::meals::find_use(conn, &claim.eater, claim.day, service)?
             {
                 response.first_use = Some(FirstUse {
                     at: to_rfc3339(tz, at),
-                    point: crate::meals::store::point_name(conn, point_id)?.unwrap_or_default(),
+                    point: crate::meals::point_name(conn, point_id)?.unwrap_or_default(),
                     device: None,
                 });
             }
@@ -650,10 +650,7 @@ pub fn create_point(
         ));
     }
     if let Some(z) = req.zone.as_deref() {
-        if !crate::passes::store::list_zones(tx)?
-            .iter()
-            .any(|x| x.code == z)
-        {
+        if !crate::passes::list_zones(tx)?.iter().any(|x| x.code == z) {
             return Err(AppError::invalid(
                 format!("unknown zone {z}"),
                 json!([{"field": "zone"}]),
@@ -661,7 +658,7 @@ pub fn create_point(
         }
     }
     if let Some(s) = req.session_id {
-        crate::passes::store::find_session(tx, s)?.ok_or_else(|| {
+        crate::passes::find_session(tx, s)?.ok_or_else(|| {
             AppError::invalid("unknown session", json!([{"field": "session_id"}]))
         })?;
     }

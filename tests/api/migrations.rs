@@ -29,8 +29,8 @@ fn both_backends_have_the_same_migration_folders() {
 
 fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
     use yingbin::audit::AuditRow;
-    use yingbin::auth::model::User;
-    use yingbin::guests::model::{Delegation, Department, Guest, GuestPhoto, Hub};
+    use yingbin::auth::User;
+    use yingbin::guests::{Delegation, Department, Guest, GuestPhoto, Hub};
     schema::users::table
         .select(User::as_select())
         .limit(0)
@@ -63,7 +63,7 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(schema::sessions::id)
         .limit(0)
         .load::<i64>(conn)?;
-    use yingbin::hotels::model::{
+    use yingbin::hotels::{
         AssignmentRow, Hotel, PlanRow, PolicyRow, RoomBlock, RoomRelease, StayRow,
     };
     schema::hotels::table
@@ -95,7 +95,7 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .limit(0)
         .load(conn)?;
     use yingbin::live::LiveEvent;
-    use yingbin::pickups::model::{RunRow, TripRow, Vehicle};
+    use yingbin::pickups::{RunRow, TripRow, Vehicle};
     schema::trips::table
         .select(TripRow::as_select())
         .limit(0)
@@ -112,7 +112,7 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(LiveEvent::as_select())
         .limit(0)
         .load(conn)?;
-    use yingbin::meals::model::{DiningPoint, MenuItem};
+    use yingbin::meals::{DiningPoint, MenuItem};
     schema::dining_points::table
         .select(DiningPoint::as_select())
         .limit(0)
@@ -125,7 +125,7 @@ fn every_model_loads(conn: &mut DbConn) -> QueryResult<()> {
         .select(schema::meal_uses::id)
         .limit(0)
         .load::<i64>(conn)?;
-    use yingbin::hygiene::store::{IncidentRow, InspectionRow, InspectorRow, ShiftRow};
+    use yingbin::hygiene::{IncidentRow, InspectionRow, InspectorRow, ShiftRow};
     schema::inspectors::table
         .select(InspectorRow::as_select())
         .limit(0)
