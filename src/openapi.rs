@@ -36,6 +36,8 @@ use crate::{accounts, auth, guests, hotels, hygiene, letters, meals, passes, pic
         guests::routes::rename_delegation,
         guests::routes::delete_delegation,
         guests::routes::list_hubs,
+        passes::routes::get_zone_policy,
+        passes::routes::put_zone_policy,
         passes::routes::list_credentials,
         passes::routes::request_credential,
         passes::routes::request_credentials_bulk,

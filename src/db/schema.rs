@@ -100,6 +100,16 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         accessible -> Bool,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    credential_zones (category) {
+        category -> Text,
+        zones -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -649,6 +659,7 @@ diesel::joinable!(guest_meal_points -> guests (guest_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     outbox,
+    credential_zones,
     mail_batches,
     sessions,
     audit_log,

@@ -88,6 +88,10 @@ pub struct Guest {
     pub updated_at: NaiveDateTime,
     /// Needs an accessible room.
     pub accessible: bool,
+    /// When the guest withdrew (cancelled, kept on record, restorable).
+    pub withdrawn_at: Option<NaiveDateTime>,
+    /// Why, as reception wrote it.
+    pub withdrawn_reason: Option<String>,
 }
 
 /// The stored fields of a guest, for insert and update (everything but id and timestamps).

@@ -9,6 +9,7 @@
 //! reissued pass has a higher serial, so the old card is rejected as superseded.
 
 pub mod catalog;
+pub mod follow;
 pub mod keys;
 mod model;
 pub mod plate;
@@ -56,5 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(routes::update_zone)
         .service(routes::delete_zone)
         .service(routes::list_sessions)
-        .service(routes::create_session);
+        .service(routes::create_session)
+        .service(routes::get_zone_policy)
+        .service(routes::put_zone_policy);
 }

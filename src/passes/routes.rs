@@ -1,6 +1,6 @@
 //! HTTP handlers of passes, zones, sessions and the offline kit.
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,7 +18,7 @@ use crate::passes::service::{self, Approved, BulkRequested};
 use crate::passes::store::PassFilter;
 use crate::passes::tickets::{self, AdmissionRequest};
 use crate::passes::vehicle_requests::{self, VehicleRequest};
-use crate::passes::{keys, qr};
+use crate::passes::{follow, keys, qr};
 use crate::AppState;
 
 const CREDENTIAL_VIEWERS: &[Role] = &[
@@ -720,4 +720,34 @@ pub async fn create_session(
         .write(move |tx| catalog::create_session(tx, &user, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(s))
+}
+
+/// The zones each category's credential opens.
+#[utoipa::path(tag = "passes", responses((status = 200, body = Vec<follow::ZonePolicyEntry>)))]
+#[get("/zone-policy")]
+pub async fn get_zone_policy(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(CREDENTIAL_VIEWERS)?;
+    let policy = state.db(move |conn| follow::zone_policy(conn)).await?;
+    Ok(HttpResponse::Ok().json(policy))
+}
+
+/// Replaces the zone policy (security). A guest whose category changes later gets a card with
+/// the new category's zones.
+#[utoipa::path(tag = "passes", request_body = Vec<follow::ZonePolicyEntry>,
+    responses((status = 200, body = Vec<follow::ZonePolicyEntry>), (status = 422)))]
+#[put("/zone-policy")]
+pub async fn put_zone_policy(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    user.require(APPROVERS)?;
+    let entries: Vec<follow::ZonePolicyEntry> = parse_json(&body)?;
+    let policy = state
+        .write(move |tx| follow::set_zone_policy(tx, &user, &entries))
+        .await?;
+    Ok(HttpResponse::Ok().json(policy))
 }

@@ -296,6 +296,13 @@ pub fn request_credential(
         if !may_act_on(user, card.department_id) {
             return Err(AppError::Forbidden);
         }
+        // No zones given: the category's, as the zone policy says.
+        let zones = match zones {
+            [] => crate::passes::follow::policy_zones(tx, card.category.as_deref())?
+                .unwrap_or_default(),
+            given => given.to_vec(),
+        };
+        let zones = zones.as_slice();
         let all = store::list_zones(tx)?;
         resolve_zones(&all, zones)?;
         if !store::guests_with_live_credential(tx, &[guest_id])?.is_empty() {
@@ -362,7 +369,26 @@ pub fn request_credentials_bulk(
     filter.scope_department_id = user.department_scope();
     let all = store::list_zones(tx)?;
     resolve_zones(&all, zones)?;
+    let policy: std::collections::HashMap<String, Vec<String>> =
+        crate::passes::follow::zone_policy(tx)?
+            .into_iter()
+            .map(|e| (e.category, e.zones))
+            .collect();
     let guests = crate::guests::list_all_guests(tx, &filter)?;
+    // No zones given: each guest's category's, as the zone policy says.
+    let zones_of = |category: Option<&String>| -> Vec<String> {
+        match zones {
+            [] => category
+                .and_then(|c| policy.get(c))
+                .cloned()
+                .unwrap_or_default(),
+            given => given.to_vec(),
+        }
+    };
+    let wanted: std::collections::HashMap<i64, Vec<String>> = guests
+        .iter()
+        .map(|g| (g.id, zones_of(g.category.as_ref())))
+        .collect();
     let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
     let mut has: Vec<i64> = Vec::new();
     for chunk in ids.chunks(10_000) {
@@ -374,6 +400,7 @@ pub fn request_credentials_bulk(
         if has.binary_search(&id).is_ok() {
             out.skipped += 1;
         } else {
+            let zones = wanted.get(&id).map(Vec::as_slice).unwrap_or_default();
             store::insert_pass(tx, &new_credential(id, zones, from, to, now))?;
             out.created += 1;
         }

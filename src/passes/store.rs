@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{event_sessions, pass_revocations, passes, zones};
+use crate::db::schema::{credential_zones, event_sessions, pass_revocations, passes, zones};
 use crate::db::{DbConn, MultiBackend};
 use crate::guests::GuestFilter;
 use crate::passes::model::{EventSession, NewPass, Pass, Zone};
@@ -346,4 +346,98 @@ pub fn insert_session(
         ))
         .returning(event_sessions::id)
         .get_result(conn)
+}
+
+/// The zones each category's credential opens: (category, zone codes joined by commas).
+pub fn list_zone_policy(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    credential_zones::table
+        .order(credential_zones::category)
+        .select((credential_zones::category, credential_zones::zones))
+        .load(conn)
+}
+
+/// Replaces the whole zone policy.
+pub fn replace_zone_policy(
+    conn: &mut DbConn,
+    entries: &[(String, String)],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::delete(credential_zones::table).execute(conn)?;
+    for (category, zones) in entries {
+        diesel::insert_into(credential_zones::table)
+            .values((
+                credential_zones::category.eq(category),
+                credential_zones::zones.eq(zones),
+                credential_zones::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Sets a pass's zones (a credential following its holder's category).
+pub fn update_zones(
+    conn: &mut DbConn,
+    id: i64,
+    zones: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(passes::table.find(id))
+        .set((passes::zones.eq(zones), passes::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Every pass a guest holds that is not revoked, oldest first.
+pub fn live_passes_of_guest(conn: &mut DbConn, guest_id: i64) -> QueryResult<Vec<Pass>> {
+    passes::table
+        .filter(passes::guest_id.eq(guest_id))
+        .filter(passes::status.ne("revoked"))
+        .order(passes::id)
+        .select(Pass::as_select())
+        .load(conn)
+}
+
+/// Every pass a guest ever held, revoked ones included, oldest first.
+pub fn passes_of_guest(conn: &mut DbConn, guest_id: i64) -> QueryResult<Vec<Pass>> {
+    passes::table
+        .filter(passes::guest_id.eq(guest_id))
+        .order(passes::id)
+        .select(Pass::as_select())
+        .load(conn)
+}
+
+/// Whether a guest already holds a live ticket for a session.
+pub fn has_live_admission(conn: &mut DbConn, guest_id: i64, session_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        passes::table
+            .filter(passes::kind.eq("admission"))
+            .filter(passes::guest_id.eq(guest_id))
+            .filter(passes::session_id.eq(session_id))
+            .filter(passes::status.ne("revoked")),
+    ))
+    .get_result(conn)
+}
+
+/// Whether a plate already holds a live pass of a stream.
+pub fn has_live_vehicle_pass(conn: &mut DbConn, plate: &str, stream: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        passes::table
+            .filter(passes::kind.eq("vehicle"))
+            .filter(passes::plate.eq(plate))
+            .filter(passes::stream.eq(stream))
+            .filter(passes::status.ne("revoked")),
+    ))
+    .get_result(conn)
+}
+
+/// On PostgreSQL, holds a lock on `key` until the transaction ends, so that two requests
+/// checking "is there one already?" for the same key take turns (SQLite's one writer already
+/// makes them). Read committed would otherwise let both see none and both insert.
+pub fn lock_key(conn: &mut DbConn, key: &str) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
 }

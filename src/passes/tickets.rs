@@ -64,6 +64,16 @@ pub fn create_admission(
             guest_cards(tx, &[g])?
                 .get(&g)
                 .ok_or(AppError::NotFound("guest"))?;
+            store::lock_key(tx, &format!("admission:{g}:{}", session.id))?;
+            if store::has_live_admission(tx, g, session.id)? {
+                return Err(AppError::conflict(
+                    "has_admission",
+                    format!(
+                        "this guest already holds a ticket for {} (revoke it first)",
+                        session.code
+                    ),
+                ));
+            }
         }
         let day = |t: NaiveDateTime| crate::time::to_local(tz, t).date();
         let id = store::insert_pass(

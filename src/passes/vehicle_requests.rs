@@ -63,6 +63,16 @@ pub fn request_vehicle(
     let id = {
         let all = store::list_zones(tx)?;
         resolve_zones(&all, &req.zones)?;
+        store::lock_key(tx, &format!("plate:{plate}:{}", stream.as_str()))?;
+        if store::has_live_vehicle_pass(tx, &plate, stream.as_str())? {
+            return Err(AppError::conflict(
+                "plate_has_pass",
+                format!(
+                    "{plate} already holds a {} pass that is not revoked (revoke it first, or reissue it)",
+                    stream.as_str()
+                ),
+            ));
+        }
         let id = store::insert_pass(
             tx,
             &NewPass {

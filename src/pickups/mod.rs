@@ -19,6 +19,7 @@
 pub mod board;
 mod model;
 pub mod planner;
+pub mod reseat;
 pub mod rides;
 pub mod routes;
 pub mod rules;

@@ -258,6 +258,60 @@ pub fn not_met(status: &str, landed: NaiveDateTime, now: NaiveDateTime) -> bool 
         && now - landed > chrono::Duration::minutes(NOT_MET_AFTER)
 }
 
+/// How long a rider may wait for a run, as the planner's default: arrivals ready at most this
+/// long before the car leaves; returns picked up at most this long before they must leave.
+pub const RUN_WAIT_MINUTES: i64 = 45;
+
+/// A run as far as fitting a rider goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RideFit {
+    pub hub: i64,
+    pub hotel: Option<i64>,
+    pub depart_at: NaiveDateTime,
+}
+
+/// What a rider needs: the hub, the hotel, and when they are ready (landed, for arrivals;
+/// the latest time to leave the hotel, for returns).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RideNeed {
+    pub hub: i64,
+    pub hotel: Option<i64>,
+    pub ready_at: NaiveDateTime,
+    pub direction: Direction,
+}
+
+/// Why a run does not fit a rider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Misfit {
+    OtherHub,
+    OtherHotel,
+    /// Arrivals: the car leaves before the guest lands, or they would wait too long.
+    /// Returns: the car leaves after the guest must, or far too early.
+    Time,
+}
+
+/// Whether a run fits a rider: same hub, same hotel (a run or rider without a hotel yet fits
+/// any), and a time within the wait.
+pub fn ride_fits(run: &RideFit, need: &RideNeed) -> Result<(), Misfit> {
+    if run.hub != need.hub {
+        return Err(Misfit::OtherHub);
+    }
+    if let (Some(a), Some(b)) = (run.hotel, need.hotel) {
+        if a != b {
+            return Err(Misfit::OtherHotel);
+        }
+    }
+    let wait = match need.direction {
+        Direction::Arrival => (run.depart_at - need.ready_at).num_minutes(),
+        Direction::Departure => (need.ready_at - run.depart_at).num_minutes(),
+    };
+    if (0..=RUN_WAIT_MINUTES).contains(&wait) {
+        Ok(())
+    } else {
+        Err(Misfit::Time)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -347,5 +401,77 @@ mod tests {
             landed,
             landed + chrono::Duration::minutes(90)
         ));
+    }
+
+    fn at(h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2027, 5, 14)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .expect("time")
+    }
+
+    #[test]
+    fn an_arrival_fits_a_run_leaving_after_the_landing_within_the_wait() {
+        let run = RideFit {
+            hub: 1,
+            hotel: Some(7),
+            depart_at: at(10, 30),
+        };
+        let need = |h, m, hotel| RideNeed {
+            hub: 1,
+            hotel,
+            ready_at: at(h, m),
+            direction: Direction::Arrival,
+        };
+        assert_eq!(ride_fits(&run, &need(10, 0, Some(7))), Ok(()));
+        assert_eq!(
+            ride_fits(&run, &need(9, 40, Some(7))),
+            Err(Misfit::Time),
+            "would wait 50 min"
+        );
+        assert_eq!(
+            ride_fits(&run, &need(10, 40, Some(7))),
+            Err(Misfit::Time),
+            "lands after the car left"
+        );
+        assert_eq!(
+            ride_fits(&run, &need(10, 0, Some(8))),
+            Err(Misfit::OtherHotel)
+        );
+        assert_eq!(
+            ride_fits(&run, &need(10, 0, None)),
+            Ok(()),
+            "no hotel yet fits any"
+        );
+        let other_hub = RideNeed {
+            hub: 2,
+            ..need(10, 0, Some(7))
+        };
+        assert_eq!(ride_fits(&run, &other_hub), Err(Misfit::OtherHub));
+    }
+
+    #[test]
+    fn a_return_fits_a_run_leaving_before_the_guest_must_within_the_wait() {
+        let run = RideFit {
+            hub: 1,
+            hotel: Some(7),
+            depart_at: at(8, 0),
+        };
+        let need = |h, m| RideNeed {
+            hub: 1,
+            hotel: Some(7),
+            ready_at: at(h, m),
+            direction: Direction::Departure,
+        };
+        assert_eq!(ride_fits(&run, &need(8, 30)), Ok(()));
+        assert_eq!(
+            ride_fits(&run, &need(7, 50)),
+            Err(Misfit::Time),
+            "the car leaves too late"
+        );
+        assert_eq!(
+            ride_fits(&run, &need(9, 0)),
+            Err(Misfit::Time),
+            "an hour early is too early"
+        );
     }
 }

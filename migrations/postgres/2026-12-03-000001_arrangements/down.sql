@@ -1,0 +1,3 @@
+DROP TABLE credential_zones;
+ALTER TABLE guests DROP COLUMN withdrawn_reason;
+ALTER TABLE guests DROP COLUMN withdrawn_at;
