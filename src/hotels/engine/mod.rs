@@ -62,8 +62,44 @@ use state::{plannable, State};
 
 /// The engine: a plan for everyone who needs lodging, with the relaxation's bound.
 pub fn allocate(input: &Input) -> Plan {
-    let mut state = State::new(input);
     let ok = plannable(input);
+    let plan = construct(input, &ok, true);
+    let bound = plan.bound;
+    // Short of the bound: guest by guest, tightest first, packs some events better than
+    // cluster by cluster; the plan that places more (then the lower penalty) is kept.
+    let plan = if bound.is_some_and(|b| plan.assignments.len() < b) {
+        let packed = construct(input, &ok, false);
+        if (
+            packed.assignments.len(),
+            std::cmp::Reverse(packed.penalty.total),
+        ) > (
+            plan.assignments.len(),
+            std::cmp::Reverse(plan.penalty.total),
+        ) {
+            packed
+        } else {
+            plan
+        }
+    } else {
+        plan
+    };
+    // The plain greedy is the floor: should it ever place more (it keeps no locks, so only
+    // without them), its plan, repaired, is the answer.
+    if input.locked.is_empty() && bound.is_none_or(|b| plan.assignments.len() < b) {
+        let mut greedy = State::new(input);
+        let rest = greedy_pass(&mut greedy, &ok);
+        if greedy.placed.iter().flatten().count() > plan.assignments.len() {
+            let rest = greedy.repair(rest);
+            return finish(&greedy, &ok, rest, bound);
+        }
+    }
+    plan
+}
+
+/// One construction: locks, the relaxation, then clusters (or, `by_cluster` false, guest by
+/// guest with the tightest first), the rest one by one, the repair.
+fn construct(input: &Input, ok: &[bool], by_cluster: bool) -> Plan {
+    let mut state = State::new(input);
     let dropped = state.place_locked();
     let locked = state.placed.iter().filter(|p| p.is_some()).count();
     let pending: Vec<usize> = (0..input.guests.len())
@@ -72,7 +108,11 @@ pub fn allocate(input: &Input) -> Plan {
     let relaxation = state.relax(&pending);
     let bound = relaxation.as_ref().map(|r| locked + r.bound);
     state.limits = relaxation.map(|r| r.limits);
-    let left_out = state.place_clusters(&pending);
+    let left_out = if by_cluster {
+        state.place_clusters(&pending)
+    } else {
+        state.place_each(pending)
+    };
     state.limits = None;
     let left_out = state.place_each(left_out);
     let left_out = state.repair(left_out);
@@ -82,17 +122,7 @@ pub fn allocate(input: &Input) -> Plan {
             state.placed[m] = Some((room, Why::LockDropped(rule)));
         }
     }
-    let plan = finish(&state, &ok, left_out, bound);
-    // The plain greedy is the floor: should it ever place more (it keeps no locks, so only
-    // without them), its plan, repaired, is the answer.
-    let floor = first_fit(input);
-    if input.locked.is_empty() && floor.assignments.len() > plan.assignments.len() {
-        let mut greedy = State::new(input);
-        let rest = greedy_pass(&mut greedy, &ok);
-        let rest = greedy.repair(rest);
-        return finish(&greedy, &ok, rest, bound);
-    }
-    plan
+    finish(&state, ok, left_out, bound)
 }
 
 /// The most guests the hard rules could place (the relaxation's bound, locks kept as the

@@ -160,6 +160,7 @@ impl State<'_> {
                             && !room.locked
                             && room.nights.start <= first
                             && last < room.nights.end
+                            && full.iter().all(|&n| room.present[usize::from(n)] > 0)
                             && room.sleepers.iter().all(|s| {
                                 !pinned.contains(s)
                                     && (self.needs[*s].hotels.len() > 1

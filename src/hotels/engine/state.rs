@@ -25,16 +25,21 @@ pub(super) struct Need<'a> {
     pub(super) cluster: usize,
 }
 
-/// A room a try opens: type, nights, share key, and whether its beds are all taken.
-type Opened = (RoomType, Range<Night>, Key, bool);
+/// Half-empty twins looked at per guest, newest first.
+const JOIN_SCAN: usize = 48;
+
+/// A room a try opens: type, share key, sleepers per night.
+type Opened = (RoomType, Key, Vec<u8>);
 
 /// A room in the making.
 pub(super) struct Room {
     pub(super) hotel: usize,
     pub(super) room_type: RoomType,
-    /// The nights the room is held: from the first sleeper's arrival to the last departure.
-    /// Joiners fit inside an earlier sleeper's nights, so every night in it is slept.
+    /// From the first sleeper's arrival to the last departure (a room is held on the nights
+    /// someone sleeps there: `present`).
     pub(super) nights: Range<Night>,
+    /// Sleepers per night of the event; never more than the beds.
+    pub(super) present: Vec<u8>,
     pub(super) key: Key,
     pub(super) sleepers: Vec<usize>,
     pub(super) locked: bool,
@@ -82,7 +87,8 @@ pub(super) struct State<'a> {
     pub(super) rooms: Vec<Room>,
     /// Rooms by hotel and type (`h * 4 + type`), in the order they opened.
     pub(super) by_slot: Vec<Vec<usize>>,
-    /// Twins with one sleeper and a free bed, by hotel, type and share key.
+    /// Twins with a sleeper who may share, by hotel, type and share key: a guest of that key
+    /// may join on the nights a bed is free.
     open: BTreeMap<(usize, RoomType, u8, ShareKey), Vec<usize>>,
     pub(super) placed: Vec<Option<(usize, Why)>>,
     pub(super) limits: Option<Limits>,
@@ -209,60 +215,116 @@ impl<'a> State<'a> {
     }
 
     /// Where each of `members` would go in hotel `h`, or `None` when one of them does not fit.
-    /// Nothing changes: the caller commits.
+    /// A guest who may share joins the twin of their gender and key where a bed is free every
+    /// night of their stay and that adds the fewest nights the room is held (none when the
+    /// stay lies inside the roommate's), before opening a room of their own. Nothing changes:
+    /// the caller commits.
     pub(super) fn try_hotel(&self, h: usize, members: &[usize]) -> Option<Vec<Spot>> {
+        self.try_hotel_held(h, members).map(|(spots, _)| spots)
+    }
+
+    /// [`State::try_hotel`], and the room-nights the hotel would newly hold.
+    fn try_hotel_held(&self, h: usize, members: &[usize]) -> Option<(Vec<Spot>, u64)> {
         let nights = self.cap.nights;
         let mut extra = vec![0u32; RoomType::ALL.len() * nights];
-        let mut joined: BTreeSet<usize> = BTreeSet::new();
+        // Sleepers per night in rooms this try joins, as they would be after it.
+        let mut touched: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
         let mut opened: Vec<Opened> = Vec::new();
+        // Rooms of this try with a night where one bed is free.
+        let mut half: Vec<usize> = Vec::new();
         let mut spots = Vec::with_capacity(members.len());
         for &m in members {
             let need = &self.needs[m];
             if !need.hotels.contains(&h) {
                 return None;
             }
-            let g = &need.guest.nights;
+            let g = need.guest.nights.clone();
             let mut spot = None;
             if let Some((gender, key)) = &need.key {
+                let mut best: Option<(usize, Spot, RoomType)> = None;
                 for &t in need.types.iter().filter(|t| t.beds() > 1) {
-                    let existing =
-                        self.open
-                            .get(&(h, t, *gender as u8, key.clone()))
-                            .and_then(|rooms| {
-                                rooms.iter().copied().find(|r| {
-                                    !joined.contains(r) && {
-                                        let n = &self.rooms[*r].nights;
-                                        n.start <= g.start && g.end <= n.end
-                                    }
-                                })
-                            });
-                    if let Some(r) = existing {
-                        joined.insert(r);
-                        spot = Some(Spot::Join(r));
-                        break;
+                    // The nights the room would newly be held, if the guest can join at all.
+                    let added = |present: &[u8]| -> Option<usize> {
+                        let mut added = 0;
+                        for n in g.clone().map(usize::from) {
+                            if usize::from(present[n]) >= t.beds() {
+                                return None;
+                            }
+                            if present[n] == 0 {
+                                let i = self.cap.at(h, t, n);
+                                if self.used.cells[i] + extra[t.index() * nights + n]
+                                    >= self.cap.cells[i]
+                                {
+                                    return None;
+                                }
+                                added += 1;
+                            }
+                        }
+                        Some(added)
+                    };
+                    let mut offer = |a: Option<usize>, s: Spot| {
+                        if let Some(a) = a {
+                            if best.as_ref().is_none_or(|(b, _, _)| a < *b) {
+                                best = Some((a, s, t));
+                            }
+                        }
+                    };
+                    // The newest rooms first, and only so many: a long list of half-empty
+                    // twins is rare, and scanning it whole would make large groups quadratic.
+                    for &r in self
+                        .open
+                        .get(&(h, t, *gender as u8, key.clone()))
+                        .into_iter()
+                        .flatten()
+                        .rev()
+                        .take(JOIN_SCAN)
+                    {
+                        let present = touched.get(&r).unwrap_or(&self.rooms[r].present);
+                        offer(added(present), Spot::Join(r));
                     }
-                    let fresh = opened.iter().position(|(ot, on, ok, full)| {
-                        !*full
-                            && *ot == t
-                            && on.start <= g.start
-                            && g.end <= on.end
-                            && ok.as_ref() == need.key.as_ref()
-                    });
-                    if let Some(i) = fresh {
-                        opened[i].3 = true;
-                        spot = Some(Spot::JoinNew(i));
-                        break;
+                    for &i in half.iter().rev().take(JOIN_SCAN) {
+                        let (ot, ok, present) = &opened[i];
+                        if *ot == t && ok.as_ref() == need.key.as_ref() {
+                            offer(added(present), Spot::JoinNew(i));
+                        }
                     }
+                }
+                // Joining holds fewer room-nights than a room of one's own, unless the stays
+                // do not meet at all.
+                if let Some((_, s, t)) = best.filter(|(a, _, _)| *a < g.len()) {
+                    let present = match s {
+                        Spot::Join(r) => touched
+                            .entry(r)
+                            .or_insert_with(|| self.rooms[r].present.clone()),
+                        Spot::JoinNew(i) => &mut opened[i].2,
+                        Spot::Open(_) => return None,
+                    };
+                    for n in g.clone().map(usize::from) {
+                        if present[n] == 0 {
+                            extra[t.index() * nights + n] += 1;
+                        }
+                        present[n] += 1;
+                    }
+                    if let Spot::JoinNew(i) = s {
+                        if !opened[i].2.contains(&1) {
+                            half.retain(|x| *x != i);
+                        }
+                    }
+                    spot = Some(s);
                 }
             }
             if spot.is_none() {
                 for &t in &need.types {
-                    if self.fits(h, t, g, &extra) {
-                        for n in g.clone() {
-                            extra[t.index() * nights + usize::from(n)] += 1;
+                    if self.fits(h, t, &g, &extra) {
+                        let mut present = vec![0u8; nights];
+                        for n in g.clone().map(usize::from) {
+                            extra[t.index() * nights + n] += 1;
+                            present[n] = 1;
                         }
-                        let shareable = t.beds() > 1 && need.key.is_some();
-                        opened.push((t, g.clone(), need.key.clone(), !shareable));
+                        if t.beds() > 1 && need.key.is_some() {
+                            half.push(opened.len());
+                        }
+                        opened.push((t, need.key.clone(), present));
                         spot = Some(Spot::Open(t));
                         break;
                     }
@@ -270,7 +332,7 @@ impl<'a> State<'a> {
             }
             spots.push(spot?);
         }
-        Some(spots)
+        Some((spots, extra.iter().map(|x| u64::from(*x)).sum()))
     }
 
     /// Places `members` in hotel `h` as `spots` says.
@@ -296,6 +358,7 @@ impl<'a> State<'a> {
             hotel: h,
             room_type: t,
             nights: 0..0,
+            present: vec![0; self.cap.nights],
             key,
             sleepers: Vec::new(),
             locked,
@@ -306,48 +369,35 @@ impl<'a> State<'a> {
         room
     }
 
-    /// Counts the room held on the nights of `new` outside `old` and frees those of `old`
-    /// outside `new`.
-    fn hold(&mut self, room: usize, old: Option<Range<Night>>, new: Option<Range<Night>>) {
-        let (h, t) = (self.rooms[room].hotel, self.rooms[room].room_type);
-        let inside =
-            |r: &Option<Range<Night>>, n: Night| r.as_ref().is_some_and(|r| r.contains(&n));
-        for n in new.clone().into_iter().flatten() {
-            if !inside(&old, n) {
-                let i = self.used.at(h, t, usize::from(n));
-                self.used.cells[i] += 1;
-                self.used_total[h] += 1;
-            }
-        }
-        for n in old.clone().into_iter().flatten() {
-            if !inside(&new, n) {
-                let i = self.used.at(h, t, usize::from(n));
-                self.used.cells[i] -= 1;
-                self.used_total[h] -= 1;
-            }
-        }
-    }
-
-    /// The nights a room is held with these sleepers; `None` when empty.
-    fn hull(&self, sleepers: &[usize]) -> Option<Range<Night>> {
+    /// The nights a room is held with these sleepers: from the first arrival to the last
+    /// departure; `0..0` when empty.
+    fn hull(&self, sleepers: &[usize]) -> Range<Night> {
         sleepers
             .iter()
             .map(|m| self.needs[*m].guest.nights.clone())
             .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
+            .unwrap_or(0..0)
     }
 
-    /// Keeps the list of twins with a free bed current for `room`.
+    /// Keeps the list of twins open to joiners current for `room`.
     fn refresh_open(&mut self, room: usize) {
         let r = &self.rooms[room];
         let Some((gender, key)) = r.key.clone() else {
             return;
         };
-        let free = !r.sleepers.is_empty() && r.sleepers.len() < r.room_type.beds();
+        if r.room_type.beds() < 2 {
+            return;
+        }
+        // Only a room with a night where one bed is free can take a joiner with gain.
+        let open = r
+            .present
+            .iter()
+            .any(|p| usize::from(*p) + 1 == r.room_type.beds());
         let list = self
             .open
             .entry((r.hotel, r.room_type, gender as u8, key))
             .or_default();
-        match (free, list.iter().position(|x| *x == room)) {
+        match (open, list.iter().position(|x| *x == room)) {
             (true, None) => list.push(room),
             (false, Some(i)) => {
                 list.remove(i);
@@ -356,13 +406,23 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Puts guest `m` in `room`.
+    /// Puts guest `m` in `room`; the room is held on every night someone sleeps there.
     pub(super) fn seat(&mut self, m: usize, room: usize, why: Why) {
-        let old = self.hull(&self.rooms[room].sleepers);
+        let (h, t) = (self.rooms[room].hotel, self.rooms[room].room_type);
+        for n in self.needs[m].guest.nights.clone().map(usize::from) {
+            let r = &mut self.rooms[room];
+            if n >= r.present.len() {
+                continue;
+            }
+            r.present[n] += 1;
+            if r.present[n] == 1 {
+                let i = self.used.at(h, t, n);
+                self.used.cells[i] += 1;
+                self.used_total[h] += 1;
+            }
+        }
         self.rooms[room].sleepers.push(m);
-        let new = self.hull(&self.rooms[room].sleepers);
-        self.hold(room, old, new.clone());
-        self.rooms[room].nights = new.unwrap_or(0..0);
+        self.rooms[room].nights = self.hull(&self.rooms[room].sleepers);
         self.refresh_open(room);
         self.placed[m] = Some((room, why));
         if let Some(j) = &mut self.journal {
@@ -375,11 +435,21 @@ impl<'a> State<'a> {
         let Some((room, why)) = self.placed[m] else {
             return;
         };
-        let old = self.hull(&self.rooms[room].sleepers);
+        let (h, t) = (self.rooms[room].hotel, self.rooms[room].room_type);
+        for n in self.needs[m].guest.nights.clone().map(usize::from) {
+            let r = &mut self.rooms[room];
+            if n >= r.present.len() {
+                continue;
+            }
+            r.present[n] -= 1;
+            if r.present[n] == 0 {
+                let i = self.used.at(h, t, n);
+                self.used.cells[i] -= 1;
+                self.used_total[h] -= 1;
+            }
+        }
         self.rooms[room].sleepers.retain(|s| *s != m);
-        let new = self.hull(&self.rooms[room].sleepers);
-        self.hold(room, old, new.clone());
-        self.rooms[room].nights = new.unwrap_or(0..0);
+        self.rooms[room].nights = self.hull(&self.rooms[room].sleepers);
         self.refresh_open(room);
         self.placed[m] = None;
         if let Some(j) = &mut self.journal {
@@ -442,10 +512,14 @@ impl<'a> State<'a> {
                 u64::from(n.end - n.start)
             })
             .sum();
-        let mut best: Option<((bool, i64), usize, Vec<Spot>)> = None;
+        // A guest alone would rather take a free bed than hold a room more: on a full night
+        // that is the difference between one more guest placed and not.
+        let alone = members.len() == 1 && !vip;
+        let mut best: Option<((bool, u64, i64), usize, Vec<Spot>)> = None;
         for &h in candidates {
-            // Lower is better: a hotel the cluster is in already, then distance for VIPs,
-            // else the share of the hotel's room-nights left in use after placing.
+            // Lower is better: a hotel the cluster is in already, then (for a guest alone) the
+            // room-nights newly held, then distance for VIPs, else the share of the hotel's
+            // room-nights in use after placing.
             let with_cluster = !cluster_hotels.contains(&h);
             let score = if vip {
                 i64::from(self.input.hotels[h].venue_minutes)
@@ -453,17 +527,19 @@ impl<'a> State<'a> {
                 let held = self.held_total[h].max(1);
                 i64::try_from((self.used_total[h] + added) * 1_000_000 / held).unwrap_or(i64::MAX)
             };
-            if best
-                .as_ref()
-                .is_some_and(|(s, _, _)| (with_cluster, score) >= *s)
-            {
-                continue;
+            if let Some((s, _, _)) = &best {
+                if with_cluster > s.0 || (!alone && (with_cluster, 0, score) >= *s) {
+                    continue;
+                }
             }
             if !self.within_limits(h, members) {
                 continue;
             }
-            if let Some(spots) = self.try_hotel(h, members) {
-                best = Some(((with_cluster, score), h, spots));
+            if let Some((spots, held)) = self.try_hotel_held(h, members) {
+                let key = (with_cluster, if alone { held } else { 0 }, score);
+                if best.as_ref().is_none_or(|(s, _, _)| key < *s) {
+                    best = Some((key, h, spots));
+                }
             }
         }
         best.map(|(_, h, spots)| (h, spots))
