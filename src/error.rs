@@ -18,6 +18,14 @@ pub enum AppError {
         /// What is wrong, for people.
         message: String,
     },
+    /// 400 about one request parameter, named in `details`.
+    #[error("{message}")]
+    BadRequestField {
+        /// What is wrong, for people.
+        message: String,
+        /// The parameter.
+        field: String,
+    },
     /// 401: no valid session or token.
     #[error("sign in first")]
     Unauthenticated,
@@ -106,7 +114,7 @@ impl AppError {
 
     fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest { .. } => "bad_request",
+            AppError::BadRequest { .. } | AppError::BadRequestField { .. } => "bad_request",
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
@@ -132,7 +140,9 @@ struct Envelope<'a> {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::BadRequest { .. } | AppError::BadRequestField { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -157,6 +167,7 @@ impl ResponseError for AppError {
         let details = match self {
             AppError::Unprocessable { details, .. } => details.clone(),
             AppError::Rejected { report, .. } => report["errors"].clone(),
+            AppError::BadRequestField { field, .. } => serde_json::json!([{ "field": field }]),
             _ => Value::Array(vec![]),
         };
         let mut response = HttpResponse::build(self.status_code());

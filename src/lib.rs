@@ -4,6 +4,7 @@
 //! admin → routes. `main.rs` and the tests start exactly this.
 
 pub mod accounts;
+pub mod arrangements;
 pub mod audit;
 pub mod auth;
 pub mod cache;
@@ -176,9 +177,7 @@ impl Application {
                             .limit(1024 * 1024)
                             .error_handler(json_error),
                     )
-                    .app_data(aw::QueryConfig::default().error_handler(|e, _| {
-                        AppError::bad_request(format!("bad query: {e}")).into()
-                    }))
+                    .app_data(aw::QueryConfig::default().error_handler(query_error))
                     .app_data(aw::PathConfig::default().error_handler(|e, _| {
                         AppError::bad_request(format!("bad path: {e}")).into()
                     }))
@@ -192,6 +191,7 @@ impl Application {
                             .configure(scan::routes)
                             .configure(auth::routes)
                             .configure(accounts::routes)
+                            .configure(arrangements::routes)
                             .configure(guests::routes)
                             .configure(passes::routes)
                             .configure(hotels::routes)
@@ -228,6 +228,31 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// A query string that does not fit: 400, naming the parameter when serde says which (an
+/// unknown filter must never silently return everything).
+fn query_error(
+    e: actix_web::error::QueryPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let text = e.to_string();
+    let field = text
+        .split('`')
+        .nth(1)
+        .filter(|_| text.contains("unknown field") || text.contains("missing field"));
+    match field {
+        Some(name) if text.contains("unknown field") => AppError::BadRequestField {
+            message: format!("unknown query parameter: {name}"),
+            field: name.to_string(),
+        },
+        Some(name) => AppError::BadRequestField {
+            message: format!("missing query parameter: {name}"),
+            field: name.to_string(),
+        },
+        None => AppError::bad_request(format!("bad query: {text}")),
+    }
+    .into()
 }
 
 fn json_error(

@@ -2,7 +2,10 @@
 
 use utoipa::OpenApi;
 
-use crate::{accounts, auth, guests, hotels, hygiene, letters, meals, passes, pickups, scan, web};
+use crate::{
+    accounts, arrangements, auth, guests, hotels, hygiene, letters, meals, passes, pickups, scan,
+    web,
+};
 
 /// Every documented route and schema.
 #[derive(OpenApi)]
@@ -21,8 +24,11 @@ use crate::{accounts, auth, guests, hotels, hygiene, letters, meals, passes, pic
         guests::routes::list_guests,
         guests::routes::get_guest,
         guests::routes::create_guest,
-        guests::routes::update_guest,
-        guests::routes::delete_guest,
+        arrangements::routes::update_guest,
+        arrangements::routes::change_guest,
+        arrangements::routes::withdraw_guest,
+        arrangements::routes::restore_guest,
+        arrangements::routes::delete_guest,
         guests::routes::put_photo,
         guests::routes::get_photo,
         guests::routes::import_guests,

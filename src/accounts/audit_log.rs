@@ -11,6 +11,7 @@ use crate::AppState;
 
 /// Filters for the audit log.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Kind of record (`guest`, `user`, …).
     pub entity: Option<String>,

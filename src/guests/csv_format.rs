@@ -1064,6 +1064,17 @@ impl Row<'_> {
             Column::DepartureHub,
             Column::DepartureTime,
         );
+        if let (Some(a), Some(d)) = (arrival.time, departure.time) {
+            if d < a {
+                self.fail(
+                    Column::DepartureTime,
+                    Msg::new(
+                        "离开时间不能早于到达时间",
+                        "departure_time is before arrival_time",
+                    ),
+                );
+            }
+        }
         let (stay_from, stay_to) = self.stay();
         let notes = self.text(Column::Notes);
 

@@ -218,6 +218,49 @@ fn plan(
     }
     let records: Vec<&GuestRecord> = rows.iter().map(|r| &r.record).collect();
     let missing = resolver.missing(&records);
+    // A department does not add delegations or hubs by typing a new name: each row naming
+    // one is an error that says which, for reception to add (or the row to correct).
+    if ctx.scope_department.is_some() {
+        for row in rows {
+            let r = &row.record;
+            let unknown = [
+                (
+                    Column::Delegation,
+                    r.delegation.as_ref(),
+                    &missing.1,
+                    "代表团",
+                    "delegation",
+                ),
+                (
+                    Column::ArrivalHub,
+                    r.arrival.hub.as_ref(),
+                    &missing.2,
+                    "机场/车站",
+                    "hub",
+                ),
+                (
+                    Column::DepartureHub,
+                    r.departure.hub.as_ref(),
+                    &missing.2,
+                    "机场/车站",
+                    "hub",
+                ),
+            ];
+            for (column, name, names, zh, en) in unknown {
+                if let Some(name) = name.filter(|n| names.contains(n)) {
+                    report.errors.push(error(
+                        row.line,
+                        Some(column),
+                        msg(
+                            format!("未知{zh}“{name}”：请联系接待部添加，或改正名称"),
+                            format!("unknown {en} \"{name}\": ask reception to add it, or correct the name"),
+                        ),
+                        lang,
+                    ));
+                }
+            }
+        }
+    }
     report.new_departments = missing.0.clone();
     report.new_delegations = missing.1.clone();
     report.new_hubs = missing.2.clone();

@@ -36,8 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(routes::list_guests)
         .service(routes::create_guest)
         .service(routes::get_guest)
-        .service(routes::update_guest)
-        .service(routes::delete_guest)
         .service(routes::put_photo)
         .service(routes::get_photo)
         .service(routes::list_departments)

@@ -233,6 +233,10 @@ pub struct GuestResponse {
     pub has_photo: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// When the guest withdrew (RFC 3339); `null` while taking part.
+    pub withdrawn_at: Option<String>,
+    /// Why they withdrew.
+    pub withdrawn_reason: Option<String>,
 }
 
 /// A department, delegation or hub with how many guests it has.

@@ -2,7 +2,7 @@
 
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use utoipa::{IntoParams, ToSchema};
@@ -49,8 +49,10 @@ pub const WRITERS: &[Role] = &[Role::Admin, Role::Reception, Role::Department];
 /// Roles that manage departments and delegations.
 pub const REGISTRARS: &[Role] = &[Role::Admin, Role::Reception];
 
-/// Filters of the guest list and export.
+/// Filters of the guest list and export. An unknown parameter is a 400 naming it: a filter
+/// misspelled must not silently return every guest.
 #[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
 pub struct GuestQuery {
     /// Text in name, Latin name, ref, phone or organization.
     pub q: Option<String>,
@@ -66,6 +68,12 @@ pub struct GuestQuery {
     pub arrival_hub: Option<String>,
     /// Arrival date, `YYYY-MM-DD` in event time.
     pub arrival_date: Option<NaiveDate>,
+    /// Departure hub code (or id): who leaves through it (returns to the airport).
+    pub departure_hub: Option<String>,
+    /// Departure date, `YYYY-MM-DD` in event time.
+    pub departure_date: Option<NaiveDate>,
+    /// `active` (taking part), `withdrawn`, or both when absent.
+    pub status: Option<String>,
     /// Page size (default 50, at most 1000; 0 gives only the total).
     pub limit: Option<i64>,
     /// Rows to skip.
@@ -77,15 +85,25 @@ pub struct GuestQuery {
 impl GuestQuery {
     fn filter(&self, state: &AppState, hubs: &[HubResponse]) -> Result<GuestFilter, AppError> {
         let tz = state.settings.timezone;
-        let arrival_hub_id = self
-            .arrival_hub
-            .as_deref()
-            .filter(|h| !h.is_empty())
-            .map(|h| {
+        // An unknown hub matches nobody (id -1), never everyone.
+        let hub_id = |key: &Option<String>| {
+            key.as_deref().filter(|h| !h.is_empty()).map(|h| {
                 hubs.iter()
                     .find(|x| x.code == h || x.id.to_string() == h)
                     .map_or(-1, |x| x.id)
-            });
+            })
+        };
+        let day = |d: Option<NaiveDate>| d.map(|d| crate::time::day_bounds(tz, d));
+        let withdrawn = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some("active") => Some(false),
+            Some("withdrawn") => Some(true),
+            Some(other) => {
+                return Err(AppError::bad_request(format!(
+                    "status must be active or withdrawn, not {other}"
+                )))
+            }
+        };
         Ok(GuestFilter {
             q: self.q.clone(),
             category: self.category.clone().filter(|c| !c.is_empty()),
@@ -93,12 +111,12 @@ impl GuestQuery {
             scope_department_id: None,
             delegation_id: self.delegation_id,
             halal: self.halal,
-            arrival_hub_id,
+            arrival_hub_id: hub_id(&self.arrival_hub),
             organization: None,
-            arrival_between: self.arrival_date.map(|d| {
-                let start = crate::time::to_utc(tz, d.and_time(NaiveTime::MIN));
-                (start, start + Duration::days(1))
-            }),
+            arrival_between: day(self.arrival_date),
+            departure_hub_id: hub_id(&self.departure_hub),
+            departure_between: day(self.departure_date),
+            withdrawn,
         })
     }
 }
@@ -176,45 +194,6 @@ pub async fn create_guest(
         .write(move |tx| service::create_guest(tx, &user, &body, tz, lang))
         .await?;
     Ok(HttpResponse::Created().json(guest))
-}
-
-/// Changes some fields of a guest.
-#[utoipa::path(tag = "guests", request_body = Object, responses((status = 200, body = GuestResponse), (status = 404), (status = 422)))]
-#[patch("/guests/{id}")]
-pub async fn update_guest(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    user.require(WRITERS)?;
-    let (tz, lang, id) = (
-        state.settings.timezone,
-        Lang::of_request(&req),
-        id.into_inner(),
-    );
-    let body = object(parse_json(&body)?)?;
-    let guest = state
-        .write(move |tx| service::update_guest(tx, &user, id, &body, tz, lang))
-        .await?;
-    Ok(HttpResponse::Ok().json(guest))
-}
-
-/// Deletes a guest.
-#[utoipa::path(tag = "guests", responses((status = 204), (status = 404)))]
-#[delete("/guests/{id}")]
-pub async fn delete_guest(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    user.require(WRITERS)?;
-    let id = id.into_inner();
-    state
-        .write(move |tx| service::delete_guest(tx, &user, id))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Uploads a guest's photo: the raw JPEG, PNG or WebP file as the body.

@@ -109,6 +109,8 @@ pub fn to_response(
         has_photo,
         created_at: to_rfc3339(tz, g.created_at),
         updated_at: to_rfc3339(tz, g.updated_at),
+        withdrawn_at: g.withdrawn_at.map(|t| to_rfc3339(tz, t)),
+        withdrawn_reason: g.withdrawn_reason.clone(),
     }
 }
 
@@ -396,7 +398,8 @@ fn json_to_columns(
             }
             "ref" => "ref",
             // Read-only keys of the response, so a GET body can be sent back as is.
-            "id" | "has_photo" | "created_at" | "updated_at" => continue,
+            "id" | "has_photo" | "created_at" | "updated_at" | "withdrawn_at"
+            | "withdrawn_reason" => continue,
             k => k,
         };
         let Some(column) = Column::from_header(key) else {
@@ -473,17 +476,44 @@ fn validate_columns(
         .ok_or_else(|| AppError::invalid("empty guest", json!([])))
 }
 
-fn missing_names_message(missing: &(Vec<String>, Vec<String>, Vec<String>)) -> Option<AppError> {
-    (!missing.0.is_empty()).then(|| {
-        AppError::invalid(
+/// Names a guest refers to that do not exist: a department never (imports may create
+/// them); a delegation or hub only for reception and admin, who keep the registries — a
+/// department's mistyped hub must not become a new hub.
+fn missing_names_message(
+    viewer: &CurrentUser,
+    missing: &(Vec<String>, Vec<String>, Vec<String>),
+) -> Option<AppError> {
+    if !missing.0.is_empty() {
+        return Some(AppError::invalid(
             format!("unknown department: {}", missing.0.join(", ")),
             json!([{"field": "department"}]),
+        ));
+    }
+    if viewer.department_scope().is_none() {
+        return None;
+    }
+    if !missing.1.is_empty() {
+        return Some(AppError::invalid(
+            format!(
+                "unknown delegation: {} (ask reception to add it)",
+                missing.1.join(", ")
+            ),
+            json!([{"field": "delegation"}]),
+        ));
+    }
+    (!missing.2.is_empty()).then(|| {
+        AppError::invalid(
+            format!(
+                "unknown hub: {} (ask reception to add it)",
+                missing.2.join(", ")
+            ),
+            json!([{"field": "arrival_hub"}, {"field": "departure_hub"}]),
         )
     })
 }
 
-/// Creates a guest from API JSON. Departments must exist (imports may create them);
-/// new delegations and hubs are created.
+/// Creates a guest from API JSON. Departments must exist (imports may create them); new
+/// delegations and hubs are created for reception and admin, refused for departments.
 pub fn create_guest(
     tx: &mut Tx,
     viewer: &CurrentUser,
@@ -504,7 +534,7 @@ pub fn create_guest(
     let record = validate_columns(&columns, local_date(tz, tx.now()), lang)?;
     let mut resolver = Resolver::new(&lk);
     let missing = resolver.missing(&[&record]);
-    if let Some(e) = missing_names_message(&missing) {
+    if let Some(e) = missing_names_message(viewer, &missing) {
         return Err(e);
     }
     let now = tx.now();
@@ -557,7 +587,7 @@ pub fn update_guest(
     }
     let mut resolver = Resolver::new(&lk);
     let missing = resolver.missing(&[&record]);
-    if let Some(e) = missing_names_message(&missing) {
+    if let Some(e) = missing_names_message(viewer, &missing) {
         return Err(e);
     }
     let now = tx.now();
@@ -606,6 +636,58 @@ pub fn delete_guest(tx: &mut Tx, viewer: &CurrentUser, id: i64) -> Result<(), Ap
         json!({"ref": g.ref_code, "name": g.name}),
     )?;
     Ok(())
+}
+
+/// A guest as an arrangement change sees it: the stored row, checked against the viewer's
+/// scope.
+pub fn guest_for_change(
+    conn: &mut DbConn,
+    viewer: &CurrentUser,
+    id: i64,
+) -> Result<Guest, AppError> {
+    let g = store::find_guest(conn, id)?.ok_or(AppError::NotFound("guest"))?;
+    check_guest_scope(viewer, &g)?;
+    Ok(g)
+}
+
+/// Marks a guest withdrawn (the record stays, restorable) or, with `None`, back.
+pub fn set_withdrawn(
+    tx: &mut Tx,
+    viewer: &CurrentUser,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<Guest, AppError> {
+    let g = guest_for_change(tx, viewer, id)?;
+    let now = tx.now();
+    match (reason, g.withdrawn_at) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::conflict(
+                "already_withdrawn",
+                "this guest has withdrawn already",
+            ))
+        }
+        (None, None) => {
+            return Err(AppError::conflict(
+                "not_withdrawn",
+                "this guest has not withdrawn",
+            ))
+        }
+        _ => {}
+    }
+    store::update_withdrawn(tx, id, reason.map(|r| (now, r)), now)?;
+    audit::record(
+        tx,
+        &viewer.actor(),
+        if reason.is_some() {
+            "withdraw"
+        } else {
+            "restore"
+        },
+        "guest",
+        id,
+        json!({"reason": reason}),
+    )?;
+    store::find_guest(tx, id)?.ok_or(AppError::NotFound("guest"))
 }
 
 /// Stores a guest's photo, already normalized by [`photo::normalize`] (outside the

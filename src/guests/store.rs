@@ -30,6 +30,12 @@ pub struct GuestFilter {
     pub arrival_between: Option<(NaiveDateTime, NaiveDateTime)>,
     /// Exact organization (a media outlet's journalists).
     pub organization: Option<String>,
+    /// Departure hub id.
+    pub departure_hub_id: Option<i64>,
+    /// Departures in `[from, to)`.
+    pub departure_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Withdrawn guests only (`true`) or those taking part (`false`); both when `None`.
+    pub withdrawn: Option<bool>,
 }
 
 fn like_pattern(q: &str) -> String {
@@ -82,6 +88,19 @@ fn filtered(f: &GuestFilter) -> guests::BoxedQuery<'static, MultiBackend> {
         query = query
             .filter(guests::arrival_at.ge(from))
             .filter(guests::arrival_at.lt(to));
+    }
+    if let Some(h) = f.departure_hub_id {
+        query = query.filter(guests::departure_hub_id.eq(h));
+    }
+    if let Some((from, to)) = f.departure_between {
+        query = query
+            .filter(guests::departure_at.ge(from))
+            .filter(guests::departure_at.lt(to));
+    }
+    match f.withdrawn {
+        Some(true) => query = query.filter(guests::withdrawn_at.is_not_null()),
+        Some(false) => query = query.filter(guests::withdrawn_at.is_null()),
+        None => {}
     }
     query
 }
@@ -216,6 +235,22 @@ pub fn update_guest(
 ) -> QueryResult<usize> {
     diesel::update(guests::table.find(id))
         .set((fields, guests::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Marks a guest withdrawn (`Some`) or back (`None`).
+pub fn update_withdrawn(
+    conn: &mut DbConn,
+    id: i64,
+    withdrawn: Option<(NaiveDateTime, &str)>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(guests::table.find(id))
+        .set((
+            guests::withdrawn_at.eq(withdrawn.map(|w| w.0)),
+            guests::withdrawn_reason.eq(withdrawn.map(|w| w.1)),
+            guests::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 

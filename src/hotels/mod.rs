@@ -22,6 +22,7 @@
 pub mod catalog;
 pub mod desk;
 pub mod engine;
+pub mod follow;
 pub mod letters;
 mod model;
 pub mod plans;

@@ -43,7 +43,8 @@ impl Loaded {
         Night::try_from(n).unwrap_or(0)
     }
 
-    fn date(&self, n: Night) -> NaiveDate {
+    /// The date of a night number.
+    pub fn date(&self, n: Night) -> NaiveDate {
         self.first_night + Duration::days(i64::from(n))
     }
 

@@ -15,7 +15,7 @@ use crate::hotels::store;
 use crate::outbox::{self, recipient, Kind, NewMessage};
 
 /// Before → after of a booking, as the change message shows it.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema, Clone, Debug, PartialEq)]
 pub struct Booking {
     /// The hotel's name.
     pub hotel: String,

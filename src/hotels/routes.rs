@@ -172,6 +172,7 @@ pub async fn request_release(
 
 /// Filter of release requests.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct ReleaseQuery {
     /// `pending`, `granted` or `refused`.
     pub status: Option<String>,
@@ -328,6 +329,7 @@ pub async fn get_plan(
 
 /// Filters of a plan's assignments.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct AssignmentQuery {
     /// Hotel code.
     pub hotel: Option<String>,

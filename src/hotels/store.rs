@@ -374,6 +374,11 @@ pub fn replace_assignment(conn: &mut DbConn, row: &AssignmentRow) -> QueryResult
     Ok(())
 }
 
+/// Takes one guest out of a plan.
+pub fn delete_assignment(conn: &mut DbConn, plan_id: i64, guest_id: i64) -> QueryResult<usize> {
+    diesel::delete(plan_assignments::table.find((plan_id, guest_id))).execute(conn)
+}
+
 pub fn max_room(conn: &mut DbConn, plan_id: i64) -> QueryResult<i32> {
     let max: Option<i32> = plan_assignments::table
         .filter(plan_assignments::plan_id.eq(plan_id))
@@ -494,6 +499,7 @@ pub fn list_lodging_guests(conn: &mut DbConn) -> QueryResult<Vec<LodgingGuest>> 
         .left_join(delegations::table)
         .filter(guests::stay_from.is_not_null())
         .filter(guests::stay_to.is_not_null())
+        .filter(guests::withdrawn_at.is_null())
         .order(guests::id)
         .select(lodging_columns())
         .load(conn)

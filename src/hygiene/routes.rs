@@ -336,6 +336,7 @@ pub async fn raise_incident(
 
 /// A status filter.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct StatusQuery {
     /// `open` or `closed`.
     pub status: Option<String>,

@@ -84,6 +84,7 @@ pub fn plan(
         q: req.filter.q.clone(),
         category: req.filter.category.clone().filter(|c| !c.trim().is_empty()),
         delegation_id: req.filter.delegation_id,
+        withdrawn: Some(false),
         ..GuestFilter::default()
     };
     let only: Option<HashSet<i64>> = req

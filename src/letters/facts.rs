@@ -108,6 +108,61 @@ impl GuestFacts {
     }
 }
 
+#[cfg(test)]
+impl GuestFacts {
+    /// A guest with a name and nothing arranged, for the letters' tests.
+    pub fn for_tests(name: &str, latin: Option<&str>) -> GuestFacts {
+        let t = chrono::DateTime::from_timestamp(0, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default();
+        GuestFacts {
+            guest: Guest {
+                id: 1,
+                department_id: 1,
+                ref_code: "T1".into(),
+                name: name.into(),
+                name_latin: latin.map(str::to_string),
+                category: None,
+                gender: None,
+                delegation_id: None,
+                organization: None,
+                id_type: None,
+                id_number: None,
+                phone: None,
+                email: None,
+                language: "zh".into(),
+                halal: false,
+                diet: None,
+                arrival_mode: None,
+                arrival_no: None,
+                arrival_hub_id: None,
+                arrival_at: None,
+                departure_mode: None,
+                departure_no: None,
+                departure_hub_id: None,
+                departure_at: None,
+                stay_from: None,
+                stay_to: None,
+                notes: None,
+                created_at: t,
+                updated_at: t,
+                accessible: false,
+                withdrawn_at: None,
+                withdrawn_reason: None,
+            },
+            arrival: None,
+            departure: None,
+            stay: None,
+            dining: Dining {
+                mode: Mode::Hotel,
+                points: Vec::new(),
+                halal: false,
+            },
+            ceremonies: Vec::new(),
+        }
+    }
+}
+
 fn transfer(
     conn: &mut DbConn,
     g: &Guest,

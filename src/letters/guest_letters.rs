@@ -9,7 +9,7 @@ use crate::meals::rules::Mode;
 use crate::outbox::ics;
 use crate::outbox::letter::{day, when, Lang, Letter, Section};
 
-fn greeting(lang: Lang, f: &GuestFacts) -> String {
+pub(super) fn greeting(lang: Lang, f: &GuestFacts) -> String {
     match lang {
         Lang::Zh => format!("尊敬的{}：", f.guest.name),
         Lang::En => format!(
@@ -433,7 +433,7 @@ pub fn flight_change(
     (l, events)
 }
 
-fn booking_line(lang: Lang, b: &Booking) -> String {
+pub(super) fn booking_line(lang: Lang, b: &Booking) -> String {
     format!(
         "{} · {} · {} – {}",
         b.hotel,

@@ -7,6 +7,7 @@
 //! routes each queued row to whichever letter it is.
 
 pub mod bulk;
+pub mod change_letter;
 pub mod facts;
 pub mod guest_letters;
 pub mod history;

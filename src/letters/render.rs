@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::hotels::Booking;
+use crate::letters::change_letter;
 use crate::letters::facts::{GuestFacts, RunFacts};
 use crate::letters::guest_letters as letters;
 use crate::outbox::compose::Part;
@@ -53,7 +54,8 @@ pub fn render(
         | Kind::Itinerary
         | Kind::FlightChange
         | Kind::PickupChange
-        | Kind::RoomChange => guest_message(conn, settings, kind, row, &params, now),
+        | Kind::RoomChange
+        | Kind::ArrangementsChanged => guest_message(conn, settings, kind, row, &params, now),
         Kind::RoomingList => crate::hotels::letters::render_rooming_list(conn, settings, row),
         Kind::KitchenSheet => crate::meals::letters::render_kitchen_sheet(conn, settings, row),
         Kind::Roster => crate::hygiene::letters::render_roster(conn, settings, row, now),
@@ -218,6 +220,7 @@ fn guest_message(
             attach_calendar(&mut attachments, &events, "pickup.ics", now);
             letter
         }
+        Kind::ArrangementsChanged => change_letter::arrangements_changed(lang, &f, params),
         _ => {
             let booking = |key: &str| serde_json::from_value::<Booking>(params[key].clone()).ok();
             letters::room_change(

@@ -192,6 +192,7 @@ pub async fn get_batch(
 
 /// Which messages.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct MessagesQuery {
     pub guest_id: Option<i64>,
     /// `queued`, `sending`, `sent`, `failed`, `cancelled`.

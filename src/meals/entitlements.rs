@@ -274,3 +274,45 @@ pub fn list_coupons(
     }
     Ok(out)
 }
+
+/// A guest's meal entitlement in a few words: how a change shows it before and after.
+#[derive(Serialize, ToSchema, Clone, Debug, Default, PartialEq)]
+pub struct Entitlement {
+    /// `hotel` (at their usual point), `any` (any point: journalists) or `none`.
+    pub mode: String,
+    /// The services the category eats.
+    pub services: Vec<String>,
+    /// Their usual dining points (codes); empty for `any`.
+    pub points: Vec<String>,
+    /// First and last eating day.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    /// Halal.
+    pub halal: bool,
+    /// Meals already eaten (they stay, whatever changes).
+    pub eaten: usize,
+}
+
+/// What the guest may eat now, by the category policy and their dates; `None` for a guest
+/// who eats nowhere (withdrawn, or unknown).
+pub fn entitlement(conn: &mut DbConn, guest: i64, tz: Tz) -> Result<Option<Entitlement>, AppError> {
+    let Some(g) = store::find_meal_guest(conn, guest)? else {
+        return Ok(None);
+    };
+    let catalog = MealCatalog::load(conn)?;
+    let (mode, services) = catalog.policy(g.category.as_deref());
+    let points = match mode {
+        rules::Mode::Hotel => usual_points(&g, &catalog)
+            .into_iter()
+            .filter_map(|p| catalog.point_by_id(p).map(|p| p.code.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Some(Entitlement {
+        mode: mode.as_str().into(),
+        services: services.iter().map(|s| s.as_str().to_string()).collect(),
+        points,
+        days: eating_days(&g, tz).map(|d| (*d.start(), *d.end())),
+        halal: g.halal,
+        eaten: store::count_eaten(conn, &format!("g{guest}"))?,
+    }))
+}

@@ -189,16 +189,18 @@ pub fn find_meal_guest(conn: &mut DbConn, id: i64) -> QueryResult<Option<MealGue
         .left_join(stays::table)
         .left_join(guest_meal_points::table)
         .filter(guests::id.eq(id))
+        .filter(guests::withdrawn_at.is_null())
         .select(meal_guest_columns())
         .first(conn)
         .optional()
 }
 
-/// Every guest, for the forecast.
+/// Every guest who has not withdrawn, for the forecast.
 pub fn list_meal_guests(conn: &mut DbConn) -> QueryResult<Vec<MealGuest>> {
     guests::table
         .left_join(stays::table)
         .left_join(guest_meal_points::table)
+        .filter(guests::withdrawn_at.is_null())
         .select(meal_guest_columns())
         .load(conn)
 }
@@ -346,6 +348,15 @@ pub fn point_name(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
 }
 
 /// When and where a meal was eaten.
+/// How many meals an eater has had.
+pub fn count_eaten(conn: &mut DbConn, eater: &str) -> QueryResult<usize> {
+    let n: i64 = meal_uses::table
+        .filter(meal_uses::eater.eq(eater))
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 pub fn find_use(
     conn: &mut DbConn,
     eater: &str,

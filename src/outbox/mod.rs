@@ -27,7 +27,7 @@ use crate::error::AppError;
 
 pub use letter::Outcome;
 pub use model::{recipient, status, Kind, OutboxRow};
-pub use queue::{of_guests, queue, queue_all, NewMessage};
+pub use queue::{of_guests, queue, queue_all, refold, waiting_for_guest, NewMessage};
 
 /// What turns a queued row into a message, and what queues messages on a schedule: given by
 /// the layer above, so the outbox needs to know none of the domains.

@@ -26,10 +26,13 @@ pub enum Kind {
     KitchenSheet,
     /// An inspector's shifts.
     Roster,
+    /// What changed in a guest's arrangements (pass, room, meals, rides, travel), before →
+    /// now, in one message; or that they are withdrawn, or restored.
+    ArrangementsChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Pass,
         Kind::Itinerary,
         Kind::FlightChange,
@@ -39,6 +42,7 @@ impl Kind {
         Kind::RoomingList,
         Kind::KitchenSheet,
         Kind::Roster,
+        Kind::ArrangementsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Kind {
             Kind::RoomingList => "rooming_list",
             Kind::KitchenSheet => "kitchen_sheet",
             Kind::Roster => "roster",
+            Kind::ArrangementsChanged => "arrangements_changed",
         }
     }
 

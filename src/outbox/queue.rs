@@ -134,3 +134,41 @@ pub fn of_guests(
     }
     Ok(out)
 }
+
+/// A message of `kind` to this guest still waiting to go (queued, not yet claimed): a later
+/// change can fold into it instead of sending a second message.
+pub fn waiting_for_guest(
+    conn: &mut DbConn,
+    guest_id: i64,
+    kind: Kind,
+) -> QueryResult<Option<(i64, String)>> {
+    outbox::table
+        .filter(outbox::guest_id.eq(guest_id))
+        .filter(outbox::kind.eq(kind.as_str()))
+        .filter(outbox::status.eq(status::QUEUED))
+        .order(outbox::id.desc())
+        .select((outbox::id, outbox::params))
+        .first(conn)
+        .optional()
+}
+
+/// Rewrites a waiting message's facts and when it goes (a later change folded into it). Only
+/// while it is still queued: a worker that claimed it meanwhile sends it as it was.
+pub fn refold(
+    tx: &mut Tx,
+    id: i64,
+    params: &serde_json::Value,
+    due: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(status::QUEUED)),
+    )
+    .set((
+        outbox::params.eq(params.to_string()),
+        outbox::next_attempt_at.eq(due),
+    ))
+    .execute(&mut **tx)?;
+    Ok(n == 1)
+}

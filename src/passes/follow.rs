@@ -358,3 +358,14 @@ pub fn request_again(
 pub fn ever_held_a_pass(conn: &mut DbConn, guest_id: i64) -> Result<bool, AppError> {
     Ok(!store::passes_of_guest(conn, guest_id)?.is_empty())
 }
+
+/// The guest's live credential and its zones, if any.
+pub fn credential_of(
+    conn: &mut DbConn,
+    guest_id: i64,
+) -> Result<Option<(PassRef, Vec<String>)>, AppError> {
+    Ok(store::live_passes_of_guest(conn, guest_id)?
+        .into_iter()
+        .rfind(|p| p.kind == "credential")
+        .map(|p| (pass_ref(&p), split(&p.zones))))
+}

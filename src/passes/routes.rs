@@ -56,6 +56,7 @@ const SESSION_EDITORS: &[Role] = &[Role::Admin, Role::Reception, Role::Office];
 
 /// Filters of pass lists.
 #[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
 pub struct PassQuery {
     /// Status code.
     pub status: Option<String>,

@@ -367,6 +367,7 @@ pub fn request_credentials_bulk(
     let now = tx.now();
     check_dates(from, to)?;
     filter.scope_department_id = user.department_scope();
+    filter.withdrawn = Some(false);
     let all = store::list_zones(tx)?;
     resolve_zones(&all, zones)?;
     let policy: std::collections::HashMap<String, Vec<String>> =

@@ -99,6 +99,7 @@ pub async fn set_travel(
 
 /// A hub, a day and a direction.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct DayQuery {
     /// Hub id (a greeter: its own by default).
     pub hub: Option<i64>,
@@ -213,6 +214,7 @@ pub async fn pickup_history(
 
 /// A day for reception's view.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
     /// Event-local day (default today).
     pub date: Option<NaiveDate>,

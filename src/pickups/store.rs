@@ -165,7 +165,10 @@ pub fn list_travellers(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Vec<Traveller>> {
-    let base = guests::table.left_join(delegations::table);
+    // A withdrawn guest is carried nowhere.
+    let base = guests::table
+        .left_join(delegations::table)
+        .filter(guests::withdrawn_at.is_null());
     if departure {
         let mut q = base
             .filter(guests::departure_at.ge(from))

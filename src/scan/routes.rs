@@ -136,6 +136,7 @@ pub async fn update_point(
 
 /// Filters of the log.
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct LogQuery {
     /// Point code.
     pub point: Option<String>,

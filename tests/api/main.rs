@@ -4,6 +4,7 @@
 
 mod common;
 
+mod arrangements;
 mod auth;
 mod browser;
 mod browser_canteen;

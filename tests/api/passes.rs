@@ -12,7 +12,7 @@ use yingbin::passes::token::{self, PassKind, PassRecord};
 use crate::common::{json_of, resident_id, TestApp, TestResult};
 use crate::on_both_backends;
 
-fn photo() -> Vec<u8> {
+pub(crate) fn photo() -> Vec<u8> {
     let img = ImageBuffer::from_fn(300, 400, |x, y| {
         Rgb([(x % 256) as u8, (y % 256) as u8, 120])
     });
