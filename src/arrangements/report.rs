@@ -50,7 +50,9 @@ pub struct MailChange {
     /// `queued` (a new message, held briefly), `folded` (into one still waiting: the guest
     /// gets one message for a burst of changes), or `none`.
     pub action: String,
-    /// Why none, or where it goes.
+    /// Where it goes (`queued`, `folded`); why not (`none`): `nothing_changed`, `no_email`,
+    /// `itinerary_waiting` (the itinerary on its way tells it), `not_written_yet` (the
+    /// itinerary, when sent, will).
     pub note: String,
 }
 

@@ -30,11 +30,11 @@ pub fn tell(tx: &mut Tx, ctx: &Ctx, report: &ArrangementReport) -> Result<MailCh
         note: note.into(),
     };
     if !report.tells_the_guest() {
-        return Ok(none("nothing the guest reads changed"));
+        return Ok(none("nothing_changed"));
     }
     let id = report.guest_id;
     let Some(email) = crate::guests::mail::emails_of(tx, &[id])?.remove(&id) else {
-        return Ok(none("the guest has no email address"));
+        return Ok(none("no_email"));
     };
     let mut told = false;
     let mut itinerary_waiting = false;

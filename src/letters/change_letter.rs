@@ -237,7 +237,10 @@ mod tests {
         assert!(zh.contains("No. 1337-2"), "{zh}");
         assert!(zh.contains("任一就餐点"), "{zh}");
         let en = arrangements_changed(Lang::En, &f, &params).text();
-        assert!(en.contains("Your arrangements have changed"), "{en}");
+        assert!(
+            en.contains("The following arrangements have changed"),
+            "{en}"
+        );
         assert!(en.contains("at any dining point"), "{en}");
     }
 

@@ -5,6 +5,7 @@ import { clear, h, say, sayT } from '../js/dom.js';
 import { categoryLabel, codeLabel, eventTime, orNone } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
+import { mountArrangements, showArrangements } from './arrangements.js';
 
 const PLACEHOLDER = '/img/no-photo.svg';
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
@@ -106,6 +107,7 @@ async function load() {
     guest = await api(`/api/v1/guests/${encodeURIComponent(id)}`);
     say($('guest-error'), '');
     render();
+    showArrangements(guest);
   } catch (err) {
     say($('guest-error'), err.message);
     $('guest-name').textContent = '';
@@ -178,4 +180,5 @@ onLangChange(() => {
 });
 
 initShell();
+mountArrangements($('guest-arrangements'), load);
 load();

@@ -17,21 +17,21 @@ fn day(offset: i64) -> String {
 }
 
 /// The event every scenario here starts from.
-struct Event {
-    admin: String,
-    reception: String,
-    committee: String,
+pub(crate) struct Event {
+    pub admin: String,
+    pub reception: String,
+    pub committee: String,
     /// A delegate with a photo, an ID number, an email, a signed credential, a room at TEAM
     /// in the published plan, and an arrival and departure at CTU.
-    d1: i64,
+    pub d1: i64,
     /// A delegate with nothing but a record.
-    d2: i64,
+    pub d2: i64,
 }
 
 /// Zones A (main venue), B (press centre), C (village) with gates; the zone policy (delegates
 /// A+C, journalists A+B); a team hotel and a press hotel; two delegates; D1's credential
 /// signed; a plan proposed, submitted and published.
-async fn event(app: &TestApp) -> Event {
+pub(crate) async fn event(app: &TestApp) -> Event {
     let admin = app.admin().await;
     let reception = app.user(&admin, "reception1", "reception", None).await;
     let committee = app.user(&admin, "committee1", "committee", None).await;

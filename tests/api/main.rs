@@ -7,6 +7,7 @@ mod common;
 mod arrangements;
 mod auth;
 mod browser;
+mod browser_arrangements;
 mod browser_canteen;
 mod browser_checkpoint;
 mod browser_greeter;

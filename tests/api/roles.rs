@@ -119,6 +119,19 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         (Method::DELETE, "/api/v1/guests/999999", None, WRITERS),
         (Method::PUT, "/api/v1/guests/999999/photo", None, WRITERS),
         (
+            Method::POST,
+            "/api/v1/guests/999999/changes",
+            Some(json!({})),
+            WRITERS,
+        ),
+        (
+            Method::POST,
+            "/api/v1/guests/999999/withdraw",
+            Some(json!({"reason": "x"})),
+            WRITERS,
+        ),
+        (Method::POST, "/api/v1/guests/999999/restore", None, WRITERS),
+        (
             Method::GET,
             "/api/v1/guests/999999/photo",
             None,
@@ -255,6 +268,13 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/passes/keys", None, PUBLIC),
         (Method::GET, "/api/v1/passes/revocations", None, PUBLIC),
+        (Method::GET, "/api/v1/zone-policy", None, CREDENTIAL_VIEWERS),
+        (
+            Method::PUT,
+            "/api/v1/zone-policy",
+            Some(json!([])),
+            APPROVERS,
+        ),
         (Method::GET, "/api/v1/zones", None, ANY),
         (Method::POST, "/api/v1/zones", Some(json!({})), APPROVERS),
         (
