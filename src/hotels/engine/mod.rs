@@ -38,6 +38,7 @@
 mod bound;
 mod check;
 mod generator;
+mod greedy;
 mod place;
 mod reason;
 mod repair;
