@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::check::{hotel_allows, room_types, share_key, type_allowed, Grid, ShareKey};
-use super::types::{Assignment, CategoryPolicy, GuestNeed, Input, Night, RoomType, Rule, Why};
+use super::check::{hotel_allows, room_types, share_key, Grid, ShareKey};
+use super::types::{Assignment, CategoryPolicy, GuestNeed, Input, Night, RoomType, Why};
 use crate::guests::fields::{Category, Gender};
 
 /// Who a guest may share a twin with; `None`: nobody.
