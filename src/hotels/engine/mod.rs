@@ -38,6 +38,7 @@
 mod bound;
 mod check;
 mod generator;
+mod greedy;
 mod place;
 mod reason;
 mod repair;
@@ -60,14 +61,19 @@ pub use types::{
 
 use state::{plannable, State};
 
+/// Events up to this many guests get a second construction when short of the bound.
+const SECOND_RUN_GUESTS: usize = 5_000;
+
 /// The engine: a plan for everyone who needs lodging, with the relaxation's bound.
 pub fn allocate(input: &Input) -> Plan {
     let ok = plannable(input);
     let plan = construct(input, &ok, true);
     let bound = plan.bound;
     // Short of the bound: guest by guest, tightest first, packs some events better than
-    // cluster by cluster; the plan that places more (then the lower penalty) is kept.
-    let plan = if bound.is_some_and(|b| plan.assignments.len() < b) {
+    // cluster by cluster; the plan that places more (then the lower penalty) is kept. Only
+    // for events up to a few thousand guests, where a second run costs little.
+    let second = input.guests.len() <= SECOND_RUN_GUESTS;
+    let plan = if second && bound.is_some_and(|b| plan.assignments.len() < b) {
         let packed = construct(input, &ok, false);
         if (
             packed.assignments.len(),

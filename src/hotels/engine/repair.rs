@@ -10,6 +10,8 @@ use super::types::{Move, Night, RoomType, Why};
 
 /// Tries per left-out guest: each one frees a room and re-houses its sleepers.
 const TRIES_PER_GUEST: usize = 200;
+/// Tries over the whole repair, so a large event short of hundreds of rooms stays fast.
+const TRIES_TOTAL: usize = 3_000;
 /// Rooms looked at per hotel and room type, best candidates first.
 const ROOMS_PER_SLOT: usize = 12;
 /// Guests moved in one chain at most: a room freed for the guest, and one further.
@@ -56,16 +58,23 @@ impl State<'_> {
             )
         });
         let mut still = Vec::new();
+        let mut total = TRIES_TOTAL;
         for u in left_out {
             let near = self.cluster_hotels(u);
             if let Some((h, spots)) = self.choose(&[u], &near) {
                 self.commit(h, &[u], &spots, Why::Alone);
                 continue;
             }
+            if total == 0 {
+                still.push(u);
+                continue;
+            }
             let mark = self.mark();
-            let mut budget = TRIES_PER_GUEST;
+            let mut budget = TRIES_PER_GUEST.min(total);
             let mut pinned = BTreeSet::from([u]);
-            if self.make_room(u, DEPTH, &mut pinned, &mut budget).is_none() {
+            let freed = self.make_room(u, DEPTH, &mut pinned, &mut budget);
+            total -= TRIES_PER_GUEST.min(total) - budget;
+            if freed.is_none() {
                 self.undo(mark);
                 still.push(u);
             }
