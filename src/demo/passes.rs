@@ -126,20 +126,21 @@ pub(super) fn load_passes(
         .map_err(|e| e.to_string())?;
     }
     let (from, to) = (start - Duration::days(1), start + Duration::days(10));
-    for (category, zones) in [
+    // The zones each category's credential opens: a guest who changes category gets a card
+    // with the new category's zones.
+    let policy = [
         ("vip", &["A", "B", "C", "P"][..]),
         ("entourage", &["A", "C"][..]),
         ("journalist", &["A", "B"][..]),
         ("staff", &["A", "B", "C"][..]),
         ("delegate", &["A", "C"][..]),
-    ] {
-        let filter = crate::guests::GuestFilter {
-            category: Some(category.into()),
-            ..Default::default()
-        };
-        let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
-        passes::request_credentials_bulk(tx, &me, filter, &zones, from, to).map_err(e)?;
-    }
+    ]
+    .map(|(category, zones)| crate::passes::follow::ZonePolicyEntry {
+        category: category.into(),
+        zones: zones.iter().map(|z| z.to_string()).collect(),
+    });
+    crate::passes::follow::set_zone_policy(tx, &me, &policy).map_err(e)?;
+    passes::request_credentials_bulk(tx, &me, Default::default(), &[], from, to).map_err(e)?;
     let filter = crate::passes::PassFilter {
         kind: Some("credential".into()),
         status: Some("requested".into()),

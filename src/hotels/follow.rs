@@ -51,10 +51,7 @@ pub fn current_booking(conn: &mut DbConn, guest_id: i64) -> Result<Option<Bookin
     let Some(plan) = plan else {
         return Ok(None);
     };
-    let row = store::list_assignments(conn, plan.id)?
-        .into_iter()
-        .find(|r| r.guest_id == guest_id);
-    match row {
+    match store::find_assignment(conn, plan.id, guest_id)? {
         Some(r) => Ok(Some(booking(conn, &r)?)),
         None => Ok(None),
     }

@@ -193,6 +193,16 @@ pub fn load(conn: &mut DbConn, locked: &[AssignmentRow]) -> Result<Loaded, AppEr
     Ok(loaded)
 }
 
+/// The hard rules a stored plan breaks, by the engine's independent checker (none, always:
+/// every writer checks before it writes; tests and reviewers check that it stays so).
+pub fn violations_of(conn: &mut DbConn, plan_id: i64) -> Result<Vec<engine::Violation>, AppError> {
+    let rows = store::list_assignments(conn, plan_id)?;
+    let loaded = load(conn, &rows)?;
+    let assignments: Vec<engine::Assignment> =
+        rows.iter().filter_map(|r| loaded.to_engine(r)).collect();
+    Ok(engine::violations(&loaded.input, &assignments))
+}
+
 fn penalty_response(p: &engine::Penalty) -> PenaltyResponse {
     PenaltyResponse {
         total: p.total,

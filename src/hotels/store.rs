@@ -374,6 +374,19 @@ pub fn replace_assignment(conn: &mut DbConn, row: &AssignmentRow) -> QueryResult
     Ok(())
 }
 
+/// One guest's assignment in a plan.
+pub fn find_assignment(
+    conn: &mut DbConn,
+    plan_id: i64,
+    guest_id: i64,
+) -> QueryResult<Option<AssignmentRow>> {
+    plan_assignments::table
+        .find((plan_id, guest_id))
+        .select(AssignmentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Takes one guest out of a plan.
 pub fn delete_assignment(conn: &mut DbConn, plan_id: i64, guest_id: i64) -> QueryResult<usize> {
     diesel::delete(plan_assignments::table.find((plan_id, guest_id))).execute(conn)

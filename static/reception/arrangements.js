@@ -44,6 +44,7 @@ async function loadLists() {
 }
 
 const ACTIONS = [
+  ['record', 'arr.record'],
   ['recategorize', 'arr.recategorize'],
   ['travel', 'arr.travel'],
   ['stay', 'arr.stay'],
@@ -106,7 +107,21 @@ function form(action) {
   const g = draft ? { ...guest, ...Object.fromEntries(Object.entries(draft).map(([k, v]) =>
     [k, k.endsWith('_time') && v ? v.replace(' ', 'T') : v])) } : guest;
   let fields = [];
-  if (action === 'recategorize') {
+  if (action === 'record') {
+    const yes = [['false', t('common.no')], ['true', t('common.yes')]];
+    fields = [
+      field('field.name', input('name', g.name)),
+      field('field.name_latin', input('name_latin', g.name_latin)),
+      field('field.gender', select('gender', [['', t('common.none')], ['M', t('gender.M')], ['F', t('gender.F')]], g.gender)),
+      field('field.phone', input('phone', g.phone, 'tel')),
+      field('field.email', input('email', g.email, 'email')),
+      field('field.language', select('language', [['zh', t('language.zh')], ['en', t('language.en')]], g.language)),
+      field('field.halal', select('halal', yes, String(Boolean(g.halal)))),
+      field('field.accessible', select('accessible', yes, String(Boolean(g.accessible)))),
+      field('field.diet', input('diet', g.diet)),
+      field('field.notes', input('notes', g.notes)),
+    ];
+  } else if (action === 'recategorize') {
     fields = [
       field('field.category', select('category', CATEGORIES.map((c) => [c, categoryLabel(c)]), g.category)),
       field('field.delegation', select('delegation_id',
@@ -157,6 +172,7 @@ function body(action) {
     let value = typeof raw === 'string' ? raw.trim() : raw;
     if (key.endsWith('_time') && value) value = value.replace('T', ' ');
     if (key.endsWith('_id')) value = value === '' ? null : Number(value);
+    if (key === 'halal' || key === 'accessible') value = value === 'true';
     out[key] = value === '' ? null : value;
   }
   return out;

@@ -5,6 +5,7 @@
 mod common;
 
 mod arrangements;
+mod arrangements_property;
 mod auth;
 mod browser;
 mod browser_arrangements;
