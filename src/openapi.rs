@@ -93,6 +93,7 @@ use crate::{
         hotels::routes::get_plan,
         hotels::routes::list_assignments,
         hotels::routes::move_guest,
+        hotels::routes::place_unplaced,
         hotels::routes::swap_guests,
         hotels::routes::lock_guest,
         hotels::routes::submit_plan,

@@ -13,6 +13,8 @@ use crate::AppState;
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Kind of record (`guest`, `user`, …).
     pub entity: Option<String>,
     /// One record's id.

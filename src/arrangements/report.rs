@@ -133,12 +133,14 @@ impl ArrangementReport {
             "unplaced" => add(
                 "unplaced",
                 format!(
-                    "按规则暂无可用房间：{}",
-                    self.room.reason_zh.clone().unwrap_or_default()
+                    "暂未安排住宿：{}（见第{}版分配方案）",
+                    self.room.reason_zh.clone().unwrap_or_default(),
+                    self.room.revision.unwrap_or(0)
                 ),
                 format!(
-                    "no room under the rules: {}",
-                    self.room.reason_en.clone().unwrap_or_default()
+                    "no room yet: {} (see plan revision {})",
+                    self.room.reason_en.clone().unwrap_or_default(),
+                    self.room.revision.unwrap_or(0)
                 ),
             ),
             "in_house" => add(

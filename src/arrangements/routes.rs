@@ -20,6 +20,8 @@ use crate::AppState;
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct DryRun {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Preview only.
     pub dry_run: Option<bool>,
 }

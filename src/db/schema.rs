@@ -315,6 +315,8 @@ diesel::table! {
         penalty -> Text,
         baseline_penalty -> Text,
         unplaced -> Text,
+        bound -> Nullable<BigInt>,
+        first_fit_placed -> Nullable<BigInt>,
     }
 }
 

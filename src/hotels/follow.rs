@@ -87,6 +87,8 @@ fn working_plan(tx: &mut Tx, actor: &Actor) -> Result<Option<PlanRow>, AppError>
             penalty: &published.penalty,
             baseline_penalty: &published.baseline_penalty,
             unplaced: &published.unplaced,
+            bound: published.bound,
+            first_fit_placed: published.first_fit_placed,
         },
     )?;
     store::copy_assignments(tx, published.id, id)?;
@@ -184,7 +186,12 @@ pub fn follow_guest(
             change.action = "unplaced".into();
             change.reason_zh = Some(u.reason_zh.clone());
             change.reason_en = Some(u.reason_en.clone());
-            set_unplaced(tx, &plan, guest_id, Some(&u))?;
+            set_unplaced(
+                tx,
+                &plan,
+                guest_id,
+                Some(plans::unplaced_entry(&loaded, &u)),
+            )?;
         }
     }
     record(tx, actor, guest_id, &change)?;
@@ -232,21 +239,13 @@ fn set_unplaced(
     tx: &mut Tx,
     plan: &PlanRow,
     guest_id: i64,
-    unplaced: Option<&engine::Unplaced>,
+    unplaced: Option<UnplacedGuest>,
 ) -> Result<(), AppError> {
     let mut list: Vec<UnplacedGuest> = serde_json::from_str(&plan.unplaced).unwrap_or_default();
     let had = list.len();
     list.retain(|u| u.guest_id != guest_id);
     if let Some(u) = unplaced {
-        list.push(UnplacedGuest {
-            guest_id,
-            name: String::new(),
-            category: None,
-            delegation: None,
-            reason: String::new(),
-            reason_zh: u.reason_zh.clone(),
-            reason_en: u.reason_en.clone(),
-        });
+        list.push(u);
     } else if list.len() == had {
         return Ok(());
     }

@@ -67,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(routes::get_plan)
         .service(routes::list_assignments)
         .service(routes::move_guest)
+        .service(routes::place_unplaced)
         .service(routes::swap_guests)
         .service(routes::lock_guest)
         .service(routes::submit_plan)

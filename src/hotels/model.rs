@@ -216,6 +216,10 @@ pub struct PlanRow {
     pub baseline_penalty: String,
     /// JSON list of [`UnplacedGuest`] (without names; those are read fresh).
     pub unplaced: String,
+    /// At most this many guests the hard rules could place (the engine's relaxation).
+    pub bound: Option<i64>,
+    /// How many a plain first-fit placed on the same input.
+    pub first_fit_placed: Option<i64>,
 }
 
 /// A new plan.
@@ -229,6 +233,8 @@ pub struct NewPlan<'a> {
     pub penalty: &'a str,
     pub baseline_penalty: &'a str,
     pub unplaced: &'a str,
+    pub bound: Option<i64>,
+    pub first_fit_placed: Option<i64>,
 }
 
 /// Who sleeps where in a plan.
@@ -298,6 +304,29 @@ pub struct UnplacedGuest {
     pub reason_zh: String,
     #[serde(default)]
     pub reason_en: String,
+    /// `no_room`: the hard rules allow the guest no room (ask the hotels for rooms);
+    /// `movable`: rooms exist and `moves` would free one; `taken`: rooms exist but are taken
+    /// and no move found frees one; `scattered`: a room is free every night, not in one hotel.
+    #[serde(default)]
+    pub kind: String,
+    /// The moves that free a room for the guest, in order (reception applies them in one go).
+    #[serde(default)]
+    pub moves: Vec<SuggestedMove>,
+}
+
+/// A placed guest moved to another hotel or room type to free a room for someone else.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct SuggestedMove {
+    pub guest_id: i64,
+    /// Read fresh when the plan is shown.
+    #[serde(default)]
+    pub name: String,
+    /// Hotel codes.
+    pub from_hotel: String,
+    pub to_hotel: String,
+    pub room_type: String,
+    /// The guest whose room they join there; none: a room of their own.
+    pub join: Option<i64>,
 }
 
 /// A plan as lists show it.
@@ -315,6 +344,11 @@ pub struct PlanSummary {
     pub comment: Option<String>,
     pub placed: i64,
     pub unplaced: i64,
+    /// At most this many guests the hard rules allow to place (the relaxation's bound): when
+    /// `placed` reaches it, a shortage is real (ask the hotels for rooms), not the plan's.
+    pub bound: Option<i64>,
+    /// How many a plain first-fit places on the same input, for comparison.
+    pub first_fit_placed: Option<i64>,
     pub penalty: PenaltyResponse,
     /// A plain first-fit greedy's penalty on the same input, for comparison.
     pub baseline_penalty: PenaltyResponse,

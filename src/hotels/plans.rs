@@ -21,7 +21,7 @@ use crate::hotels::catalog::{self, event_nights, stamp};
 use crate::hotels::engine::{self, Night, RoomType};
 use crate::hotels::model::{
     AssignmentResponse, AssignmentRow, Hotel, NewPlan, PenaltyResponse, PlanRow, PlanSummary,
-    Roommate, StayRow, UnplacedGuest,
+    Roommate, StayRow, SuggestedMove, UnplacedGuest,
 };
 use crate::hotels::rules::{self, PlanAction};
 use crate::hotels::store::{self, LodgingGuest};
@@ -59,6 +59,49 @@ impl Loaded {
             locked: row.locked,
             why: engine::Why::Locked,
         })
+    }
+}
+
+/// The engine's unplaced guest as the plan stores it: both reasons, the kind of cause and, when
+/// rooms exist, the moves that would free one (hotel codes; names are read when shown).
+pub fn unplaced_entry(loaded: &Loaded, u: &engine::Unplaced) -> UnplacedGuest {
+    let code = |id: i64| {
+        loaded
+            .hotels
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.code.clone())
+            .unwrap_or_default()
+    };
+    let (kind, moves) = match &u.cause {
+        engine::Cause::NoRoom { .. } => ("no_room", Vec::new()),
+        engine::Cause::Taken { .. } => ("taken", Vec::new()),
+        engine::Cause::Scattered => ("scattered", Vec::new()),
+        engine::Cause::Movable { moves, .. } => (
+            "movable",
+            moves
+                .iter()
+                .map(|m| SuggestedMove {
+                    guest_id: m.guest,
+                    name: String::new(),
+                    from_hotel: code(m.from_hotel),
+                    to_hotel: code(m.to_hotel),
+                    room_type: m.room_type.as_str().to_string(),
+                    join: m.join,
+                })
+                .collect(),
+        ),
+    };
+    UnplacedGuest {
+        guest_id: u.guest,
+        name: String::new(),
+        category: None,
+        delegation: None,
+        reason: String::new(),
+        reason_zh: u.reason_zh.clone(),
+        reason_en: u.reason_en.clone(),
+        kind: kind.to_string(),
+        moves,
     }
 }
 
@@ -248,6 +291,8 @@ pub fn summary(conn: &mut DbConn, p: &PlanRow, tz: Tz) -> Result<PlanSummary, Ap
         comment: p.comment.clone(),
         placed: store::count_assignments(conn, p.id)?,
         unplaced: unplaced.len() as i64,
+        bound: p.bound,
+        first_fit_placed: p.first_fit_placed,
         penalty: serde_json::from_str(&p.penalty).unwrap_or_default(),
         baseline_penalty: serde_json::from_str(&p.baseline_penalty).unwrap_or_default(),
     })
@@ -288,16 +333,9 @@ pub fn propose(tx: &mut Tx, user: &CurrentUser, tz: Tz) -> Result<PlanSummary, A
     let unplaced: Vec<UnplacedGuest> = plan
         .unplaced
         .iter()
-        .map(|u| UnplacedGuest {
-            guest_id: u.guest,
-            name: String::new(),
-            category: None,
-            delegation: None,
-            reason: String::new(),
-            reason_zh: u.reason_zh.clone(),
-            reason_en: u.reason_en.clone(),
-        })
+        .map(|u| unplaced_entry(&loaded, u))
         .collect();
+    let first_fit_placed = baseline.assignments.len() as i64;
     let penalty = to_json(&penalty_response(&plan.penalty))?;
     let baseline = to_json(&penalty_response(&baseline.penalty))?;
     let unplaced_json = to_json(&unplaced)?;
@@ -315,6 +353,8 @@ pub fn propose(tx: &mut Tx, user: &CurrentUser, tz: Tz) -> Result<PlanSummary, A
             penalty: &penalty,
             baseline_penalty: &baseline,
             unplaced: &unplaced_json,
+            bound: plan.bound.map(|b| b as i64),
+            first_fit_placed: Some(first_fit_placed),
         },
     )?;
     let rows: Vec<AssignmentRow> = plan
@@ -371,6 +411,8 @@ pub fn revise(tx: &mut Tx, user: &CurrentUser, id: i64, tz: Tz) -> Result<PlanSu
             penalty: &published.penalty,
             baseline_penalty: &published.baseline_penalty,
             unplaced: &published.unplaced,
+            bound: published.bound,
+            first_fit_placed: published.first_fit_placed,
         },
     )?;
     store::copy_assignments(tx, id, new_id)?;
@@ -421,7 +463,10 @@ pub fn plan_detail(conn: &mut DbConn, id: i64, lang: Lang, tz: Tz) -> Result<Pla
         })
         .collect();
     let mut unplaced: Vec<UnplacedGuest> = serde_json::from_str(&p.unplaced).unwrap_or_default();
-    let ids: Vec<i64> = unplaced.iter().map(|u| u.guest_id).collect();
+    let ids: Vec<i64> = unplaced
+        .iter()
+        .flat_map(|u| std::iter::once(u.guest_id).chain(u.moves.iter().map(|m| m.guest_id)))
+        .collect();
     let guests: BTreeMap<i64, LodgingGuest> = store::find_lodging_guests(conn, &ids)?
         .into_iter()
         .map(|g| (g.id, g))
@@ -433,6 +478,12 @@ pub fn plan_detail(conn: &mut DbConn, id: i64, lang: Lang, tz: Tz) -> Result<Pla
             u.delegation = g.delegation.clone();
         }
         u.reason = lang.pick(&u.reason_zh, &u.reason_en).to_string();
+        for m in &mut u.moves {
+            m.name = guests
+                .get(&m.guest_id)
+                .map(|g| g.name.clone())
+                .unwrap_or_default();
+        }
     }
     unplaced.retain(|u| guests.contains_key(&u.guest_id));
     Ok(PlanDetail {
@@ -646,14 +697,7 @@ pub fn edit(
     edit: &Edit,
     lang: Lang,
 ) -> Result<Vec<AssignmentResponse>, AppError> {
-    let now = tx.now();
-    let plan = store::find_plan(tx, plan_id)?.ok_or(AppError::NotFound("plan"))?;
-    if rules::plan_transition(&plan.status, PlanAction::Edit).is_none() {
-        return Err(AppError::conflict(
-            "plan_not_editable",
-            format!("a {} plan cannot be edited", plan.status),
-        ));
-    }
+    let plan = editable_plan(tx, plan_id)?;
     let rows = store::list_assignments(tx, plan_id)?;
     let loaded = load(tx, &[])?;
     let by_guest: BTreeMap<i64, &AssignmentRow> = rows.iter().map(|r| (r.guest_id, r)).collect();
@@ -735,8 +779,102 @@ pub fn edit(
             });
         }
     }
-    check_hard_rules(&loaded, &rows, &changed, lang)?;
-    for row in &changed {
+    finish_edit(tx, user, &plan, &loaded, &rows, &changed, lang)
+}
+
+/// The plan, if reception may still edit it (a draft, or returned by the committee).
+fn editable_plan(tx: &mut Tx, plan_id: i64) -> Result<PlanRow, AppError> {
+    let plan = store::find_plan(tx, plan_id)?.ok_or(AppError::NotFound("plan"))?;
+    if rules::plan_transition(&plan.status, PlanAction::Edit).is_none() {
+        return Err(AppError::conflict(
+            "plan_not_editable",
+            format!("a {} plan cannot be edited", plan.status),
+        ));
+    }
+    Ok(plan)
+}
+
+/// Places a guest who has no room in the plan: where the rules allow, as the engine would;
+/// else by first carrying out the moves the engine finds to free a room (each moved guest
+/// keeps a room the rules allow). One click for reception instead of a chain of hand moves.
+/// Refused with 409 `no_room` and the honest reason when neither exists.
+pub fn place_unplaced(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    plan_id: i64,
+    guest_id: i64,
+    lang: Lang,
+) -> Result<Vec<AssignmentResponse>, AppError> {
+    let plan = editable_plan(tx, plan_id)?;
+    let rows = store::list_assignments(tx, plan_id)?;
+    if rows.iter().any(|r| r.guest_id == guest_id) {
+        return Err(AppError::conflict(
+            "already_placed",
+            "the guest has a room in this plan",
+        ));
+    }
+    let loaded = load(tx, &[])?;
+    let index = loaded
+        .input
+        .guests
+        .iter()
+        .position(|g| g.id == guest_id)
+        .ok_or(AppError::NotFound("guest with lodging dates"))?;
+    let current: Vec<engine::Assignment> =
+        rows.iter().filter_map(|r| loaded.to_engine(r)).collect();
+    let no_room = |u: &engine::Unplaced| {
+        AppError::conflict("no_room", lang.pick(&u.reason_zh, &u.reason_en).to_string())
+    };
+    let placed: Vec<engine::Assignment> = match engine::place_one(&loaded.input, &current, index) {
+        Ok(a) => vec![a],
+        Err(u) => {
+            let engine::Cause::Movable { moves, .. } = &u.cause else {
+                return Err(no_room(&u));
+            };
+            let after =
+                engine::apply_moves(&loaded.input, &current, moves).map_err(|_| no_room(&u))?;
+            let a = engine::place_one(&loaded.input, &after, index).map_err(|u| no_room(&u))?;
+            let moved: BTreeSet<i64> = moves.iter().map(|m| m.guest).collect();
+            after
+                .into_iter()
+                .filter(|x| moved.contains(&x.guest))
+                .chain([a])
+                .collect()
+        }
+    };
+    let manual = why_json("接待部手动调整", "set by reception");
+    let changed: Vec<AssignmentRow> = placed
+        .iter()
+        .map(|a| AssignmentRow {
+            plan_id,
+            guest_id: a.guest,
+            hotel_id: a.hotel,
+            room_type: a.room_type.as_str().to_string(),
+            room: i32::try_from(a.room).unwrap_or(i32::MAX),
+            nights_from: loaded.date(a.nights.start),
+            nights_to: loaded.date(a.nights.end),
+            locked: true,
+            why: manual.clone(),
+        })
+        .collect();
+    finish_edit(tx, user, &plan, &loaded, &rows, &changed, lang)
+}
+
+/// Checks an edit's rows against the hard rules, writes them, and keeps the plan's scores,
+/// unplaced list, status and audit trail true.
+fn finish_edit(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    plan: &PlanRow,
+    loaded: &Loaded,
+    rows: &[AssignmentRow],
+    changed: &[AssignmentRow],
+    lang: Lang,
+) -> Result<Vec<AssignmentResponse>, AppError> {
+    let now = tx.now();
+    let plan_id = plan.id;
+    check_hard_rules(loaded, rows, changed, lang)?;
+    for row in changed {
         store::replace_assignment(tx, row)?;
     }
     // A guest placed by hand is no longer unplaced.

@@ -174,6 +174,8 @@ pub async fn request_release(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// `pending`, `granted` or `refused`.
     pub status: Option<String>,
 }
@@ -331,6 +333,8 @@ pub async fn get_plan(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Hotel code.
     pub hotel: Option<String>,
     /// Text in the name, Latin name, delegation or organization.
@@ -384,6 +388,26 @@ async fn edit_plan(
     state
         .write(move |tx| plans::edit(tx, &user, id, &edit, lang))
         .await
+}
+
+/// Places a guest who has no room in the plan, carrying out the moves the engine suggests when
+/// a room must be freed first (every moved guest keeps a room the rules allow); 409 `no_room`
+/// with the reason when there is none. The guests placed and moved come back, locked.
+#[utoipa::path(tag = "allocations", responses((status = 200, body = Vec<AssignmentResponse>), (status = 404), (status = 409), (status = 422)))]
+#[post("/allocations/{id}/unplaced/{guest_id}/place")]
+pub async fn place_unplaced(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    user.require(RECEPTION)?;
+    let (id, guest_id) = path.into_inner();
+    let lang = Lang::of_request(&req);
+    let rows = state
+        .write(move |tx| plans::place_unplaced(tx, &user, id, guest_id, lang))
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
 }
 
 /// Moves a guest to a hotel and room type (optionally into another guest's room), checked

@@ -338,6 +338,8 @@ pub async fn raise_incident(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct StatusQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// `open` or `closed`.
     pub status: Option<String>,
 }

@@ -194,6 +194,8 @@ pub async fn get_batch(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct MessagesQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     pub guest_id: Option<i64>,
     /// `queued`, `sending`, `sent`, `failed`, `cancelled`.
     pub status: Option<String>,

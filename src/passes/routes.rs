@@ -58,6 +58,8 @@ const SESSION_EDITORS: &[Role] = &[Role::Admin, Role::Reception, Role::Office];
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PassQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Status code.
     pub status: Option<String>,
     /// Guest category.

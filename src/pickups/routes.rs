@@ -101,6 +101,8 @@ pub async fn set_travel(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct DayQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Hub id (a greeter: its own by default).
     pub hub: Option<i64>,
     /// Event-local day (default today).
@@ -216,6 +218,8 @@ pub async fn pickup_history(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Event-local day (default today).
     pub date: Option<NaiveDate>,
 }

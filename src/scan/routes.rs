@@ -138,6 +138,8 @@ pub async fn update_point(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
     /// Point code.
     pub point: Option<String>,
     /// From (RFC 3339).

@@ -103,6 +103,7 @@ function renderHead() {
   clear($('plan-status')).append(statusBadge('plan_status', p.status));
   $('plan-meta').textContent = [
     t('plan.meta_placed', { placed: p.placed ?? 0, unplaced: p.unplaced ?? 0 }),
+    boundText(p),
     p.submitted_at ? t('plan.meta_submitted', { at: eventTimeShort(p.submitted_at) }) : '',
     p.decided_at ? t('plan.meta_decided', { at: eventTimeShort(p.decided_at), by: p.decided_by || '' }) : '',
   ]
@@ -121,6 +122,17 @@ function renderHead() {
   $('plan-revise').hidden = !(p.status === 'published' && can(user, 'editPlan') && !plans.some((x) => [...OPEN, 'submitted'].includes(x.status)));
   $('plan-approve').hidden = !(p.status === 'submitted' && can(user, 'decidePlan'));
   $('plan-return').hidden = $('plan-approve').hidden;
+}
+
+/**
+ * The relaxation's bound beside what is placed: at the bound a shortage is real (ask the
+ * hotels for rooms); below it, the plan can place more (the suggested moves below).
+ */
+function boundText(p) {
+  if (p.bound == null) return '';
+  const ff = p.first_fit_placed ?? '—';
+  const key = (p.placed ?? 0) >= p.bound ? 'plan.meta_bound_real' : 'plan.meta_bound_more';
+  return t(key, { bound: p.bound, ff, more: p.bound - (p.placed ?? 0) });
 }
 
 function renderPenalty() {
@@ -167,14 +179,58 @@ function unplacedRow(u) {
     cell('col.category', 'c-cat', u.category ? h('span', { class: `badge cat cat-${u.category}` }, categoryLabel(u.category)) : ''),
     cell('col.delegation', 'c-deleg', u.delegation || ''),
     // Both languages come along, so switching language needs no reload.
-    cell('plan.col_reason', 'c-reason', (lang() === 'en' ? u.reason_en : u.reason_zh) || u.reason || ''),
+    cell(
+      'plan.col_reason',
+      'c-reason',
+      h('span', { class: `badge unplaced-kind kind-${u.kind || 'none'}` }, t(`plan.kind_${u.kind || 'none'}`)),
+      ' ',
+      (lang() === 'en' ? u.reason_en : u.reason_zh) || u.reason || '',
+      movesList(u.moves),
+    ),
     cell(
       'plan.col_actions',
       'c-actions',
+      // One click: the service places the guest, moving the guests it names first.
+      editable() && u.kind !== 'no_room'
+        ? h('button', { type: 'button', class: 'btn btn-primary unplaced-auto', dataset: { guestId: u.guest_id } }, t(u.kind === 'movable' ? 'plan.apply_moves' : 'plan.place_auto'))
+        : null,
       editable() ? h('button', { type: 'button', class: 'btn unplaced-place', dataset: { guestId: u.guest_id } }, t('plan.place')) : null,
       h('p', { class: 'row-error', role: 'alert', hidden: true }),
     ),
   );
+}
+
+/** "张先生: HALAL → PLAIN (single)", one line a move, in the order they are made. */
+function movesList(moves) {
+  if (!Array.isArray(moves) || moves.length === 0) return null;
+  return h(
+    'ol',
+    { class: 'moves' },
+    ...moves.map((m) =>
+      h('li', {}, t('plan.move_line', { name: m.name || `#${m.guest_id}`, from: m.from_hotel, to: m.to_hotel, type: t(`room_type.${m.room_type}`) })),
+    ),
+  );
+}
+
+async function placeAuto(button, guestId) {
+  const row = button.closest('tr');
+  const problem = row && row.querySelector('.row-error');
+  if (problem) problem.hidden = true;
+  button.disabled = true;
+  try {
+    const rows = await api(`/api/v1/allocations/${encodeURIComponent(planId())}/unplaced/${encodeURIComponent(guestId)}/place`, { method: 'POST' });
+    say($('plan-ok'), t('plan.placed_auto', { n: Array.isArray(rows) ? rows.length : 1 }));
+    await refreshDetail();
+    loadAssignments();
+  } catch (err) {
+    if (problem) {
+      problem.textContent = err.message;
+      problem.hidden = false;
+    } else {
+      say($('plan-error'), err.message);
+    }
+    button.disabled = false;
+  }
 }
 
 function renderUnplaced() {
@@ -350,6 +406,11 @@ async function main() {
   });
   // "Place" on an unplaced guest opens the same move dialog as on an assignment.
   $('unplaced-table').addEventListener('click', (e) => {
+    const auto = e.target.closest('.unplaced-auto');
+    if (auto) {
+      placeAuto(auto, auto.dataset.guestId);
+      return;
+    }
     const btn = e.target.closest('.unplaced-place');
     if (!btn) return;
     const u = detail.unplaced.find((x) => String(x.guest_id) === btn.dataset.guestId);

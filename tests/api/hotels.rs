@@ -298,6 +298,9 @@ async fn a_plan_is_proposed_checked_reviewed_and_published_to_the_hotels(
     assert_eq!(plan["status"], "draft");
     assert_eq!(plan["placed"], 5, "{plan}");
     assert_eq!(plan["unplaced"], 1);
+    // The rules allow no more than five: the shortage is real, not the plan's.
+    assert_eq!(plan["bound"], 5, "{plan}");
+    assert_eq!(plan["first_fit_placed"], 5, "{plan}");
     let id = plan["id"].as_i64().unwrap_or_default();
 
     // The halal delegate cannot go where no halal food is served, and the plan says why.
@@ -320,6 +323,7 @@ async fn a_plan_is_proposed_checked_reviewed_and_published_to_the_hotels(
         reason.contains("halal"),
         "the reason names the rule: {reason}"
     );
+    assert_eq!(detail["unplaced"][0]["kind"], "no_room", "{detail}");
 
     let (_, page) = app
         .get_json(&format!("/api/v1/allocations/{id}/assignments"), &reception)
@@ -974,4 +978,206 @@ async fn the_desk_checks_in_by_scan_and_bills_the_nights_outside_the_entitlement
 on_both_backends!(
     hotel_desk,
     the_desk_checks_in_by_scan_and_bills_the_nights_outside_the_entitlement
+);
+
+/// A guest left without a room learns whether rooms exist for them: here the only halal team
+/// hotel is taken by a delegate who could sleep elsewhere. The plan names the move that frees
+/// it, reception carries it out in one click, and the plan still keeps every hard rule.
+async fn an_unplaced_guest_is_placed_by_the_suggested_moves_in_one_click(
+    app: TestApp,
+) -> TestResult {
+    let admin = app.admin().await;
+    let reception = app.user(&admin, "reception1", "reception", None).await;
+    let committee = app.user(&admin, "committee1", "committee", None).await;
+    hotel(&app, &reception, "HALAL", &["delegate"], true, 10).await;
+    block(&app, &reception, "HALAL", "single", 1, 300.0).await;
+    let (from, to) = (day(0), day(3));
+    let csv = format!(
+        "ref,name,category,gender,department,delegation,halal,stay_from,stay_to\n\
+         X1,张先生,delegate,M,体育局,四川,no,{from},{to}\n\
+         Y1,马哈麦提,delegate,M,体育局,新疆,yes,,\n\
+         Z1,阿里木,delegate,M,体育局,新疆,yes,,\n"
+    );
+    let (s, body) = app.import(&admin, csv, false).await;
+    assert_eq!(s, 200, "{body}");
+    let g = ids(&app, &admin).await;
+
+    // The first plan puts 张先生 in the only hotel there is, and is published.
+    let (s, plan) = send(
+        &app,
+        Method::POST,
+        "/api/v1/allocations/propose",
+        &reception,
+        None,
+    )
+    .await;
+    assert_eq!(s, 201, "{plan}");
+    assert_eq!(
+        (plan["placed"].clone(), plan["bound"].clone()),
+        (json!(1), json!(1)),
+        "{plan}"
+    );
+    let first = plan["id"].as_i64().unwrap_or_default();
+    for (path, token) in [("submit", &reception), ("approve", &committee)] {
+        let (s, b) = send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/allocations/{first}/{path}"),
+            token,
+            Some(json!({"comment": "ok"})),
+        )
+        .await;
+        assert_eq!(s, 200, "{path}: {b}");
+    }
+
+    // A second hotel opens (no halal food); then 马哈麦提 (halal) is given his nights.
+    hotel(&app, &reception, "PLAIN", &["delegate"], false, 20).await;
+    block(&app, &reception, "PLAIN", "single", 1, 280.0).await;
+    let (s, change) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/guests/{}/changes?lang=en", g["Y1"]),
+        &reception,
+        Some(json!({"stay_from": from, "stay_to": to})),
+    )
+    .await;
+    assert_eq!(s, 200, "{change}");
+    assert_eq!(
+        change["arrangements"]["room"]["action"], "unplaced",
+        "{change}"
+    );
+    let draft = change["arrangements"]["room"]["plan_id"]
+        .as_i64()
+        .unwrap_or_default();
+    assert_ne!(draft, first, "the change goes into the next revision");
+
+    let (_, detail) = app
+        .get_json(&format!("/api/v1/allocations/{draft}?lang=en"), &reception)
+        .await;
+    let y = detail["unplaced"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["guest_id"] == g["Y1"])
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(y["kind"], "movable", "rooms exist for him: {detail}");
+    assert_eq!(y["moves"][0]["guest_id"], g["X1"], "{y}");
+    assert_eq!(y["moves"][0]["name"], "张先生", "{y}");
+    assert_eq!(
+        (
+            y["moves"][0]["from_hotel"].as_str(),
+            y["moves"][0]["to_hotel"].as_str()
+        ),
+        (Some("HALAL"), Some("PLAIN")),
+        "{y}"
+    );
+
+    // Not on the published plan, nor by the committee.
+    let (s, _) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/allocations/{first}/unplaced/{}/place", g["Y1"]),
+        &reception,
+        None,
+    )
+    .await;
+    assert_eq!(s, 409, "the published plan is not edited");
+    let (s, _) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/allocations/{draft}/unplaced/{}/place", g["Y1"]),
+        &committee,
+        None,
+    )
+    .await;
+    assert_eq!(s, 403);
+
+    // One click: 张先生 moves to PLAIN, 马哈麦提 gets the halal room; both locked.
+    let (s, placed) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/allocations/{draft}/unplaced/{}/place", g["Y1"]),
+        &reception,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{placed}");
+    let at = |id: i64| {
+        placed
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["guest_id"] == id)
+            .map(|a| (a["hotel"].clone(), a["locked"].clone()))
+    };
+    assert_eq!(at(g["X1"]), Some((json!("PLAIN"), json!(true))), "{placed}");
+    assert_eq!(at(g["Y1"]), Some((json!("HALAL"), json!(true))), "{placed}");
+    let (_, detail) = app
+        .get_json(&format!("/api/v1/allocations/{draft}"), &reception)
+        .await;
+    assert!(
+        detail["unplaced"].as_array().is_some_and(|u| u.is_empty()),
+        "{detail}"
+    );
+    assert_eq!(detail["plan"]["placed"], 2, "{detail}");
+    let broken = {
+        let mut conn = app.pool.get().expect("conn");
+        yingbin::hotels::plans::violations_of(&mut conn, draft).expect("check")
+    };
+    assert!(broken.is_empty(), "{broken:?}");
+
+    // Placed already: refused. No room left for a third halal guest: the reason, no change.
+    let (s, b) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/allocations/{draft}/unplaced/{}/place", g["Y1"]),
+        &reception,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"].clone()),
+        (409, json!("already_placed")),
+        "{b}"
+    );
+    let (s, change) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/guests/{}/changes", g["Z1"]),
+        &reception,
+        Some(json!({"stay_from": from, "stay_to": to})),
+    )
+    .await;
+    assert_eq!(s, 200, "{change}");
+    assert_eq!(
+        change["arrangements"]["room"]["action"], "unplaced",
+        "{change}"
+    );
+    let (s, b) = send(
+        &app,
+        Method::POST,
+        &format!(
+            "/api/v1/allocations/{draft}/unplaced/{}/place?lang=en",
+            g["Z1"]
+        ),
+        &reception,
+        None,
+    )
+    .await;
+    assert_eq!((s, b["error"].clone()), (409, json!("no_room")), "{b}");
+    assert!(
+        b["message"].as_str().is_some_and(|m| m.contains("room")),
+        "the reason: {b}"
+    );
+    let (_, detail) = app
+        .get_json(&format!("/api/v1/allocations/{draft}"), &reception)
+        .await;
+    assert_eq!(detail["plan"]["placed"], 2, "nothing moved: {detail}");
+    Ok(())
+}
+
+on_both_backends!(
+    unplaced_moves,
+    an_unplaced_guest_is_placed_by_the_suggested_moves_in_one_click
 );

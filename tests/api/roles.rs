@@ -388,6 +388,12 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (
             Method::POST,
+            "/api/v1/allocations/999999/unplaced/999999/place",
+            None,
+            REGISTRARS,
+        ),
+        (
+            Method::POST,
             "/api/v1/allocations/999999/swap",
             Some(json!({})),
             REGISTRARS,
@@ -809,6 +815,7 @@ async fn every_route_admits_exactly_its_roles(app: TestApp) -> TestResult {
             r.1.split('?')
                 .next()
                 .unwrap_or("")
+                .replace("/unplaced/999999", "/unplaced/{guest_id}")
                 .replace("999999", "{id}")
                 .replace("/H1", "/{code}")
                 .replace("/P1", "/{code}")
