@@ -21,6 +21,7 @@ mod guests;
 mod hotels;
 mod hygiene;
 mod import;
+mod instances;
 mod mail;
 mod meals;
 mod migrations;
