@@ -204,6 +204,11 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 AppError::conflict("in_use", "still referenced by other records")
             }
+            // The server went away (a failover, a restart): the pool drops the connection
+            // and opens a new one; this request may be retried.
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                AppError::Unavailable(e.to_string())
+            }
             DieselError::DatabaseError(_, ref info)
                 if info.message().contains("database is locked") =>
             {

@@ -53,7 +53,7 @@ impl DbUrl {
             return Err("DATABASE_URL is empty".into());
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(DbUrl::Postgres(url.to_string()));
+            return Ok(DbUrl::Postgres(local_without_tls(url)));
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -77,6 +77,33 @@ impl DbUrl {
             DbUrl::Postgres(_) => "postgres",
         }
     }
+}
+
+/// A PostgreSQL URL on this machine (loopback or a socket) without an `sslmode` gets
+/// `sslmode=disable`: libpq's default `prefer` negotiates TLS even on 127.0.0.1, which costs
+/// every short transaction CPU for nothing. A remote host keeps what the URL says (set
+/// `sslmode=require` or `verify-full` there: see docs/operations.md).
+fn local_without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        return url.to_string();
+    }
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host_port.starts_with('[') {
+        host_port
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[')
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if !matches!(host, "" | "localhost" | "127.0.0.1" | "::1") {
+        return url.to_string();
+    }
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}sslmode=disable")
 }
 
 /// Opens connections by URL scheme and sets SQLite's per-connection PRAGMAs.
@@ -367,6 +394,31 @@ mod tests {
             DbUrl::parse("postgresql://postgres@127.0.0.1/test"),
             Ok(DbUrl::Postgres(_))
         ));
+    }
+
+    #[test]
+    fn a_local_postgres_goes_without_tls_unless_the_url_says_otherwise() {
+        let pg = |u: &str| match DbUrl::parse(u) {
+            Ok(DbUrl::Postgres(url)) => url,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            pg("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+        );
+        assert_eq!(
+            pg("postgres://u:p@localhost/db?connect_timeout=5"),
+            "postgres://u:p@localhost/db?connect_timeout=5&sslmode=disable"
+        );
+        assert_eq!(pg("postgresql:///db"), "postgresql:///db?sslmode=disable");
+        assert_eq!(
+            pg("postgres://127.0.0.1/db?sslmode=require"),
+            "postgres://127.0.0.1/db?sslmode=require"
+        );
+        assert_eq!(
+            pg("postgres://db.example.org/db"),
+            "postgres://db.example.org/db"
+        );
     }
 
     #[test]
