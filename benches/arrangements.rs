@@ -76,7 +76,12 @@ fn bench(label: &str, url: &str) {
             )
         })
         .expect("hotel");
-        for (room_type, rooms) in [("twin", 1100), ("single", 250), ("suite", 40), ("accessible", 20)] {
+        for (room_type, rooms) in [
+            ("twin", 1100),
+            ("single", 250),
+            ("suite", 40),
+            ("accessible", 20),
+        ] {
             support::write(&mut conn, |tx| {
                 catalog::create_block(
                     tx,
@@ -127,11 +132,23 @@ fn bench(label: &str, url: &str) {
     .expect("policy");
     let t = Instant::now();
     let plan = support::write(&mut conn, |tx| plans::propose(tx, &admin, tz)).expect("propose");
-    println!("{label}: setup: plan proposed in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
-    support::write(&mut conn, |tx| plans::decide(tx, &admin, plan.id, PlanAction::Submit, None, tz))
-        .expect("submit");
+    println!(
+        "{label}: setup: plan proposed in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     support::write(&mut conn, |tx| {
-        plans::decide(tx, &user(Role::Committee), plan.id, PlanAction::Approve, None, tz)
+        plans::decide(tx, &admin, plan.id, PlanAction::Submit, None, tz)
+    })
+    .expect("submit");
+    support::write(&mut conn, |tx| {
+        plans::decide(
+            tx,
+            &user(Role::Committee),
+            plan.id,
+            PlanAction::Approve,
+            None,
+            tz,
+        )
     })
     .expect("approve");
 
@@ -163,8 +180,10 @@ fn bench(label: &str, url: &str) {
             )
         })
         .expect("credential");
-        support::write(&mut conn, |tx| yingbin::passes::service::approve(tx, &admin, &[pass.id], tz))
-            .expect("approve");
+        support::write(&mut conn, |tx| {
+            yingbin::passes::service::approve(tx, &admin, &[pass.id], tz)
+        })
+        .expect("approve");
     }
 
     let ctx = Ctx {
@@ -184,7 +203,10 @@ fn bench(label: &str, url: &str) {
             support::write(&mut conn, |tx| change::edit(tx, &ctx, *id, &body)).expect("change");
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         *actions
-            .entry(format!("pass {}, room {}", report.pass.action, report.room.action))
+            .entry(format!(
+                "pass {}, room {}",
+                report.pass.action, report.room.action
+            ))
             .or_default() += 1;
         if i == 0 {
             first = Some(ms);
@@ -206,7 +228,9 @@ fn bench(label: &str, url: &str) {
 
 /// A small JPEG the photo rules accept.
 fn image_bytes() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(300, 400, |x, y| image::Rgb([(x % 255) as u8, (y % 255) as u8, 120]));
+    let img = image::RgbImage::from_fn(300, 400, |x, y| {
+        image::Rgb([(x % 255) as u8, (y % 255) as u8, 120])
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img)
         .write_to(&mut out, image::ImageFormat::Jpeg)

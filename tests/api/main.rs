@@ -29,3 +29,4 @@ mod photos;
 mod pickups;
 mod roles;
 mod smtp_sink;
+mod summary;
