@@ -432,7 +432,7 @@ fn timeline(
         &text(email_ids),
         limit,
     )?);
-    rows.sort_by(|a, b| (b.at, b.id).cmp(&(a.at, a.id)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.at, r.id)));
     rows.truncate(MAX_TIMELINE);
     Ok(rows
         .into_iter()

@@ -50,9 +50,11 @@ async fn every_section_filled(
     let page = browser
         .wait_script(&format!("{label}: every section filled"), PAGE, |v| {
             v["error"] != ""
-                || (["passes", "room", "rides", "meals", "emails", "scans", "timeline"]
-                    .iter()
-                    .all(|k| v[k]["count"].as_i64().unwrap_or(0) > 0)
+                || ([
+                    "passes", "room", "rides", "meals", "emails", "scans", "timeline",
+                ]
+                .iter()
+                .all(|k| v[k]["count"].as_i64().unwrap_or(0) > 0)
                     && v["qr"]["done"] == true
                     && v["passes"]["title"] == lang_title)
         })
