@@ -21,7 +21,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "use cases across domains",
-        &["arrangements", "letters", "accounts"],
+        &["arrangements", "letters", "accounts", "reception"],
     ),
     ("the application", &["demo", "openapi", "web", "layers"]),
 ];

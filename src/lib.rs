@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod passes;
 pub mod pickups;
+pub mod reception;
 pub mod scan;
 pub mod time;
 pub mod web;
@@ -192,6 +193,7 @@ impl Application {
                             .configure(auth::routes)
                             .configure(accounts::routes)
                             .configure(arrangements::routes)
+                            .configure(reception::routes)
                             .configure(guests::routes)
                             .configure(passes::routes)
                             .configure(hotels::routes)

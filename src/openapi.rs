@@ -3,8 +3,8 @@
 use utoipa::OpenApi;
 
 use crate::{
-    accounts, arrangements, auth, guests, hotels, hygiene, letters, meals, passes, pickups, scan,
-    web,
+    accounts, arrangements, auth, guests, hotels, hygiene, letters, meals, passes, pickups,
+    reception, scan, web,
 };
 
 /// Every documented route and schema.
@@ -23,6 +23,7 @@ use crate::{
         accounts::audit_log::list_audit,
         guests::routes::list_guests,
         guests::routes::get_guest,
+        reception::routes::guest_summary,
         guests::routes::create_guest,
         arrangements::routes::update_guest,
         arrangements::routes::change_guest,

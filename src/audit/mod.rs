@@ -6,7 +6,7 @@ mod store;
 
 use crate::db::Tx;
 
-pub use store::{list, AuditEntry, AuditRow};
+pub use store::{list, list_for_records, AuditEntry, AuditRow};
 
 /// Records one change, inside the change's transaction and at its instant.
 pub fn record(

@@ -130,3 +130,23 @@ pub fn list(
         .load(conn)?;
     Ok((total, rows))
 }
+
+/// The newest `limit` rows about some records of one kind (one record's history, or a
+/// guest's passes'), newest first. Served by the `(entity, entity_id)` index.
+pub fn list_for_records(
+    conn: &mut DbConn,
+    entity: &str,
+    entity_ids: &[String],
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    if entity_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    audit_log::table
+        .filter(audit_log::entity.eq(entity))
+        .filter(audit_log::entity_id.eq_any(entity_ids))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}

@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod desk;
 pub mod engine;
 pub mod follow;
+pub mod guest_room;
 pub mod letters;
 mod model;
 pub mod plans;

@@ -341,6 +341,22 @@ pub fn list_hotel_assignments(
         .load(conn)
 }
 
+/// The guests a plan puts in one room of a hotel.
+pub fn list_room_assignments(
+    conn: &mut DbConn,
+    plan_id: i64,
+    hotel_id: i64,
+    room: i32,
+) -> QueryResult<Vec<AssignmentRow>> {
+    plan_assignments::table
+        .filter(plan_assignments::plan_id.eq(plan_id))
+        .filter(plan_assignments::hotel_id.eq(hotel_id))
+        .filter(plan_assignments::room.eq(room))
+        .order(plan_assignments::guest_id)
+        .select(AssignmentRow::as_select())
+        .load(conn)
+}
+
 /// Counts a plan's assignments.
 pub fn count_assignments(conn: &mut DbConn, plan_id: i64) -> QueryResult<i64> {
     plan_assignments::table

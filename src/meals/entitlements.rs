@@ -316,3 +316,43 @@ pub fn entitlement(conn: &mut DbConn, guest: i64, tz: Tz) -> Result<Option<Entit
         eaten: store::count_eaten(conn, &format!("g{guest}"))?,
     }))
 }
+
+/// A meal a guest has had.
+#[derive(Serialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct MealTaken {
+    /// The eating day (a late window belongs to the day it starts).
+    pub day: NaiveDate,
+    /// `breakfast`, `lunch`, `dinner`, `night_snack`.
+    pub service: String,
+    /// Dining point code.
+    pub point: String,
+    /// Dining point name.
+    pub point_name: String,
+    /// When it was served, RFC 3339 in the event's time zone.
+    pub at: String,
+}
+
+/// Every meal the guest has had, in the order eaten (meals stay, whatever changes).
+pub fn meals_taken(conn: &mut DbConn, guest: i64, tz: Tz) -> Result<Vec<MealTaken>, AppError> {
+    let uses = store::list_eater_uses(conn, &format!("g{guest}"))?;
+    if uses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let points: std::collections::HashMap<i64, (String, String)> = store::list_points(conn)?
+        .into_iter()
+        .map(|p| (p.id, (p.code, p.name)))
+        .collect();
+    Ok(uses
+        .into_iter()
+        .map(|(day, service, point, at)| {
+            let (code, name) = points.get(&point).cloned().unwrap_or_default();
+            MealTaken {
+                day,
+                service,
+                point: code,
+                point_name: name,
+                at: to_rfc3339(tz, at),
+            }
+        })
+        .collect())
+}

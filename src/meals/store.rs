@@ -372,6 +372,23 @@ pub fn find_use(
         .optional()
 }
 
+/// Every meal an eater has had: (day, service, point id, when), in the order eaten.
+pub fn list_eater_uses(
+    conn: &mut DbConn,
+    eater: &str,
+) -> QueryResult<Vec<(NaiveDate, String, i64, NaiveDateTime)>> {
+    meal_uses::table
+        .filter(meal_uses::eater.eq(eater))
+        .order((meal_uses::day, meal_uses::at))
+        .select((
+            meal_uses::day,
+            meal_uses::service,
+            meal_uses::point_id,
+            meal_uses::at,
+        ))
+        .load(conn)
+}
+
 /// Meals eaten at a point: (halal, count) for one day and service.
 pub fn count_uses(
     conn: &mut DbConn,

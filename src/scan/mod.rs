@@ -12,7 +12,7 @@ mod store;
 pub mod writer;
 
 pub use model::{NewScan, ScanPoint, ScanRow};
-pub use store::list_scans;
+pub use store::{list_points, list_scans, scans_of_passes};
 
 use actix_web::web;
 

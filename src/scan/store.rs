@@ -221,3 +221,21 @@ pub fn scan_times(
         .select((scans::point_id, scans::at, scans::verdict))
         .load(conn)
 }
+
+/// The newest `limit` scans of some passes (a guest's history), newest first. Served by the
+/// `scans_pass` index.
+pub fn scans_of_passes(
+    conn: &mut DbConn,
+    pass_ids: &[i64],
+    limit: i64,
+) -> QueryResult<Vec<ScanRow>> {
+    if pass_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    scans::table
+        .filter(scans::pass_id.eq_any(pass_ids))
+        .order(scans::id.desc())
+        .limit(limit)
+        .select(ScanRow::as_select())
+        .load(conn)
+}

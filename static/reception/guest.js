@@ -1,4 +1,5 @@
-// A guest's page: every field with its label, the photo and its upload.
+// A guest's page: every field with its label, the photo and its upload, and the guest's whole
+// story (passes, room, rides, meals, emails, scans, timeline) — all from one summary request.
 
 import { api } from '../js/api.js';
 import { clear, h, say, sayT } from '../js/dom.js';
@@ -6,6 +7,7 @@ import { categoryLabel, codeLabel, eventTime, orNone } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { mountArrangements, showArrangements } from './arrangements.js';
+import { mountSummary, showSummary } from './summary.js';
 
 const PLACEHOLDER = '/img/no-photo.svg';
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
@@ -104,10 +106,13 @@ async function load() {
     return;
   }
   try {
-    guest = await api(`/api/v1/guests/${encodeURIComponent(id)}`);
+    // One request for the whole page: the record and every part of the guest's arrangements.
+    const summary = await api(`/api/v1/guests/${encodeURIComponent(id)}/summary`);
+    guest = summary.guest;
     say($('guest-error'), '');
     render();
     showArrangements(guest);
+    showSummary(summary);
   } catch (err) {
     say($('guest-error'), err.message);
     $('guest-name').textContent = '';
@@ -181,4 +186,5 @@ onLangChange(() => {
 
 initShell();
 mountArrangements($('guest-arrangements'), load);
+mountSummary($('guest-summary'), load);
 load();

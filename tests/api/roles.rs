@@ -110,6 +110,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         (Method::GET, "/api/v1/guests", None, READERS),
         (Method::POST, "/api/v1/guests", Some(json!({})), WRITERS),
         (Method::GET, "/api/v1/guests/999999", None, READERS),
+        (Method::GET, "/api/v1/guests/999999/summary", None, READERS),
         (
             Method::PATCH,
             "/api/v1/guests/999999",
