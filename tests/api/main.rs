@@ -17,6 +17,7 @@ mod browser_inspector;
 mod browser_mail;
 mod browser_users;
 mod demo;
+mod edge;
 mod guests;
 mod hotels;
 mod hygiene;
