@@ -68,8 +68,12 @@ pub fn rule_for(field: &str) -> TextRule {
         // A scan's idempotency key and the handset's name.
         "nonce" | "device" => single(100),
         "username" => single(64),
-        // What a QR code holds: at most ~4,300 characters in the largest code.
-        "payload" => single(4_400),
+        // What a QR code holds: at most ~4,300 characters in the largest code. A keyboard-wedge
+        // scanner ends it with Enter (or Tab), which the scan trims.
+        "payload" => TextRule {
+            max_chars: 4_400,
+            multiline: true,
+        },
         // Comma-separated ids of a print batch (`?ids=1,2,3`): hundreds of passes.
         "ids" => single(100_000),
         // A photo as base64 or a data: URL; the body limit bounds it.
