@@ -168,7 +168,10 @@ fn path_of(trail: &[Seg<'_>]) -> String {
                     out.push('.');
                 }
                 // A key with a control character is named without it.
-                out.extend(k.chars().map(|c| if is_refused(c, false) { '?' } else { c }));
+                out.extend(
+                    k.chars()
+                        .map(|c| if is_refused(c, false) { '?' } else { c }),
+                );
             }
             Seg::Index(i) => out.push_str(&format!("[{i}]")),
         }
@@ -207,8 +210,8 @@ fn walk<'a>(value: &'a Value, key: &'a str, trail: &mut Vec<Seg<'a>>) -> Result<
 /// the caller's role, so that a role without access gets 403 whatever it sends. Every text in
 /// it passes [`check_json`] before the typed value is built.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| AppError::bad_request(format!("bad JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| AppError::bad_request(format!("bad JSON: {e}")))?;
     check_json(&value)?;
     T::deserialize(&value).map_err(|e| AppError::bad_request(format!("bad JSON: {e}")))
 }

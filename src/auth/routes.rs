@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::extract::{client_address, SESSION_COOKIE};
-use crate::auth::password;
 use crate::auth::model::UserResponse;
+use crate::auth::password;
 use crate::auth::service::{self};
 use crate::auth::{store, CurrentUser};
 use crate::error::{AppError, ErrorBody};

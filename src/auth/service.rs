@@ -102,7 +102,12 @@ pub fn record_failure(
 ) -> Result<(), AppError> {
     let now = tx.now();
     for (key, of_account) in [(attempt.source_key(), false), (attempt.account_key(), true)] {
-        store::forget_old_failures(tx, &key, now - Duration::minutes(FAILURE_MEMORY_MINUTES), now)?;
+        store::forget_old_failures(
+            tx,
+            &key,
+            now - Duration::minutes(FAILURE_MEMORY_MINUTES),
+            now,
+        )?;
         let failures = store::count_failure(tx, &key, now)?;
         let Some(until) = rules::lock_after_failures(failures, now) else {
             continue;
@@ -117,8 +122,17 @@ pub fn record_failure(
             "seconds": (until - now).num_seconds(),
         });
         match (of_account, user_id) {
-            (true, Some(id)) => audit::record(tx, &Actor::system("login"), "throttle", "user", id, detail)?,
-            _ => audit::record(tx, &Actor::system("login"), "throttle", "login", &key, detail)?,
+            (true, Some(id)) => {
+                audit::record(tx, &Actor::system("login"), "throttle", "user", id, detail)?
+            }
+            _ => audit::record(
+                tx,
+                &Actor::system("login"),
+                "throttle",
+                "login",
+                &key,
+                detail,
+            )?,
         }
     }
     Ok(())
@@ -257,7 +271,7 @@ pub fn create_user(
         tx,
         &NewUser {
             username,
-            password_hash: &hash,
+            password_hash: hash,
             role: role.as_str(),
             scope: scope.as_deref(),
             created_at: now,
@@ -389,7 +403,7 @@ pub fn hash_new_password(
 /// sessions.
 pub fn reset_password(tx: &mut Tx, actor: &Actor, id: i64, hash: &str) -> Result<(), AppError> {
     let now = tx.now();
-    store::update_password(tx, id, &hash, now)?;
+    store::update_password(tx, id, hash, now)?;
     store::delete_user_sessions(tx, id)?;
     audit::record(tx, actor, "reset_password", "user", id, json!({}))?;
     Ok(())

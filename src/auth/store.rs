@@ -199,13 +199,11 @@ pub fn count_failure(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryR
 /// never shortens a lock).
 pub fn lock_throttle(conn: &mut DbConn, key: &str, until: NaiveDateTime) -> QueryResult<()> {
     diesel::update(
-        login_throttle::table
-            .find(key)
-            .filter(
-                login_throttle::locked_until
-                    .is_null()
-                    .or(login_throttle::locked_until.lt(until)),
-            ),
+        login_throttle::table.find(key).filter(
+            login_throttle::locked_until
+                .is_null()
+                .or(login_throttle::locked_until.lt(until)),
+        ),
     )
     .set(login_throttle::locked_until.eq(until))
     .execute(conn)

@@ -825,9 +825,10 @@ impl Row<'_> {
                     "含有不允许的控制字符".to_string(),
                     "contains a control character, which is not allowed".to_string(),
                 ),
-                Err(crate::http::TextProblem::TooLong(max)) => {
-                    (format!("最多{max}个字符"), format!("is at most {max} characters"))
-                }
+                Err(crate::http::TextProblem::TooLong(max)) => (
+                    format!("最多{max}个字符"),
+                    format!("is at most {max} characters"),
+                ),
             };
             ok = false;
             match column {

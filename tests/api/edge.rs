@@ -18,19 +18,41 @@ async fn control_characters_anywhere_are_422_naming_the_field_and_write_nothing(
     app: TestApp,
 ) -> TestResult {
     let admin = app.admin().await;
-    let scan = |nonce: &str, device: &str| {
-        json!({"payload": "x", "point": "NOWHERE", "nonce": nonce, "device": device})
-    };
+    let scan = |nonce: &str, device: &str| json!({"payload": "x", "point": "NOWHERE", "nonce": nonce, "device": device});
     let bodies: [(&str, &str, Value, &str); 5] = [
         ("scan nonce", "/api/v1/scans", scan("n\u{0}1", "d"), "nonce"),
-        ("scan device", "/api/v1/scans", scan("n1", "d\u{0}"), "device"),
-        ("scan payload", "/api/v1/scans", json!({"payload": "a\u{1b}b", "point": "P"}), "payload"),
-        ("department", "/api/v1/departments", json!({"name": "d\u{0}"}), "name"),
-        ("delete char", "/api/v1/departments", json!({"name": "d\u{7f}"}), "name"),
+        (
+            "scan device",
+            "/api/v1/scans",
+            scan("n1", "d\u{0}"),
+            "device",
+        ),
+        (
+            "scan payload",
+            "/api/v1/scans",
+            json!({"payload": "a\u{1b}b", "point": "P"}),
+            "payload",
+        ),
+        (
+            "department",
+            "/api/v1/departments",
+            json!({"name": "d\u{0}"}),
+            "name",
+        ),
+        (
+            "delete char",
+            "/api/v1/departments",
+            json!({"name": "d\u{7f}"}),
+            "name",
+        ),
     ];
     for (label, path, body, field) in bodies {
         let (status, answer) = send(&app, Method::POST, path, &admin, Some(body)).await;
-        assert_eq!((status, field_of(&answer)), (422, field), "{label}: {answer}");
+        assert_eq!(
+            (status, field_of(&answer)),
+            (422, field),
+            "{label}: {answer}"
+        );
         assert_eq!(answer["error"], "validation_failed", "{label}");
     }
     let (status, answer) = json_of(
@@ -45,12 +67,24 @@ async fn control_characters_anywhere_are_422_naming_the_field_and_write_nothing(
     for (label, path, field) in [
         ("guest search", "/api/v1/guests?q=%00", "q"),
         ("coupon point", "/api/v1/meal-coupons?point=%00", "point"),
-        ("release status", "/api/v1/releases?status=open%00", "status"),
+        (
+            "release status",
+            "/api/v1/releases?status=open%00",
+            "status",
+        ),
         ("a tab in a one-line filter", "/api/v1/guests?q=a%09b", "q"),
-        ("path segment", "/api/v1/dining-points/%00/kitchen-sheet", "path"),
+        (
+            "path segment",
+            "/api/v1/dining-points/%00/kitchen-sheet",
+            "path",
+        ),
     ] {
         let (status, answer) = app.get_json(path, &admin).await;
-        assert_eq!((status, field_of(&answer)), (422, field), "{label}: {answer}");
+        assert_eq!(
+            (status, field_of(&answer)),
+            (422, field),
+            "{label}: {answer}"
+        );
     }
     // The message is in the caller's language.
     let r = app
@@ -60,13 +94,19 @@ async fn control_characters_anywhere_are_422_naming_the_field_and_write_nothing(
         .await?;
     let (_, answer) = json_of(r).await;
     assert!(
-        answer["message"].as_str().is_some_and(|m| m.contains("control character")),
+        answer["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("control character")),
         "{answer}"
     );
 
     // Nothing was written: no department, no scan logged.
     let (_, departments) = app.get_json("/api/v1/departments", &admin).await;
-    assert_eq!(departments.as_array().map(Vec::len), Some(0), "{departments}");
+    assert_eq!(
+        departments.as_array().map(Vec::len),
+        Some(0),
+        "{departments}"
+    );
     let (_, scans) = app.get_json("/api/v1/scans?limit=100", &admin).await;
     let logged = scans["items"].as_array().map_or(0, Vec::len);
     assert_eq!(logged, 0, "{scans}");
@@ -92,13 +132,29 @@ async fn over_long_nonce_and_device_are_422(app: TestApp) -> TestResult {
     let admin = app.admin().await;
     let long = "n".repeat(101);
     for (label, body, field) in [
-        ("nonce", json!({"payload": "x", "point": "P", "nonce": long, "device": "d"}), "nonce"),
-        ("device", json!({"payload": "x", "point": "P", "nonce": "n", "device": long}), "device"),
+        (
+            "nonce",
+            json!({"payload": "x", "point": "P", "nonce": long, "device": "d"}),
+            "nonce",
+        ),
+        (
+            "device",
+            json!({"payload": "x", "point": "P", "nonce": "n", "device": long}),
+            "device",
+        ),
         ("any text", json!({"name": "x".repeat(1_001)}), "name"),
     ] {
-        let path = if label == "any text" { "/api/v1/departments" } else { "/api/v1/scans" };
+        let path = if label == "any text" {
+            "/api/v1/departments"
+        } else {
+            "/api/v1/scans"
+        };
         let (status, answer) = send(&app, Method::POST, path, &admin, Some(body)).await;
-        assert_eq!((status, field_of(&answer)), (422, field), "{label}: {answer}");
+        assert_eq!(
+            (status, field_of(&answer)),
+            (422, field),
+            "{label}: {answer}"
+        );
         assert_eq!(answer["details"][0]["code"], "too_long", "{label}");
     }
     Ok(())
@@ -133,7 +189,10 @@ async fn bodies_over_the_limit_are_413_in_the_json_envelope(app: TestApp) -> Tes
     }
     Ok(())
 }
-on_both_backends!(too_large, bodies_over_the_limit_are_413_in_the_json_envelope);
+on_both_backends!(
+    too_large,
+    bodies_over_the_limit_are_413_in_the_json_envelope
+);
 
 async fn a_csv_of_a_million_cells_is_refused_at_once_with_a_small_answer(
     app: TestApp,
@@ -160,7 +219,11 @@ async fn a_csv_of_a_million_cells_is_refused_at_once_with_a_small_answer(
         ("a NUL in a cell", nul_cell),
     ] {
         let response = app
-            .req(Method::POST, "/api/v1/guests/import?dry_run=true", Some(&admin))
+            .req(
+                Method::POST,
+                "/api/v1/guests/import?dry_run=true",
+                Some(&admin),
+            )
             .header("Content-Type", "text/csv")
             .header("Accept-Language", "en")
             .body(csv)
@@ -198,7 +261,10 @@ async fn the_forecast_and_the_import_answer_as_the_document_says(app: TestApp) -
     let (_, doc) = app.get_json("/api/v1/openapi.json", &admin).await;
     let schema = &doc["paths"]["/api/v1/meals/forecast"]["get"]["responses"]["200"]["content"]
         ["application/json"]["schema"]["$ref"];
-    let name = schema.as_str().and_then(|r| r.rsplit('/').next()).unwrap_or("");
+    let name = schema
+        .as_str()
+        .and_then(|r| r.rsplit('/').next())
+        .unwrap_or("");
     assert_eq!(
         doc["components"]["schemas"][name]["properties"]["rows"]["type"], "array",
         "{schema}"
@@ -210,7 +276,10 @@ async fn the_forecast_and_the_import_answer_as_the_document_says(app: TestApp) -
     // An empty import body is the declared envelope.
     let (status, answer) = app.import(&admin, Vec::new(), true).await;
     assert_eq!(status, 422);
-    assert!(answer["error"].is_string() && answer["message"].is_string(), "{answer}");
+    assert!(
+        answer["error"].is_string() && answer["message"].is_string(),
+        "{answer}"
+    );
     Ok(())
 }
 on_both_backends!(
@@ -254,32 +323,63 @@ async fn an_attacker_slows_themselves_not_the_victim(app: TestApp) -> TestResult
 
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        statuses.push(login_from(&app, attacker, "admin", "wrong-password-1").await.0);
+        statuses.push(
+            login_from(&app, attacker, "admin", "wrong-password-1")
+                .await
+                .0,
+        );
     }
-    assert_eq!(statuses, [401, 401, 401, 401, 401, 429], "the attacker is slowed");
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 401, 401, 429],
+        "the attacker is slowed"
+    );
     // The attacker, even with the right password, waits; so does an address that never
     // signed in to the account; the desk signs in (which clears the account's failures).
     let (status, body) = login_from(&app, attacker, "admin", ADMIN_PASSWORD).await;
     assert_eq!(status, 429, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| m.contains("秒")), "zh: {body}");
-    assert_eq!(login_from(&app, stranger, "admin", ADMIN_PASSWORD).await.0, 429);
+    assert!(
+        body["message"].as_str().is_some_and(|m| m.contains("秒")),
+        "zh: {body}"
+    );
+    assert_eq!(
+        login_from(&app, stranger, "admin", ADMIN_PASSWORD).await.0,
+        429
+    );
     assert_eq!(login_from(&app, desk, "admin", ADMIN_PASSWORD).await.0, 200);
-    assert_eq!(login_from(&app, attacker, "admin", ADMIN_PASSWORD).await.0, 429);
+    assert_eq!(
+        login_from(&app, attacker, "admin", ADMIN_PASSWORD).await.0,
+        429
+    );
 
     // An unknown name is throttled like a known one, from any address.
     let mut statuses = Vec::new();
     for i in 0..6 {
         let from = format!("10.0.1.{i}");
-        statuses.push(login_from(&app, &from, "nobody", "wrong-password-1").await.0);
+        statuses.push(
+            login_from(&app, &from, "nobody", "wrong-password-1")
+                .await
+                .0,
+        );
     }
-    assert_eq!(statuses, [401, 401, 401, 401, 401, 429], "unknown names too");
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 401, 401, 429],
+        "unknown names too"
+    );
     let (status, body) = login_from(&app, "10.0.1.99", "nobody", "x").await;
-    assert_eq!((status, body["error"].as_str()), (429, Some("too_many_attempts")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("too_many_attempts"))
+    );
 
     // Every lock is in the audit log.
     let entries = throttle_entries(&app, &admin).await;
     assert!(entries.iter().any(|e| e["entity"] == "user"), "{entries:?}");
-    assert!(entries.iter().any(|e| e["entity"] == "login"), "{entries:?}");
+    assert!(
+        entries.iter().any(|e| e["entity"] == "login"),
+        "{entries:?}"
+    );
     Ok(())
 }
 
@@ -288,7 +388,11 @@ async fn simultaneous_wrong_passwords_each_count(app: TestApp) -> TestResult {
     app.user(&admin, "gate1", "security", None).await;
     let tries = (0..16).map(|i| {
         let app = &app;
-        async move { login_from(app, &format!("10.0.2.{i}"), "gate1", "wrong-password-1").await.0 }
+        async move {
+            login_from(app, &format!("10.0.2.{i}"), "gate1", "wrong-password-1")
+                .await
+                .0
+        }
     });
     let statuses = futures_util::future::join_all(tries).await;
     let refused = statuses.iter().filter(|s| **s == 401).count();
@@ -314,8 +418,11 @@ macro_rules! behind_a_proxy {
             use super::*;
 
             async fn app_on(backend: Backend) -> Option<TestApp> {
-                spawn_app_with(backend, &[("YINGBIN_TRUSTED_PROXY", "127.0.0.1".to_string())])
-                    .await
+                spawn_app_with(
+                    backend,
+                    &[("YINGBIN_TRUSTED_PROXY", "127.0.0.1".to_string())],
+                )
+                .await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
