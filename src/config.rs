@@ -32,6 +32,10 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// `YINGBIN_MAX_UPLOAD_MB`: largest accepted upload (CSV or photo).
     pub max_upload_bytes: usize,
+    /// `YINGBIN_TRUSTED_PROXY`: addresses of reverse proxies (comma-separated) whose
+    /// `X-Forwarded-For` names the client; from anyone else the header is ignored and the
+    /// peer address is the client (sign-in throttling counts by it).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Outgoing email.
     pub mail: MailSettings,
 }
@@ -105,6 +109,16 @@ impl Settings {
                 None => None,
             },
             max_upload_bytes: parse_num::<usize>(&get, "YINGBIN_MAX_UPLOAD_MB", 20)? * 1024 * 1024,
+            trusted_proxies: get("YINGBIN_TRUSTED_PROXY")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse()
+                        .map_err(|_| format!("YINGBIN_TRUSTED_PROXY: {a} is not an IP address"))
+                })
+                .collect::<Result<_, _>>()?,
             mail: MailSettings {
                 smtp_url: get("YINGBIN_SMTP_URL"),
                 from: get("YINGBIN_MAIL_FROM")

@@ -9,6 +9,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::i18n::Lang;
+
 /// Everything a request can fail with, by meaning.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -73,6 +75,17 @@ pub enum AppError {
         /// The report, a JSON object.
         report: Box<Value>,
     },
+    /// 422 about one field, said in both languages (the edge's text rule: a control
+    /// character, a text over its limit); answered in the caller's language.
+    #[error("{en}")]
+    Field {
+        /// For people, in Chinese.
+        zh: String,
+        /// For people, in English.
+        en: String,
+        /// `[{"field": …, "code": …}]`.
+        details: Value,
+    },
     /// 429: too many attempts; retry after the given seconds.
     #[error("too many attempts; try again in {retry_after} s")]
     TooManyAttempts {
@@ -123,11 +136,24 @@ impl AppError {
             AppError::TooLarge(_) => "too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Unprocessable { code, .. } | AppError::Rejected { code, .. } => code,
+            AppError::Field { .. } => "validation_failed",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
+}
+
+/// Every error answer (the OpenAPI document's name for the envelope).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable code (`validation_failed`, `too_large`, …).
+    pub error: String,
+    /// For people, in the caller's language.
+    pub message: String,
+    /// Where: `[{"field": …}]`, an import's bad rows, or empty.
+    #[schema(value_type = Object)]
+    pub details: Value,
 }
 
 #[derive(Serialize)]
@@ -149,7 +175,7 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Unprocessable { .. } | AppError::Rejected { .. } => {
+            AppError::Unprocessable { .. } | AppError::Rejected { .. } | AppError::Field { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -159,13 +185,60 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.response_in(Lang::En)
+    }
+}
+
+impl AppError {
+    /// Whether the message has a Chinese form ([`AppError::response_in`] differs by language).
+    pub fn speaks_zh(&self) -> bool {
+        matches!(
+            self,
+            AppError::Field { .. }
+                | AppError::InvalidCredentials
+                | AppError::TooManyAttempts { .. }
+                | AppError::TooLarge(_)
+        )
+    }
+
+    /// The message in `lang` (English for the errors that have only English text).
+    pub fn message_in(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AppError::Field { zh, .. }, Lang::Zh) => zh.clone(),
+            (AppError::InvalidCredentials, Lang::Zh) => "用户名或密码错误".into(),
+            (AppError::TooManyAttempts { retry_after }, Lang::Zh) => {
+                format!("尝试次数过多，请 {retry_after} 秒后再试")
+            }
+            (AppError::TooLarge(_), Lang::Zh) => "请求内容太大".into(),
+            _ => self.to_string(),
+        }
+    }
+
+    /// An error that actix raised before a handler ran, by its status, in the envelope.
+    pub fn from_status(status: StatusCode, text: &str) -> AppError {
+        match status.as_u16() {
+            401 => AppError::Unauthenticated,
+            403 => AppError::Forbidden,
+            404 => AppError::NotFound("route"),
+            413 => AppError::TooLarge("request body too large".into()),
+            415 => AppError::UnsupportedMediaType(text.to_string()),
+            400..=499 => AppError::bad_request(text.to_string()),
+            503 => AppError::Unavailable(text.to_string()),
+            _ => AppError::Internal(text.to_string()),
+        }
+    }
+
+    /// The response, with the message in `lang`.
+    pub fn response_in(&self, lang: Lang) -> HttpResponse {
         match self {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
             AppError::Unavailable(detail) => tracing::warn!(%detail, "unavailable"),
             _ => {}
         }
         let details = match self {
-            AppError::Unprocessable { details, .. } => details.clone(),
+            AppError::Unprocessable { details, .. } | AppError::Field { details, .. } => {
+                details.clone()
+            }
             AppError::Rejected { report, .. } => report["errors"].clone(),
             AppError::BadRequestField { field, .. } => serde_json::json!([{ "field": field }]),
             _ => Value::Array(vec![]),
@@ -175,7 +248,7 @@ impl ResponseError for AppError {
             let mut body = (**report).clone();
             if let Value::Object(map) = &mut body {
                 map.insert("error".into(), Value::from(self.code()));
-                map.insert("message".into(), Value::from(self.to_string()));
+                map.insert("message".into(), Value::from(self.message_in(lang)));
                 map.insert("details".into(), details);
             }
             return response.json(body);
@@ -185,7 +258,7 @@ impl ResponseError for AppError {
         }
         response.json(Envelope {
             error: self.code(),
-            message: self.to_string(),
+            message: self.message_in(lang),
             details,
         })
     }

@@ -59,6 +59,8 @@ pub struct AppState {
     pub live: live::LiveFeed,
     /// Outgoing email: the transport and this instance's sending worker.
     pub mail: outbox::Mailer,
+    /// Bounds concurrent password checks (one per core).
+    pub hashing: auth::password::HashGate,
 }
 
 impl AppState {
@@ -166,6 +168,7 @@ impl Application {
             scan_writer,
             live,
             mail,
+            hashing: auth::password::HashGate::default(),
         });
         let blocking_threads = settings_pool_size.max(2) as usize;
         let mut server =
@@ -182,6 +185,8 @@ impl Application {
                     .app_data(aw::PathConfig::default().error_handler(|e, _| {
                         AppError::bad_request(format!("bad path: {e}")).into()
                     }))
+                    // Innermost: sees every handler's and extractor's error before the logger.
+                    .wrap(middleware::from_fn(http::edge))
                     .wrap(middleware::DefaultHeaders::new().add(("X-Frame-Options", "DENY")))
                     .wrap(TracingLogger::default())
                     .service(web::healthz)

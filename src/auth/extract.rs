@@ -158,3 +158,28 @@ impl SessionCache {
         }
     }
 }
+
+/// The client's address, for sign-in throttling: the peer, or — when the peer is one of the
+/// `trusted` reverse proxies — the last address in `X-Forwarded-For` that is not itself a
+/// trusted proxy. A header from anyone else is ignored (it could name any address).
+pub fn client_address(req: &HttpRequest, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+        .to_string()
+}

@@ -26,6 +26,36 @@ pub fn verify(password: &str, stored: &str) -> bool {
     }
 }
 
+/// Bounds how many passwords are checked at once (argon2 takes tens of milliseconds of CPU
+/// and 19 MB on purpose): one per core, so a flood of sign-ins queues here instead of taking
+/// every blocking thread and database connection from the scans.
+#[derive(Clone)]
+pub struct HashGate(std::sync::Arc<tokio::sync::Semaphore>);
+
+impl Default for HashGate {
+    fn default() -> HashGate {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        HashGate(std::sync::Arc::new(tokio::sync::Semaphore::new(cores)))
+    }
+}
+
+impl HashGate {
+    /// [`verify`] on the blocking pool, at most one per core at a time; no database
+    /// connection is held meanwhile.
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: String,
+    ) -> Result<bool, crate::error::AppError> {
+        let _permit = self
+            .0
+            .acquire()
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        Ok(actix_web::web::block(move || verify(&password, &stored)).await?)
+    }
+}
+
 /// A hash of nothing, verified against when the user does not exist, so that an unknown
 /// name takes as long as a wrong password.
 pub const DUMMY_HASH: &str =

@@ -1,15 +1,16 @@
 //! Sign-in, sign-out, and user administration.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::extract::SESSION_COOKIE;
+use crate::auth::extract::{client_address, SESSION_COOKIE};
 use crate::auth::model::UserResponse;
+use crate::auth::password;
 use crate::auth::service::{self};
 use crate::auth::{store, CurrentUser};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::AppState;
 
 /// Sign-in form.
@@ -30,22 +31,60 @@ pub struct LoginResponse {
     pub user: UserResponse,
 }
 
-/// Signs in: a token and an HttpOnly, SameSite=Strict session cookie.
+/// Signs in: a token and an HttpOnly, SameSite=Strict session cookie. Wrong passwords are
+/// counted against the client's address and the account name; the password is checked
+/// without holding a database connection.
 #[utoipa::path(tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401), (status = 429)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Json<LoginRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let pool = state.pool.clone();
+    let form: LoginRequest = crate::http::parse_json(&body)?;
     let hours = state.settings.session_hours;
-    let LoginRequest { username, password } = form.into_inner();
-    let (token, user) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        service::login(&mut conn, &username, &password, hours)
-    })
-    .await??;
+    let source = client_address(&req, &state.settings.trusted_proxies);
+    let attempt = service::LoginAttempt::new(&form.username, &source);
+    let now = crate::time::now_utc();
+    let checking = attempt.clone();
+    let user = state
+        .db(move |conn| service::check_login(conn, &checking, now))
+        .await?;
+    let stored = user
+        .as_ref()
+        .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str())
+        .to_string();
+    let right = state.hashing.verify(form.password, stored).await?;
+    let user_id = user.as_ref().map(|u| u.id);
+    let Some(user) = user.filter(|_| right) else {
+        // The first failure of a key inserts its row; a simultaneous first failure on another
+        // connection makes this one a unique violation, and once more counts it.
+        for _ in 0..2 {
+            let failed = attempt.clone();
+            match state
+                .write(move |tx| service::record_failure(tx, &failed, user_id))
+                .await
+            {
+                Err(AppError::Conflict { .. }) => continue,
+                other => other?,
+            }
+            break;
+        }
+        return Err(AppError::InvalidCredentials);
+    };
+    if user.disabled {
+        return Err(AppError::conflict(
+            "account_disabled",
+            "this account is disabled",
+        ));
+    }
+    let token = service::session_token();
+    let (opened, user_id) = (token.clone(), user.id);
+    state
+        .write(move |tx| service::open_session(tx, &attempt, user_id, &opened, hours))
+        .await?;
     let cookie = Cookie::build(SESSION_COOKIE, token.clone())
         .path("/")
         .http_only(true)

@@ -1,6 +1,6 @@
 //! Use cases of accounts: sign in and out, create and change users, the first admin.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 use serde_json::json;
 
@@ -20,53 +20,154 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// Checks the name and password; on success opens a session and returns its token. Not one
-/// transaction: a failed try is counted (and committed) although the login fails.
-pub fn login(
-    conn: &mut PooledConn,
-    username: &str,
-    password_text: &str,
-    session_hours: i64,
-) -> Result<(String, User), AppError> {
-    let now = now_utc();
-    let Some(user) = store::find_user_by_name(conn, username.trim())? else {
-        // Same work as a real check, so response time does not tell which names exist.
-        password::verify(password_text, password::DUMMY_HASH);
-        return Err(AppError::InvalidCredentials);
+/// How long a source stays known to an account after a successful sign-in from it: a known
+/// source is not held back by the account's lock (only by its own).
+pub const KNOWN_SOURCE_DAYS: i64 = 30;
+
+/// Failures a key forgets after this long without a new one (and without a running lock), so
+/// a desk's occasional typos never add up to a lock.
+pub const FAILURE_MEMORY_MINUTES: i64 = 15;
+
+/// Who tries to sign in, and from where (the client's address; see
+/// [`crate::auth::extract::client_address`]).
+#[derive(Clone, Debug)]
+pub struct LoginAttempt {
+    username: String,
+    source: String,
+}
+
+impl LoginAttempt {
+    /// An attempt with this name (trimmed) from this source.
+    pub fn new(username: &str, source: &str) -> LoginAttempt {
+        LoginAttempt {
+            username: username.trim().to_string(),
+            source: source.to_string(),
+        }
+    }
+
+    fn source_key(&self) -> String {
+        format!("ip:{}", self.source)
+    }
+
+    /// The same for known and unknown names, so throttling tells nothing about which exist.
+    fn account_key(&self) -> String {
+        format!("user:{}", self.username)
+    }
+
+    fn known_key(&self, user_id: i64) -> String {
+        format!("ok:{user_id}:{}", self.source)
+    }
+}
+
+/// Before the password is checked (and without holding the connection while it is): refuses
+/// with 429 a source that is locked, and an account that is locked unless this source signed
+/// in to it lately; returns the account the name belongs to, if any.
+pub fn check_login(
+    conn: &mut DbConn,
+    attempt: &LoginAttempt,
+    now: NaiveDateTime,
+) -> Result<Option<User>, AppError> {
+    let user = store::find_user_by_name(conn, &attempt.username)?;
+    let (source_key, account_key) = (attempt.source_key(), attempt.account_key());
+    let known_key = user.as_ref().map(|u| attempt.known_key(u.id));
+    let mut keys = vec![source_key.as_str(), account_key.as_str()];
+    keys.extend(known_key.as_deref());
+    let rows = store::find_throttles(conn, &keys)?;
+    let row = |key: &str| rows.iter().find(|r| r.throttle_key == key);
+    let lock = |key: &str| row(key).and_then(|r| r.locked_until).filter(|u| *u > now);
+    let known = known_key
+        .as_deref()
+        .and_then(row)
+        .is_some_and(|r| r.updated_at > now - Duration::days(KNOWN_SOURCE_DAYS));
+    let until = match (lock(&source_key), lock(&account_key)) {
+        (Some(until), _) => Some(until),
+        (None, Some(until)) if !known => Some(until),
+        _ => None,
     };
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        let wait = (until - now).num_seconds().max(1) as u64;
-        return Err(AppError::TooManyAttempts { retry_after: wait });
+    match until {
+        Some(until) => Err(AppError::TooManyAttempts {
+            retry_after: (until - now).num_seconds().max(1) as u64,
+        }),
+        None => Ok(user),
     }
-    if !password::verify(password_text, &user.password_hash) {
-        let failed = user.failed_logins + 1;
-        write_tx(conn, now, |tx| {
-            store::update_failed_login(tx, user.id, failed, rules::lock_after_failures(failed, now))
-        })?;
-        return Err(AppError::InvalidCredentials);
-    }
-    if user.disabled {
-        return Err(AppError::conflict(
-            "account_disabled",
-            "this account is disabled",
-        ));
-    }
-    let token = new_token();
-    write_tx(conn, now, |tx| -> Result<(), AppError> {
-        store::reset_failed_logins(tx, user.id)?;
-        store::insert_session(
+}
+
+/// Counts a wrong password against the source and the account name, each in one atomic
+/// statement; past the free attempts the key is locked, which is logged for security (the
+/// audit log and the `security` log target).
+pub fn record_failure(
+    tx: &mut Tx,
+    attempt: &LoginAttempt,
+    user_id: Option<i64>,
+) -> Result<(), AppError> {
+    let now = tx.now();
+    for (key, of_account) in [(attempt.source_key(), false), (attempt.account_key(), true)] {
+        store::forget_old_failures(
             tx,
-            &NewSession {
-                token_hash: &token_hash(&token),
-                user_id: user.id,
-                created_at: now,
-                expires_at: now + Duration::hours(session_hours),
-            },
+            &key,
+            now - Duration::minutes(FAILURE_MEMORY_MINUTES),
+            now,
         )?;
-        store::delete_expired_sessions(tx, now)?;
-        Ok(())
-    })?;
-    Ok((token, user))
+        let failures = store::count_failure(tx, &key, now)?;
+        let Some(until) = rules::lock_after_failures(failures, now) else {
+            continue;
+        };
+        store::lock_throttle(tx, &key, until)?;
+        tracing::warn!(target: "security", key = %key, failures, until = %until, "sign-in throttled");
+        let detail = json!({
+            "username": attempt.username,
+            "source": attempt.source,
+            "failures": failures,
+            "locked": if of_account { "account" } else { "source" },
+            "seconds": (until - now).num_seconds(),
+        });
+        match (of_account, user_id) {
+            (true, Some(id)) => {
+                audit::record(tx, &Actor::system("login"), "throttle", "user", id, detail)?
+            }
+            _ => audit::record(
+                tx,
+                &Actor::system("login"),
+                "throttle",
+                "login",
+                &key,
+                detail,
+            )?,
+        }
+    }
+    Ok(())
+}
+
+/// After the right password: forgets the failures of the source and the account, remembers
+/// the source as known to the account, and opens a session under `token`.
+pub fn open_session(
+    tx: &mut Tx,
+    attempt: &LoginAttempt,
+    user_id: i64,
+    token: &str,
+    session_hours: i64,
+) -> Result<(), AppError> {
+    let now = tx.now();
+    let (source_key, account_key) = (attempt.source_key(), attempt.account_key());
+    store::clear_throttles(tx, &[&source_key, &account_key])?;
+    store::touch_throttle(tx, &attempt.known_key(user_id), now)?;
+    store::insert_session(
+        tx,
+        &NewSession {
+            token_hash: &token_hash(token),
+            user_id,
+            created_at: now,
+            expires_at: now + Duration::hours(session_hours),
+        },
+    )?;
+    store::delete_expired_sessions(tx, now)?;
+    store::delete_stale_throttles(tx, now - Duration::days(KNOWN_SOURCE_DAYS), now)?;
+    Ok(())
+}
+
+/// A new session token.
+pub fn session_token() -> String {
+    new_token()
 }
 
 /// Ends one session.
@@ -170,7 +271,7 @@ pub fn create_user(
         tx,
         &NewUser {
             username,
-            password_hash: &hash,
+            password_hash: hash,
             role: role.as_str(),
             scope: scope.as_deref(),
             created_at: now,
@@ -302,7 +403,7 @@ pub fn hash_new_password(
 /// sessions.
 pub fn reset_password(tx: &mut Tx, actor: &Actor, id: i64, hash: &str) -> Result<(), AppError> {
     let now = tx.now();
-    store::update_password(tx, id, &hash, now)?;
+    store::update_password(tx, id, hash, now)?;
     store::delete_user_sessions(tx, id)?;
     audit::record(tx, actor, "reset_password", "user", id, json!({}))?;
     Ok(())

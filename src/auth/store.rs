@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::model::{NewSession, NewUser, User};
-use crate::db::schema::{sessions, users};
+use crate::db::schema::{login_throttle, sessions, users};
 use crate::db::DbConn;
 
 /// The user with this name, if any.
@@ -40,33 +40,6 @@ pub fn insert_user(conn: &mut DbConn, user: &NewUser) -> QueryResult<i64> {
         .values(user)
         .returning(users::id)
         .get_result(conn)
-}
-
-/// Records a failed sign-in and, past the threshold, a lock until `locked_until`.
-pub fn update_failed_login(
-    conn: &mut DbConn,
-    id: i64,
-    failed: i32,
-    locked_until: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(failed),
-            users::locked_until.eq(locked_until),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// Clears the failure count after a successful sign-in.
-pub fn reset_failed_logins(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-        .map(|_| ())
 }
 
 /// Changes role and scope.
@@ -173,4 +146,127 @@ pub fn update_contact(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// A throttle row: failures and lock of one key, or a recent successful source.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = login_throttle)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct Throttle {
+    /// `ip:…`, `user:…` or `ok:<user id>:…`.
+    pub throttle_key: String,
+    /// No sign-in through this key until then.
+    pub locked_until: Option<NaiveDateTime>,
+    /// Last change (for `ok:` keys, the last success).
+    pub updated_at: NaiveDateTime,
+}
+
+/// The throttle rows of these keys that exist.
+pub fn find_throttles(conn: &mut DbConn, keys: &[&str]) -> QueryResult<Vec<Throttle>> {
+    login_throttle::table
+        .filter(login_throttle::throttle_key.eq_any(keys))
+        .select(Throttle::as_select())
+        .load(conn)
+}
+
+/// Counts one failure for `key` in one statement (`failures = failures + 1 … RETURNING`), so
+/// that simultaneous tries each count; returns the new count. The first failure inserts the
+/// row; when another try inserted it first, the caller's transaction fails with a unique
+/// violation and is retried.
+pub fn count_failure(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<i32> {
+    let counted = diesel::update(login_throttle::table.find(key))
+        .set((
+            login_throttle::failures.eq(login_throttle::failures + 1),
+            login_throttle::updated_at.eq(now),
+        ))
+        .returning(login_throttle::failures)
+        .get_result::<i32>(conn)
+        .optional()?;
+    if let Some(n) = counted {
+        return Ok(n);
+    }
+    diesel::insert_into(login_throttle::table)
+        .values((
+            login_throttle::throttle_key.eq(key),
+            login_throttle::failures.eq(1),
+            login_throttle::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(1)
+}
+
+/// Locks `key` until `until`, unless a later lock is already set (a slower, simultaneous try
+/// never shortens a lock).
+pub fn lock_throttle(conn: &mut DbConn, key: &str, until: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        login_throttle::table.find(key).filter(
+            login_throttle::locked_until
+                .is_null()
+                .or(login_throttle::locked_until.lt(until)),
+        ),
+    )
+    .set(login_throttle::locked_until.eq(until))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Forgets the failures of these keys (after a success).
+pub fn clear_throttles(conn: &mut DbConn, keys: &[&str]) -> QueryResult<usize> {
+    diesel::delete(login_throttle::table.filter(login_throttle::throttle_key.eq_any(keys)))
+        .execute(conn)
+}
+
+/// Records a successful sign-in through `key` (an `ok:` key) at `now`.
+pub fn touch_throttle(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let updated = diesel::update(login_throttle::table.find(key))
+        .set(login_throttle::updated_at.eq(now))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(login_throttle::table)
+            .values((
+                login_throttle::throttle_key.eq(key),
+                login_throttle::failures.eq(0),
+                login_throttle::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Deletes throttle rows untouched since `before` whose lock (if any) has passed.
+pub fn delete_stale_throttles(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::delete(
+        login_throttle::table
+            .filter(login_throttle::updated_at.lt(before))
+            .filter(
+                login_throttle::locked_until
+                    .is_null()
+                    .or(login_throttle::locked_until.lt(now)),
+            ),
+    )
+    .execute(conn)
+}
+
+/// Drops `key`'s failures when the last one is older than `before` and no lock runs.
+pub fn forget_old_failures(
+    conn: &mut DbConn,
+    key: &str,
+    before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::delete(
+        login_throttle::table
+            .find(key)
+            .filter(login_throttle::updated_at.lt(before))
+            .filter(
+                login_throttle::locked_until
+                    .is_null()
+                    .or(login_throttle::locked_until.lt(now)),
+            ),
+    )
+    .execute(conn)
 }

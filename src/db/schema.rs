@@ -19,6 +19,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> BigInt,
         token_hash -> Text,
@@ -660,6 +669,7 @@ diesel::joinable!(guest_meal_points -> guests (guest_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    login_throttle,
     outbox,
     credential_zones,
     mail_batches,

@@ -28,6 +28,13 @@ use crate::guests::fields::{parse_bool_yes_no, Category, Gender, IdType, Languag
 use crate::guests::id_number;
 use crate::i18n::Lang;
 
+/// Columns a file may have (the format has 30-odd; Excel adds a few empty ones). A wider header
+/// or row is refused at once, so that a file's shape bounds the work it costs.
+pub const MAX_COLUMNS: usize = 200;
+
+/// Problems listed in a report; the rest are counted ("and N more").
+pub const MAX_LISTED_ERRORS: usize = 100;
+
 /// A message in both languages; the caller renders the one the user reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Msg {
@@ -290,6 +297,8 @@ pub enum FileError {
     DuplicateColumns(Vec<Column>),
     /// Required columns the header lacks.
     MissingColumns(Vec<Column>),
+    /// More columns than [`MAX_COLUMNS`] (the count found).
+    TooManyColumns(usize),
     /// The CSV reader gave up at this line.
     Malformed {
         /// The line where reading failed (0 when unknown).
@@ -351,6 +360,13 @@ impl FileError {
                     format!("缺少必填列：{}", join_headers(cols, Lang::Zh))
                 } else {
                     format!("required columns missing: {}", join_headers(cols, Lang::En))
+                }
+            }
+            FileError::TooManyColumns(n) => {
+                if zh {
+                    format!("表头有{n}列，最多{MAX_COLUMNS}列")
+                } else {
+                    format!("the header has {n} columns; at most {MAX_COLUMNS} are allowed")
                 }
             }
             FileError::Malformed { line, detail } => {
@@ -515,8 +531,13 @@ pub struct ParsedFile {
     pub columns: Vec<Column>,
     /// Rows without any error, in file order.
     pub rows: Vec<ParsedRow>,
-    /// Every problem found, in file order; a row with errors is not in `rows`.
+    /// The first [`MAX_LISTED_ERRORS`] problems, in file order; a row with errors is not in
+    /// `rows`.
     pub errors: Vec<RowError>,
+    /// Problems found past those listed.
+    pub omitted_errors: usize,
+    /// Data rows with at least one problem.
+    pub bad_rows: usize,
 }
 
 /// Reads the guest list. Line 1 is the header (English or Chinese names, any order; columns not
@@ -551,6 +572,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<ParsedFile, FileError> {
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let (mut omitted_errors, mut bad_rows) = (0usize, 0usize);
     let mut first_line_of: HashMap<(String, String), u64> = HashMap::new();
     while read_next(&mut reader, &mut record, &mut lines)? {
         if is_blank(&record) {
@@ -592,14 +614,21 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<ParsedFile, FileError> {
             }
         }
         let mut row_errors = row.errors;
+        if !row_errors.is_empty() {
+            bad_rows += 1;
+        }
         // Field errors in column order, row-wide ones (no column) first.
         row_errors.sort_by_key(|e| e.column.map(|c| c.index() + 1).unwrap_or(0));
-        errors.extend(row_errors);
+        let room = MAX_LISTED_ERRORS.saturating_sub(errors.len());
+        omitted_errors += row_errors.len().saturating_sub(room);
+        errors.extend(row_errors.into_iter().take(room));
     }
     Ok(ParsedFile {
         columns: header.columns,
         rows,
         errors,
+        omitted_errors,
+        bad_rows,
     })
 }
 
@@ -689,6 +718,9 @@ struct Header {
 
 impl Header {
     fn read(record: &StringRecord) -> Result<Header, FileError> {
+        if record.len() > MAX_COLUMNS {
+            return Err(FileError::TooManyColumns(record.len()));
+        }
         let mut columns = Vec::new();
         let mut slots = Vec::new();
         let mut position = [None; Column::ALL.len()];
@@ -774,6 +806,43 @@ impl Row<'_> {
             column: None,
             message,
         });
+    }
+
+    /// Every cell passes the API's text rule (`crate::http`): no control characters but tab
+    /// and line breaks, and a length limit (notes are longer). `false` when one does not; the
+    /// row's other checks would only repeat the problem.
+    fn cells_are_text(&mut self) -> bool {
+        let mut ok = true;
+        for (i, cell) in self.record.iter().enumerate() {
+            let column = self.header.slots.get(i).copied().flatten();
+            let rule = crate::http::TextRule {
+                multiline: true,
+                ..crate::http::rule_for(column.map_or("", Column::en))
+            };
+            let (zh, en) = match crate::http::check_text(cell, rule) {
+                Ok(()) => continue,
+                Err(crate::http::TextProblem::Control) => (
+                    "含有不允许的控制字符".to_string(),
+                    "contains a control character, which is not allowed".to_string(),
+                ),
+                Err(crate::http::TextProblem::TooLong(max)) => (
+                    format!("最多{max}个字符"),
+                    format!("is at most {max} characters"),
+                ),
+            };
+            ok = false;
+            match column {
+                Some(col) => self.fail(
+                    col,
+                    Msg::new(format!("{}{zh}", col.zh()), format!("{} {en}", col.en())),
+                ),
+                None => self.fail_row(Msg::new(
+                    format!("第{}列{zh}", i + 1),
+                    format!("column {} {en}", i + 1),
+                )),
+            }
+        }
+        ok
     }
 
     /// The trimmed cell, `None` when empty or the column is absent; an export's formula guard
@@ -990,6 +1059,9 @@ impl Row<'_> {
                 format!("第{n}列没有表头，但本行在该列有内容"),
                 format!("column {n} has no header but this row has a value in it"),
             ));
+        }
+        if !self.cells_are_text() {
+            return None;
         }
 
         let ref_code = self.required(Column::Ref);

@@ -54,8 +54,11 @@ pub struct ImportReport {
     pub new_delegations: Vec<String>,
     /// Hubs the import creates.
     pub new_hubs: Vec<String>,
-    /// Every bad row; when not empty, nothing was written.
+    /// The first bad rows' problems (at most 100, then one line saying how many more);
+    /// when not empty, nothing was written.
     pub errors: Vec<ImportError>,
+    /// Problems found but not listed in `errors`.
+    pub errors_omitted: usize,
 }
 
 /// Who is importing, and where they may import to.
@@ -91,6 +94,7 @@ fn msg(zh: impl Into<String>, en: impl Into<String>) -> Msg {
 pub struct ReadFile {
     rows: Vec<csv_format::ParsedRow>,
     errors: Vec<ImportError>,
+    omitted_errors: usize,
     row_count: usize,
 }
 
@@ -104,7 +108,8 @@ pub fn read_file(bytes: &[u8], today: NaiveDate, lang: Lang) -> Result<ReadFile,
     let text = csv_format::decode(bytes).map_err(|e| bad_file(e.message(lang)))?;
     let parsed = csv_format::parse(&text, today).map_err(|e| bad_file(e.message(lang)))?;
     Ok(ReadFile {
-        row_count: parsed.rows.len() + count_bad_rows(&parsed.errors),
+        row_count: parsed.rows.len() + parsed.bad_rows,
+        omitted_errors: parsed.omitted_errors,
         errors: parsed
             .errors
             .iter()
@@ -128,11 +133,13 @@ pub fn import_guests(
         dry_run,
         rows: file.row_count,
         errors: file.errors,
+        errors_omitted: file.omitted_errors,
         ..Default::default()
     };
     plan(tx, ctx, &file.rows, &mut report, !dry_run, progress)?;
     if !report.errors.is_empty() {
-        let n = report.errors.len();
+        let n = report.errors.len() + report.errors_omitted;
+        list_at_most(&mut report, csv_format::MAX_LISTED_ERRORS, ctx.lang);
         return Err(AppError::Rejected {
             code: "import_rejected",
             message: ctx
@@ -176,11 +183,26 @@ pub fn run(
     })
 }
 
-fn count_bad_rows(errors: &[RowError]) -> usize {
-    let mut lines: Vec<u64> = errors.iter().map(|e| e.line).filter(|l| *l > 1).collect();
-    lines.sort_unstable();
-    lines.dedup();
-    lines.len()
+/// Keeps the first `max` problems and ends the list with one line saying how many more there
+/// are, so that a report's size is bounded whatever the file holds.
+fn list_at_most(report: &mut ImportReport, max: usize, lang: Lang) {
+    if report.errors.len() > max {
+        report.errors_omitted += report.errors.len() - max;
+        report.errors.truncate(max);
+    }
+    if report.errors_omitted > 0 {
+        let n = report.errors_omitted;
+        report.errors.push(ImportError {
+            line: 0,
+            column: None,
+            message: lang
+                .pick(
+                    &format!("……另有 {n} 处错误未列出"),
+                    &format!("… and {n} more errors"),
+                )
+                .to_string(),
+        });
+    }
 }
 
 /// Classifies each row against what is stored; with `apply`, writes it (inside the caller's

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::guests::import::{self, ImportContext, ImportReport};
 use crate::guests::model::{GuestResponse, HubResponse, NamedCount};
 use crate::guests::registry::{self, NamedKind};
@@ -256,7 +256,10 @@ pub struct ImportQuery {
 
 /// Imports a guest list: the raw CSV file as the body. 422 (nothing written) if any row is bad.
 #[utoipa::path(tag = "guests", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)))]
+    responses((status = 200, body = ImportReport),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "the file is over the upload limit", body = ErrorBody),
+        (status = 422, description = "a bad file (the envelope), or bad rows: the envelope with the report's fields (`rows`, `errors`, …)", body = ErrorBody)))]
 #[post("/guests/import")]
 pub async fn import_guests(
     req: HttpRequest,

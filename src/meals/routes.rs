@@ -3,8 +3,8 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
@@ -301,8 +301,15 @@ pub async fn meal_count(
     Ok(HttpResponse::Ok().json(c))
 }
 
+/// The forecast's answer.
+#[derive(Serialize, ToSchema)]
+pub struct ForecastAnswer {
+    /// One row per point, day and service.
+    pub rows: Vec<ForecastRow>,
+}
+
 /// Forecast and actual per point, day and service.
-#[utoipa::path(tag = "meals", params(DaysQuery), responses((status = 200, body = Vec<ForecastRow>)))]
+#[utoipa::path(tag = "meals", params(DaysQuery), responses((status = 200, body = ForecastAnswer)))]
 #[get("/meals/forecast")]
 pub async fn forecast(
     state: web::Data<AppState>,
@@ -336,7 +343,7 @@ pub async fn forecast(
             kitchen::forecast(conn, &catalog, (from, to), only, tz)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"rows": rows})))
+    Ok(HttpResponse::Ok().json(ForecastAnswer { rows }))
 }
 
 /// A day.

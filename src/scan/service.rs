@@ -246,10 +246,8 @@ pub fn prepare(
     if !may_scan_at(user, &point) {
         return Err(AppError::Forbidden);
     }
-    let nonce = req
-        .nonce
-        .as_deref()
-        .filter(|n| !n.is_empty() && n.len() <= 100);
+    // At most 100 characters: a longer one is refused at the edge (`crate::http::rule_for`).
+    let nonce = req.nonce.as_deref().filter(|n| !n.is_empty());
     if let Some(n) = nonce {
         if let Some(first) = store::find_by_nonce(conn, user.id, n)? {
             return replay(first.id, &first.response).map(|r| Prepared::Replay(Box::new(r)));

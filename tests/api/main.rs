@@ -18,6 +18,7 @@ mod browser_mail;
 mod browser_summary;
 mod browser_users;
 mod demo;
+mod edge;
 mod guests;
 mod hotels;
 mod hygiene;
