@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rand::Rng;
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{json_of, spawn_app_on, start_instance, Backend, TestApp, TestResult};
-use crate::passes::event;
+use crate::passes::{ceremony_ticket, event};
 
 /// The session cache's time (`auth::extract::SESSION_CACHE_TTL`), and some slack.
 const SIGN_OUT_WITHIN: Duration = Duration::from_secs(4);
@@ -81,36 +80,7 @@ async fn a_ticket_enters_once_through_every_instance(
     addresses: &[String],
 ) -> TestResult {
     let (admin, zhang, _) = event(app).await;
-    let now = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai);
-    let (s, session) = json_of(
-        app.req(Method::POST, "/api/v1/event-sessions", Some(&admin))
-            .json(&json!({
-        "code": "OPEN", "name": "开幕式", "name_en": "Opening ceremony",
-        "starts_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
-        "ends_at": (now + chrono::Duration::hours(3)).to_rfc3339(), "gates": "东门"}))
-            .send()
-            .await?,
-    )
-    .await;
-    assert_eq!(s, 201, "{session}");
-    let sid = session["id"].as_i64().unwrap_or_default();
-    let (s, point) = json_of(
-        app.req(Method::POST, "/api/v1/scan-points", Some(&admin))
-            .json(&json!({"code": "S1", "name": "东门", "kind": "session_gate", "session_id": sid}))
-            .send()
-            .await?,
-    )
-    .await;
-    assert_eq!(s, 201, "{point}");
-    let (s, ticket) = json_of(
-        app.req(Method::POST, "/api/v1/admissions", Some(&admin))
-            .json(&json!({"session_id": sid, "guest_id": zhang, "section": "A", "seat": "12"}))
-            .send()
-            .await?,
-    )
-    .await;
-    assert_eq!(s, 201, "{ticket}");
-    let token = ticket["token"].as_str().unwrap_or_default().to_string();
+    let token = ceremony_ticket(app, &admin, zhang, "S1").await;
 
     // Sixteen gates scan the ticket at once, spread over the instances.
     let scans = (0..16).map(|i| {

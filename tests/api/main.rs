@@ -24,6 +24,7 @@ mod hotels;
 mod hygiene;
 mod import;
 mod instances;
+mod kill;
 mod mail;
 mod meals;
 mod migrations;

@@ -116,6 +116,43 @@ pub async fn credential(
     (id, issued["token"].as_str().unwrap_or_default().to_string())
 }
 
+/// A ceremony under way now with a session gate `gate`, and a ticket for `guest`: its token.
+pub async fn ceremony_ticket(app: &TestApp, admin: &str, guest: i64, gate: &str) -> String {
+    let now = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai);
+    let (s, session) = json_of(
+        app.req(Method::POST, "/api/v1/event-sessions", Some(admin))
+            .json(&json!({
+        "code": "OPEN", "name": "开幕式", "name_en": "Opening ceremony",
+        "starts_at": (now - Duration::hours(1)).to_rfc3339(),
+        "ends_at": (now + Duration::hours(3)).to_rfc3339(), "gates": "东门"}))
+            .send()
+            .await
+            .expect("session"),
+    )
+    .await;
+    assert_eq!(s, 201, "{session}");
+    let sid = session["id"].as_i64().unwrap_or_default();
+    let (s, point) = json_of(
+        app.req(Method::POST, "/api/v1/scan-points", Some(admin))
+            .json(&json!({"code": gate, "name": "东门", "kind": "session_gate", "session_id": sid}))
+            .send()
+            .await
+            .expect("point"),
+    )
+    .await;
+    assert_eq!(s, 201, "{point}");
+    let (s, ticket) = json_of(
+        app.req(Method::POST, "/api/v1/admissions", Some(admin))
+            .json(&json!({"session_id": sid, "guest_id": guest, "section": "A", "seat": "12"}))
+            .send()
+            .await
+            .expect("ticket"),
+    )
+    .await;
+    assert_eq!(s, 201, "{ticket}");
+    ticket["token"].as_str().unwrap_or_default().to_string()
+}
+
 /// Scans and returns the verdict body.
 pub async fn scan(app: &TestApp, token: &str, payload: &str, point: &str) -> Value {
     let (s, body) = json_of(
