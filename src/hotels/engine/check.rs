@@ -126,7 +126,14 @@ impl Grid {
 /// Every hard rule the assignments break. Used by the property tests, the benchmark and the
 /// service (to check reception's edits), so it knows nothing of how the engine works.
 pub fn violations(input: &Input, assignments: &[Assignment]) -> Vec<Violation> {
-    let guests: BTreeMap<i64, &GuestNeed> = input.guests.iter().map(|g| (g.id, g)).collect();
+    // Only the guests assigned are looked up: a check of one hotel's guests stays cheap.
+    let assigned: std::collections::HashSet<i64> = assignments.iter().map(|a| a.guest).collect();
+    let guests: BTreeMap<i64, &GuestNeed> = input
+        .guests
+        .iter()
+        .filter(|g| assigned.contains(&g.id))
+        .map(|g| (g.id, g))
+        .collect();
     let hotels: BTreeMap<i64, usize> = input
         .hotels
         .iter()

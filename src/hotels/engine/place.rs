@@ -44,9 +44,17 @@ pub fn place_one(
     {
         let mut kept = mine.clone();
         kept.nights = g.nights.clone();
-        let mut with = others.clone();
+        // Every rule keeping the room could newly break is about the guest or their hotel
+        // (its rooms' capacity, the roommates): checking that hotel's guests is enough, and
+        // a tenth of the work on a big event.
+        let neighbours: Vec<Assignment> = others
+            .iter()
+            .filter(|a| a.hotel == kept.hotel)
+            .cloned()
+            .collect();
+        let mut with = neighbours.clone();
         with.push(kept.clone());
-        if new_violations(&violations(input, &others), &violations(input, &with)).is_empty() {
+        if new_violations(&violations(input, &neighbours), &violations(input, &with)).is_empty() {
             return Ok(kept);
         }
     }
