@@ -56,7 +56,8 @@ function render() {
   const buttons = withdrawn
     ? [button('restore', 'arr.restore', 'btn-primary')]
     : [...ACTIONS.map(([key, label]) => button(key, label)), button('withdraw', 'arr.withdraw', 'btn-danger')];
-  clear(root).append(
+  // Element.append writes a null child as the text "null": leave the absent parts out.
+  clear(root).append(...[
     h('h2', {}, t('arr.title')),
     withdrawn
       ? h('p', { class: 'alert alert-warn', id: 'arr-withdrawn' },
@@ -66,7 +67,7 @@ function render() {
     open ? form(open) : null,
     h('p', { id: 'arr-error', class: 'alert alert-error', role: 'alert', hidden: true }),
     lastReport ? report(lastReport) : null,
-  );
+  ].filter(Boolean));
 }
 
 function button(action, label, cls = 'btn-ghost') {

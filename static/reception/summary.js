@@ -13,6 +13,8 @@ let root = null;
 let summary = null;
 let onChanged = () => {};
 const SECTIONS = ['passes', 'room', 'rides', 'meals', 'emails', 'scans', 'timeline'];
+/** Sections that are one thing, not a list: no count in the heading. */
+const SINGLE = ['room', 'meals'];
 
 /** Mount into `el`; `changed()` reloads the page after an action here (a resend). */
 export function mountSummary(el, changed) {
@@ -41,7 +43,7 @@ function section(key) {
   return h(
     'section',
     { class: 'card sum-section', id: `sum-${key}`, dataset: { count: String(count) }, 'aria-labelledby': `sum-${key}-title` },
-    h('h2', { id: `sum-${key}-title` }, t(`sum.${key}`), count ? h('span', { class: 'sum-count' }, String(count)) : null),
+    h('h2', { id: `sum-${key}-title` }, t(`sum.${key}`), count && !SINGLE.includes(key) ? h('span', { class: 'sum-count' }, String(count)) : null),
     count ? body : h('p', { class: 'muted sum-empty' }, t(`sum.${key}_none`)),
   );
 }
@@ -103,7 +105,7 @@ function pass(p) {
         : null,
       p.session ? line('sum.session', p.session) : null,
       line('sum.valid', `${eventTime(p.valid_from)} – ${eventTime(p.valid_to)}`),
-      p.missing.length ? line('sum.missing', h('span', { class: 'missing' }, p.missing.map((m) => t(`sum.missing.${m}`)).join('、'))) : null,
+      p.missing.length ? line('sum.missing', h('span', { class: 'missing' }, p.missing.map((m) => t(`sum.missing.${m}`)).join(t('sum.sep')))) : null,
       p.revoked_reason ? line('sum.revoked_reason', p.revoked_reason) : null,
       line('sum.last_scans', p.last_scans.length
         ? h('ul', { class: 'sum-sublist' }, p.last_scans.map((x) => scanItem(x, false)))
@@ -133,7 +135,7 @@ function scanItem(x, withNumber) {
 
 function mates(list) {
   if (!list.length) return t('sum.no_roommates');
-  return list.map((m, i) => [i ? '、' : '', h('a', { href: `/reception/guest.html?id=${m.guest_id}` }, m.name)]);
+  return list.map((m, i) => [i ? t('sum.sep') : '', h('a', { href: `/reception/guest.html?id=${m.guest_id}` }, m.name)]);
 }
 
 function room(r) {
@@ -145,7 +147,7 @@ function room(r) {
       line('sum.room_type', codeLabel('room_type', s.room_type)),
       line('sum.room_no', orNone(s.room_no)),
       line('sum.nights', dates(s.nights_from, s.nights_to, s.nights)),
-      line('sum.self_paid', s.self_paid_nights.length ? s.self_paid_nights.map(eventTime).join('、') : t('sum.self_paid_none')),
+      line('sum.self_paid', s.self_paid_nights.length ? s.self_paid_nights.map(eventTime).join(t('sum.sep')) : t('sum.self_paid_none')),
       s.checked_in_at ? line('sum.checked_in', eventTime(s.checked_in_at)) : null,
       s.checked_out_at ? line('sum.checked_out', eventTime(s.checked_out_at)) : null,
       line('sum.roommates', mates(s.roommates))));
@@ -158,7 +160,7 @@ function room(r) {
       line('sum.room_type', codeLabel('room_type', p.room_type)),
       line('sum.plan_room', String(p.room)),
       line('sum.nights', dates(p.nights_from, p.nights_to, p.nights)),
-      line('sum.self_paid', p.self_paid_nights.length ? p.self_paid_nights.map(eventTime).join('、') : t('sum.self_paid_none')),
+      line('sum.self_paid', p.self_paid_nights.length ? p.self_paid_nights.map(eventTime).join(t('sum.sep')) : t('sum.self_paid_none')),
       line('sum.roommates', mates(p.roommates))));
   } else if (!p && r.pending_change) {
     out.push(h('p', { class: 'alert alert-warn' }, t('sum.plan_released')));
@@ -199,9 +201,9 @@ function meals(m) {
   return h('div', { class: 'sum-list' },
     e
       ? h('div', { class: 'sum-item sum-entitlement' },
-        line('sum.meal_mode', codeLabel('meal_mode', e.mode), e.halal ? h('span', { class: 'badge halal' }, ` ${t('halal.badge')}`) : null),
-        line('sum.meal_services', e.services.map((s) => codeLabel('service', s)).join('、') || t('common.none')),
-        e.points.length ? line('sum.meal_points', e.points.join('、')) : null,
+        line('sum.meal_mode', codeLabel('meal_mode', e.mode), e.halal ? [' ', h('span', { class: 'badge halal' }, t('halal.badge'))] : null),
+        line('sum.meal_services', e.services.map((s) => codeLabel('service', s)).join(t('sum.sep')) || t('common.none')),
+        e.points.length ? line('sum.meal_points', e.points.join(t('sum.sep'))) : null,
         line('sum.meal_days', e.days ? `${eventTime(e.days[0])} – ${eventTime(e.days[1])}` : t('common.none')),
         line('sum.meals_eaten', String(e.eaten)))
       : h('p', { class: 'muted' }, t('sum.meal_no_entitlement')),
@@ -246,6 +248,9 @@ async function resend(id, button) {
 
 // ---------- timeline ----------
 
+// Audit rows whose id is the guest's own: the id says nothing on the guest's page.
+const GUEST_KEYED = ['guest', 'guest_photo', 'stay', 'allocation', 'pickup'];
+
 function detailText(d) {
   if (d === null || d === undefined) return '';
   if (typeof d !== 'object') return String(d);
@@ -266,7 +271,7 @@ function change(c) {
     ' ',
     h('span', {}, codeLabel('sum.action', c.action)),
     ' ',
-    h('span', { class: 'muted' }, `${codeLabel('sum.entity', c.entity)} ${c.entity === 'guest' ? '' : c.entity_id}`.trim()),
+    h('span', { class: 'muted' }, `${codeLabel('sum.entity', c.entity)} ${GUEST_KEYED.includes(c.entity) ? '' : c.entity_id}`.trim()),
     detail ? h('div', { class: 'sum-detail muted' }, detail) : null,
   );
 }

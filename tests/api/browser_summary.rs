@@ -2,7 +2,7 @@
 //! passes with their QR and last scans, the room, the rides, the meals, the emails, the scan
 //! history and the timeline — every section filled for a guest with a pass, a room, a car,
 //! a lunch and an email; in Chinese and English; at 1280 px and on a 360-px phone, where
-//! nothing scrolls sideways. One browser for all four views.
+//! nothing scrolls sideways and no text is cut. One browser for all four views.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -22,6 +22,9 @@ const PAGE: &str = "const out = {}; \
     const qr = document.querySelector('#sum-passes img.sum-qr'); \
     out.qr = qr ? {done: qr.complete, width: qr.naturalWidth} : null; \
     const d = document.scrollingElement; out.scroll = d.scrollWidth; out.client = d.clientWidth; \
+    out.clipped = [...document.querySelectorAll('#guest-summary *')] \
+      .filter((x) => x.clientWidth > 0 && x.scrollWidth > x.clientWidth + 1) \
+      .map((x) => x.className || x.tagName); \
     const e = document.getElementById('guest-error'); out.error = e && !e.hidden ? e.textContent : ''; \
     return out;";
 
@@ -91,6 +94,11 @@ async fn every_section_filled(
     assert!(
         text(&page, "timeline").contains("admin"),
         "{label}: who changed what: {page}"
+    );
+    assert_eq!(
+        page["clipped"],
+        json!([]),
+        "{label}: no text cut in the sections"
     );
     assert!(
         page["scroll"].as_i64() <= page["client"].as_i64(),
