@@ -9,6 +9,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::error_zh;
 use crate::i18n::Lang;
 
 /// Everything a request can fail with, by meaning.
@@ -190,28 +191,34 @@ impl ResponseError for AppError {
 }
 
 impl AppError {
-    /// Whether the message has a Chinese form ([`AppError::response_in`] differs by language).
-    pub fn speaks_zh(&self) -> bool {
-        matches!(
-            self,
-            AppError::Field { .. }
-                | AppError::InvalidCredentials
-                | AppError::TooManyAttempts { .. }
-                | AppError::TooLarge(_)
-        )
-    }
-
-    /// The message in `lang` (English for the errors that have only English text).
+    /// The message in `lang`: English as written where the error happens, Chinese from
+    /// [`crate::error_zh`] (English only for a message the catalogue does not know).
     pub fn message_in(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (AppError::Field { zh, .. }, Lang::Zh) => zh.clone(),
-            (AppError::InvalidCredentials, Lang::Zh) => "用户名或密码错误".into(),
-            (AppError::TooManyAttempts { retry_after }, Lang::Zh) => {
-                format!("尝试次数过多，请 {retry_after} 秒后再试")
-            }
-            (AppError::TooLarge(_), Lang::Zh) => "请求内容太大".into(),
-            _ => self.to_string(),
+        if lang == Lang::En {
+            return self.to_string();
         }
+        let known = match self {
+            AppError::Field { zh, .. } => Some(zh.clone()),
+            AppError::Unauthenticated => Some("请先登录".into()),
+            AppError::InvalidCredentials => Some("用户名或密码错误".into()),
+            AppError::Forbidden => Some("当前角色或范围无权执行此操作".into()),
+            AppError::NotFound(what) => Some(format!("未找到{}", error_zh::record(what))),
+            AppError::TooManyAttempts { retry_after } => {
+                Some(format!("尝试次数过多，请 {retry_after} 秒后再试"))
+            }
+            AppError::TooLarge(_) => Some("请求内容太大".into()),
+            AppError::UnsupportedMediaType(_) => Some("不支持的内容类型".into()),
+            AppError::Unavailable(_) => Some("服务暂时不可用，请稍后重试".into()),
+            AppError::Internal(_) => Some("内部错误".into()),
+            AppError::Conflict { code, message } => error_zh::conflict(code)
+                .map(str::to_string)
+                .or_else(|| error_zh::text(message)),
+            AppError::BadRequest { message }
+            | AppError::BadRequestField { message, .. }
+            | AppError::Unprocessable { message, .. }
+            | AppError::Rejected { message, .. } => error_zh::text(message),
+        };
+        known.unwrap_or_else(|| self.to_string())
     }
 
     /// An error that actix raised before a handler ran, by its status, in the envelope.

@@ -246,7 +246,7 @@ pub async fn edge(
         return Ok(res.map_into_boxed_body());
     };
     let rendered = match error.as_error::<AppError>() {
-        Some(app) if app.speaks_zh() && lang == Lang::Zh => Some(app.response_in(lang)),
+        Some(app) if lang == Lang::Zh => Some(app.response_in(lang)),
         Some(_) => None,
         None => {
             let status = res.status();

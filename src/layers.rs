@@ -10,7 +10,8 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     (
         "infrastructure: knows no domain",
         &[
-            "db", "error", "time", "i18n", "config", "cache", "http", "outbox", "live", "audit",
+            "db", "error", "error_zh", "time", "i18n", "config", "cache", "http", "outbox", "live",
+            "audit",
         ],
     ),
     ("accounts and sessions", &["auth"]),

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod error_zh;
 pub mod guests;
 pub mod hotels;
 pub mod http;

@@ -53,11 +53,10 @@ pub fn request_vehicle(
         )
     })?;
     user.require(rules::stream_requesters(stream))?;
-    let plate = plate::validate_plate(&req.plate).map_err(|e| {
-        AppError::invalid(
-            format!("{} / {}", e.message_zh(), e.message_en()),
-            json!([{"field": "plate"}]),
-        )
+    let plate = plate::validate_plate(&req.plate).map_err(|e| AppError::Field {
+        zh: e.message_zh(),
+        en: e.message_en(),
+        details: json!([{"field": "plate"}]),
     })?;
     check_dates(req.valid_from, req.valid_to)?;
     let id = {

@@ -442,3 +442,78 @@ macro_rules! behind_a_proxy {
 }
 behind_a_proxy!(login_abuse, an_attacker_slows_themselves_not_the_victim);
 behind_a_proxy!(login_counting, simultaneous_wrong_passwords_each_count);
+
+/// Every error speaks the caller's language: Chinese by default, English when asked; the same
+/// code either way.
+async fn errors_are_in_the_callers_language(app: TestApp) -> TestResult {
+    let admin = app.admin().await;
+    let zone = json!({"code": "A", "name": "主场馆", "color": "#c0392b"});
+    let (s, _) = send(
+        &app,
+        Method::POST,
+        "/api/v1/zones",
+        &admin,
+        Some(zone.clone()),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let ask = |method: Method, path: &str, token: Option<&str>, lang: &str, body: Option<Value>| {
+        let mut r = app.req(method, path, token).header("Accept-Language", lang);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send()
+    };
+    for (label, method, path, token, body, zh, en) in [
+        (
+            "401",
+            Method::GET,
+            "/api/v1/guests",
+            None,
+            None,
+            "请先登录",
+            "sign in first",
+        ),
+        (
+            "404",
+            Method::GET,
+            "/api/v1/guests/999999",
+            Some(admin.as_str()),
+            None,
+            "未找到来宾",
+            "guest not found",
+        ),
+        (
+            "409",
+            Method::POST,
+            "/api/v1/zones",
+            Some(admin.as_str()),
+            Some(zone.clone()),
+            "该区域代码已存在",
+            "zone A exists",
+        ),
+        (
+            "422",
+            Method::POST,
+            "/api/v1/zones",
+            Some(admin.as_str()),
+            Some(json!({"code": "B", "name": "新闻中心", "color": "red"})),
+            "颜色须为 #rrggbb 格式",
+            "color must be #rrggbb",
+        ),
+    ] {
+        let (s_zh, b_zh) =
+            json_of(ask(method.clone(), path, token, "zh-CN,zh;q=0.9", body.clone()).await?).await;
+        let (s_en, b_en) = json_of(ask(method, path, token, "en-GB,en;q=0.8", body).await?).await;
+        assert_eq!(
+            (s_zh, &b_zh["error"]),
+            (s_en, &b_en["error"]),
+            "{label}: one code in both"
+        );
+        assert_eq!(b_zh["message"], zh, "{label}: {b_zh}");
+        assert_eq!(b_en["message"], en, "{label}: {b_en}");
+    }
+    Ok(())
+}
+
+on_both_backends!(error_language, errors_are_in_the_callers_language);
