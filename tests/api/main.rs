@@ -34,3 +34,4 @@ mod pickups;
 mod roles;
 mod smtp_sink;
 mod summary;
+mod today;
