@@ -189,7 +189,14 @@ pub fn today(conn: &mut DbConn, now: NaiveDateTime, tz: Tz) -> Result<Today, App
     // Scheduled times from 12 hours before today: a delayed trip can move into the window.
     let scan_from = today_start - Duration::hours(UNMET_LOOKBACK_HOURS);
     let arrivals = trip_counts(conn, Direction::Arrival, scan_from, tomorrow_end, tz, false)?;
-    let departures = trip_counts(conn, Direction::Departure, scan_from, tomorrow_end, tz, false)?;
+    let departures = trip_counts(
+        conn,
+        Direction::Departure,
+        scan_from,
+        tomorrow_end,
+        tz,
+        false,
+    )?;
 
     let mut days = Vec::with_capacity(2);
     for date in [today, tomorrow] {
@@ -274,7 +281,11 @@ fn trip_counts(
             .filter(guests::arrival_at.ge(from))
             .filter(guests::arrival_at.lt(to))
             .filter(guests::arrival_hub_id.is_not_null())
-            .group_by((guests::arrival_hub_id, guests::arrival_no, guests::arrival_at))
+            .group_by((
+                guests::arrival_hub_id,
+                guests::arrival_no,
+                guests::arrival_at,
+            ))
             .select((
                 guests::arrival_hub_id,
                 guests::arrival_no,
@@ -298,7 +309,11 @@ fn trip_counts(
                     .is_null()
                     .or(pickups::status.nullable().eq_any(WAITING)),
             )
-            .group_by((guests::arrival_hub_id, guests::arrival_no, guests::arrival_at))
+            .group_by((
+                guests::arrival_hub_id,
+                guests::arrival_no,
+                guests::arrival_at,
+            ))
             .select((
                 guests::arrival_hub_id,
                 guests::arrival_no,

@@ -99,7 +99,10 @@ async fn cards_match_the_api(
         .await?;
     assert_eq!(page["error"], "", "{label}: {page}");
     for (id, w) in expected {
-        assert_eq!(page["cards"][id]["href"], w["link"], "{label}: {id} links to its list");
+        assert_eq!(
+            page["cards"][id]["href"], w["link"],
+            "{label}: {id} links to its list"
+        );
     }
     assert_eq!(page["bars"], 48, "{label}: 24 hours for today and tomorrow");
     assert_eq!(page["nav"], "nav-today", "{label}: first in the menu");
@@ -135,7 +138,10 @@ async fn the_day_at_a_glance_follows_a_landing_live_in_both_languages_and_on_a_p
         unmet.contains("3U8888") && unmet.contains("G8501") && unmet.contains("2 人"),
         "the unmet list by flight: {unmet}"
     );
-    assert!(unmet.contains("李娜") && unmet.contains("王贵宾"), "{unmet}");
+    assert!(
+        unmet.contains("李娜") && unmet.contains("王贵宾"),
+        "{unmet}"
+    );
 
     // Chinese, 360 px.
     resize(&browser, 360).await;

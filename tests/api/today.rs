@@ -126,9 +126,15 @@ async fn the_day_counts_arrivals_by_hub_and_hour_and_groups_the_unmet_by_flight(
     assert_eq!(today["now"], format!("{}T12:00:00+08:00", day(0)));
 
     let (d0, d1) = (&today["days"][0], &today["days"][1]);
-    assert_eq!((d0["date"].as_str(), d1["date"].as_str()), (Some(day(0).as_str()), Some(day(1).as_str())));
+    assert_eq!(
+        (d0["date"].as_str(), d1["date"].as_str()),
+        (Some(day(0).as_str()), Some(day(1).as_str()))
+    );
     assert_eq!(d0["arrivals"]["count"], 5, "{d0}");
-    assert_eq!(d0["arrivals"]["link"], format!("/reception/?arrival_date={}", day(0)));
+    assert_eq!(
+        d0["arrivals"]["link"],
+        format!("/reception/?arrival_date={}", day(0))
+    );
     assert_eq!(d0["departures"]["count"], 0, "{d0}");
     assert_eq!(
         hub_counts(d0),
@@ -145,7 +151,10 @@ async fn the_day_counts_arrivals_by_hub_and_hour_and_groups_the_unmet_by_flight(
         "today by hour: (hour, hub, arrivals×100 + departures)"
     );
     assert_eq!(d1["arrivals"]["count"], 1, "{d1}");
-    assert_eq!(d1["departures"]["count"], 1, "the return to the airport: {d1}");
+    assert_eq!(
+        d1["departures"]["count"], 1,
+        "the return to the airport: {d1}"
+    );
     assert_eq!(
         hours(d1),
         vec![(10, "CTU".to_string(), 100), (16, "CTU".to_string(), 1)],
@@ -177,7 +186,12 @@ async fn the_day_counts_arrivals_by_hub_and_hour_and_groups_the_unmet_by_flight(
     assert_eq!(
         trips,
         vec![
-            ("G8501".to_string(), "成都东站".to_string(), 1, vec!["张伟".to_string()]),
+            (
+                "G8501".to_string(),
+                "成都东站".to_string(),
+                1,
+                vec!["张伟".to_string()]
+            ),
             (
                 "3U8888".to_string(),
                 "CTU".to_string(),
@@ -198,7 +212,10 @@ async fn the_day_counts_arrivals_by_hub_and_hour_and_groups_the_unmet_by_flight(
         "{unmet}"
     );
 
-    assert_eq!(today["incidents_open"], json!({"count": 1, "link": "/hygiene/"}));
+    assert_eq!(
+        today["incidents_open"],
+        json!({"count": 1, "link": "/hygiene/"})
+    );
     assert_eq!(today["mail_failed"], json!({"count": 0, "link": "/mail/"}));
     assert_eq!(today["unplaced"]["count"], 0);
     assert_eq!(today["check_ins"]["count"], 0);
@@ -226,7 +243,11 @@ async fn the_day_counts_arrivals_by_hub_and_hour_and_groups_the_unmet_by_flight(
     let (_, today) = app
         .get_json(&format!("/api/v1/reception/today?at={}", noon()), &admin)
         .await;
-    assert_eq!(today["unmet"]["count"], 2, "landed is not met: {}", today["unmet"]);
+    assert_eq!(
+        today["unmet"]["count"], 2,
+        "landed is not met: {}",
+        today["unmet"]
+    );
     assert_eq!(today["unmet"]["trips"][1]["names"], json!(["王贵宾"]));
     Ok(())
 }
