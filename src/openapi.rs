@@ -24,6 +24,7 @@ use crate::{
         guests::routes::list_guests,
         guests::routes::get_guest,
         reception::routes::guest_summary,
+        reception::routes::reception_today,
         guests::routes::create_guest,
         arrangements::routes::update_guest,
         arrangements::routes::change_guest,

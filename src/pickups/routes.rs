@@ -525,7 +525,7 @@ pub async fn board_events(
     query: web::Query<EventsQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    // Health hears of incidents on the same feed.
+    // Health hears of incidents on the same feed; the committee's day at a glance listens too.
     user.require(&[
         Role::Admin,
         Role::Reception,
@@ -533,6 +533,7 @@ pub async fn board_events(
         Role::Office,
         Role::Greeter,
         Role::Health,
+        Role::Committee,
     ])?;
     let hub = hub_of(&user, query.hub);
     let last: Option<i64> = req

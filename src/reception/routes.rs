@@ -1,12 +1,19 @@
 //! HTTP handlers of reception's guest page.
 
 use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::guests::routes::READERS;
 use crate::reception::summary::{self, GuestSummary};
+use crate::reception::today::{self, Today};
 use crate::AppState;
+
+/// Who sees the day at a glance: reception and the committee (and the admin).
+const DAY_READERS: &[Role] = &[Role::Admin, Role::Reception, Role::Committee];
 
 /// A guest's whole story in one answer: the record, passes (as printed, with their last
 /// scans), room and roommates, rides, meals, emails, scans and the timeline of changes.
@@ -24,5 +31,36 @@ pub async fn guest_summary(
     let answer = state
         .db(move |conn| summary::guest_summary(conn, &user, id, tz))
         .await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// Which moment the day is seen from.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TodayQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
+    /// An instant (RFC 3339) to see the figures as at, for a rehearsal; default now.
+    pub at: Option<DateTime<FixedOffset>>,
+}
+
+/// Today at a glance: today's and tomorrow's arrivals and departures by hub and hour, the
+/// guests not met 30 minutes after landing (by flight or train), check-ins still to come per
+/// hotel, guests without a room in the next plan, credentials waiting for a photo or for
+/// approval, open hygiene incidents and failed emails — each with the page that lists them.
+/// Admin, reception and committee.
+#[utoipa::path(tag = "reception", params(TodayQuery), responses((status = 200, body = Today), (status = 403)))]
+#[get("/reception/today")]
+pub async fn reception_today(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<TodayQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(DAY_READERS)?;
+    let now = query
+        .at
+        .map_or_else(crate::time::now_utc, |t| t.naive_utc());
+    let tz = state.settings.timezone;
+    let answer = state.db(move |conn| today::today(conn, now, tz)).await?;
     Ok(HttpResponse::Ok().json(answer))
 }

@@ -13,6 +13,7 @@ let user = null;
 // person sees only the screens they can use.
 const REGISTRY_READERS = ['admin', 'reception', 'department', 'security', 'transport', 'office', 'committee'];
 const NAV = [
+  { id: 'nav-today', href: '/reception/today.html', key: 'nav.today', roles: ['admin', 'reception', 'committee'], match: /^\/reception\/today\.html$/ },
   { id: 'nav-guests', href: '/reception/', key: 'nav.guests', roles: REGISTRY_READERS, match: /^\/reception\/(index\.html|guest\.html)?$/ },
   { id: 'nav-import', href: '/reception/import.html', key: 'nav.import', roles: ['admin', 'reception', 'department'], match: /^\/reception\/import\.html$/ },
   { id: 'nav-passes', href: '/passes/', key: 'nav.passes', roles: [...REGISTRY_READERS], match: /^\/(passes|print)\// },

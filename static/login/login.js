@@ -5,15 +5,19 @@ import { initI18n, onLangChange, t } from '../js/i18n.js';
 import { say, sayT } from '../js/dom.js';
 
 const DEFAULT_NEXT = '/reception/';
+// Reception and the committee start their day on "today at a glance".
+const LANDING = { reception: '/reception/today.html', committee: '/reception/today.html' };
 
 /**
- * The page to open after signing in. Only a path on this site is accepted ("/x", not
- * "//evil.example" or "https://…"), so a crafted link cannot bounce users elsewhere.
+ * The page to open after signing in: where the user was sent from, else the role's first
+ * screen. Only a path on this site is accepted ("/x", not "//evil.example" or "https://…"),
+ * so a crafted link cannot bounce users elsewhere.
  */
-function nextPage() {
+function nextPage(role) {
+  const fallback = LANDING[role] || DEFAULT_NEXT;
   const next = new URLSearchParams(location.search).get('next');
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return DEFAULT_NEXT;
-  if (next.startsWith('/login')) return DEFAULT_NEXT;
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (next.startsWith('/login')) return fallback;
   return next;
 }
 
@@ -42,8 +46,8 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   submit.textContent = t('login.busy');
   try {
-    await api('/api/v1/auth/login', { method: 'POST', json: { username: user, password: password.value } });
-    location.assign(nextPage());
+    const answer = await api('/api/v1/auth/login', { method: 'POST', json: { username: user, password: password.value } });
+    location.assign(nextPage(answer?.user?.role));
   } catch (err) {
     say(error, err.message);
     password.select();

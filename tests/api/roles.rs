@@ -85,7 +85,10 @@ const BOARD_READERS: &[&str] = &[
     "office",
     "greeter",
     "health",
+    "committee",
 ];
+/// Today at a glance.
+const DAY_READERS: &[&str] = &["admin", "reception", "committee"];
 
 /// (method, path, body, roles admitted). Ids that do not exist are fine: an admitted role
 /// gets 404 or 422, which is neither 401 nor 403.
@@ -568,6 +571,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/board", None, PICKUP_READERS),
         (Method::GET, "/api/v1/board/events", None, BOARD_READERS),
+        (Method::GET, "/api/v1/reception/today", None, DAY_READERS),
         (Method::GET, "/api/v1/dining-points", None, MEAL_READERS),
         (
             Method::POST,

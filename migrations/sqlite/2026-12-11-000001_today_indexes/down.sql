@@ -1,0 +1,4 @@
+DROP INDEX incidents_status;
+DROP INDEX stays_status;
+DROP INDEX guests_departure_at;
+DROP INDEX guests_arrival_at;
