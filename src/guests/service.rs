@@ -489,9 +489,7 @@ fn missing_names_message(
             json!([{"field": "department"}]),
         ));
     }
-    if viewer.department_scope().is_none() {
-        return None;
-    }
+    viewer.department_scope()?;
     if !missing.1.is_empty() {
         return Some(AppError::invalid(
             format!(

@@ -733,7 +733,7 @@ pub async fn get_zone_policy(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(CREDENTIAL_VIEWERS)?;
-    let policy = state.db(move |conn| follow::zone_policy(conn)).await?;
+    let policy = state.db(follow::zone_policy).await?;
     Ok(HttpResponse::Ok().json(policy))
 }
 
