@@ -3,8 +3,9 @@
 //! sign-out on one is honoured by all within the session cache's time; a single-use ticket
 //! scanned at once through every instance enters once; and the live feed is gap-free — events
 //! written from many connections, committing out of id order, reach every board on every
-//! instance, each exactly once. (The mail worker on every instance sending each message once
-//! is proved in `mail.rs`.)
+//! instance, each exactly once; a key rotated through one instance signs at once and is
+//! trusted by the others within their key cache's time. (The mail worker on every instance
+//! sending each message once is proved in `mail.rs`.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,7 +16,7 @@ use rand::Rng;
 use serde_json::{json, Value};
 
 use crate::common::{json_of, spawn_app_on, start_instance, Backend, TestApp, TestResult};
-use crate::passes::{ceremony_ticket, event};
+use crate::passes::{ceremony_ticket, credential, event};
 
 /// The session cache's time (`auth::extract::SESSION_CACHE_TTL`), and some slack.
 const SIGN_OUT_WITHIN: Duration = Duration::from_secs(4);
@@ -34,7 +35,8 @@ async fn three_instances_on_one_postgres_act_as_one_service() -> TestResult {
     }
 
     sessions_hold_on_every_instance(&app, &addresses).await?;
-    a_ticket_enters_once_through_every_instance(&app, &addresses).await?;
+    let (admin, zhang) = a_ticket_enters_once_through_every_instance(&app, &addresses).await?;
+    a_rotated_key_is_trusted_everywhere(&app, &addresses, &pools[1], &admin, zhang).await?;
     every_board_hears_every_event_once(&app, &addresses, &pools).await?;
     Ok(())
 }
@@ -78,7 +80,7 @@ async fn sessions_hold_on_every_instance(app: &TestApp, addresses: &[String]) ->
 async fn a_ticket_enters_once_through_every_instance(
     app: &TestApp,
     addresses: &[String],
-) -> TestResult {
+) -> Result<(String, i64), Box<dyn std::error::Error>> {
     let (admin, zhang, _) = event(app).await;
     let token = ceremony_ticket(app, &admin, zhang, "S1").await;
 
@@ -102,6 +104,56 @@ async fn a_ticket_enters_once_through_every_instance(
         .filter(|(_, v)| v["reason"] == "already_used")
         .count();
     assert_eq!((accepted, used), (1, 15), "{verdicts:?}");
+    Ok((admin, zhang))
+}
+
+/// The keys' cache time on every instance (`passes::keys`: re-read every 5 s), and some slack.
+const KEY_TRUSTED_WITHIN: Duration = Duration::from_secs(7);
+
+async fn a_rotated_key_is_trusted_everywhere(
+    app: &TestApp,
+    addresses: &[String],
+    second: &yingbin::db::DbPool,
+    admin: &str,
+    guest: i64,
+) -> TestResult {
+    // Rotated through the second instance, as `yingbin keys rotate` does.
+    let mut conn = second.get()?;
+    let key = yingbin::db::write_tx(
+        &mut conn,
+        Utc::now().naive_utc(),
+        yingbin::passes::keys::create_key,
+    )?;
+    drop(conn);
+    let rotated = Instant::now();
+    // The first instance signs with it at once.
+    let (_, token) = credential(app, admin, guest, &["A"], 0, 3).await;
+    let decoded = yingbin::passes::token::decode(&token).map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        i32::from(decoded.record.key_id),
+        key,
+        "new passes are signed with the new key"
+    );
+    // The third trusts it within the cache's time.
+    for i in 0.. {
+        let (s, v) = json_of(
+            app.client
+                .post(format!("{}/api/v1/scans", addresses[2]))
+                .bearer_auth(admin)
+                .json(&json!({"payload": token, "point": "G-A", "nonce": format!("rot-{i}")}))
+                .send()
+                .await?,
+        )
+        .await;
+        if s == 200 && v["reason"].is_null() {
+            break;
+        }
+        assert!(
+            rotated.elapsed() < KEY_TRUSTED_WITHIN,
+            "the new key is not trusted: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     Ok(())
 }
 
