@@ -27,7 +27,7 @@ const ROSTER_SENDERS: &[Role] = &[Role::Admin, Role::Reception, Role::Health];
 pub struct MailStatus {
     /// `smtp` or `files`.
     pub transport: String,
-    /// The server (never the password) or the folder.
+    /// The server (never the password) or the folder; empty for every role but admin.
     pub target: String,
     pub per_second: u32,
     /// Messages per status.
@@ -42,9 +42,15 @@ pub async fn mail_status(
 ) -> Result<HttpResponse, AppError> {
     user.require(SENDERS)?;
     let counts = state.db(|conn| Ok(history::counts(conn)?)).await?;
+    // Where the server or folder is is the administrator's business, not the desk's.
+    let target = if user.role == Role::Admin {
+        state.mail.transport.1.clone()
+    } else {
+        String::new()
+    };
     Ok(HttpResponse::Ok().json(MailStatus {
         transport: state.mail.transport.0.to_string(),
-        target: state.mail.transport.1.clone(),
+        target,
         per_second: state.settings.mail.per_second,
         counts,
     }))

@@ -184,7 +184,7 @@ impl Letter {
 
     pub fn html(&self) -> String {
         let mut out = format!(
-            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head>\
              <body style=\"font-family:sans-serif;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px\">",
             self.lang.pick("zh-CN", "en"),
             esc(&self.subject)

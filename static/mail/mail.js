@@ -31,7 +31,9 @@ function renderStatus() {
   if (!status) return;
   const c = status.counts || {};
   const n = (key) => Number(c[key] || 0);
-  const parts = [t('mail.transport_line', { transport: codeLabel('mail.transport', status.transport), target: status.target || '' })];
+  // The server or folder is shown to the administrator only (the answer leaves it empty).
+  const transport = codeLabel('mail.transport', status.transport);
+  const parts = [status.target ? t('mail.transport_line', { transport, target: status.target }) : t('mail.transport_only', { transport })];
   if (status.per_second != null) parts.push(t('mail.rate', { n: status.per_second }));
   parts.push(t('mail.count.queued', { n: n('queued') }));
   if (n('sending')) parts.push(t('mail.count.sending', { n: n('sending') }));

@@ -25,9 +25,11 @@ async fn reception_previews_an_itinerary_and_follows_a_bulk_send_to_the_end() ->
         .sign_in(&app.address, "/mail/", "reception2", USER_PASSWORD)
         .await?;
     browser
-        .wait_for("#mail-status", "the transport on the status line", |t| {
-            t.contains("mail")
-        })
+        .wait_for(
+            "#mail-status",
+            "the transport on the status line, without the server's folder",
+            |t| t.contains("发送方式") && !t.contains("mail"),
+        )
         .await?;
 
     // Preview: search, pick, read.

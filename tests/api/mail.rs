@@ -280,6 +280,12 @@ async fn a_4xx_is_retried_and_delivered_once_and_a_5xx_fails_with_the_reason(
         "{status}"
     );
     assert!(!status["target"].as_str().unwrap_or_default().contains('@'));
+    let reception = app.user(&admin, "mailstatus1", "reception", None).await;
+    let (_, seen) = app.get_json("/api/v1/mail/status", &reception).await;
+    assert_eq!(
+        seen["target"], "",
+        "reception is not shown the server or folder: {seen}"
+    );
 
     // Reception resends after fixing the address; a sent message cannot be "resent".
     send(
