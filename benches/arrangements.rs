@@ -12,145 +12,23 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use serde_json::json;
+use std::collections::HashMap;
 use yingbin::arrangements::change::{self, Ctx};
-use yingbin::auth::{CurrentUser, Role};
-use yingbin::config::Settings;
-use yingbin::hotels::rules::PlanAction;
 
 const GUESTS: usize = 20_000;
 const CHANGES: usize = 40;
 
-fn settings(url: &str) -> Settings {
-    let mut env: HashMap<&str, String> = HashMap::new();
-    env.insert("DATABASE_URL", url.to_string());
-    env.insert("YINGBIN_ADMIN_PASSWORD", "Bench-Changes-2026!".into());
-    Settings::from_lookup(|k| env.get(k).cloned()).expect("settings")
-}
-
-fn user(role: Role) -> CurrentUser {
-    CurrentUser {
-        id: 1,
-        username: "admin".into(),
-        role,
-        scope: None,
-        token_hash: String::new(),
-    }
-}
-
 fn bench(label: &str, url: &str) {
-    let settings = settings(url);
-    let (pool, _) = yingbin::prepare_database(&settings).expect("db");
-    let mut conn = pool.get().expect("conn");
-    let admin = user(Role::Admin);
-    let actor = admin.actor();
-    let tz = settings.timezone;
-    let start = chrono::NaiveDate::from_ymd_opt(2027, 5, 14).expect("date");
-    let ctx = yingbin::guests::import::ImportContext {
-        actor: &actor,
-        scope_department: None,
+    let support::Event {
+        pool,
+        admin,
         tz,
-        lang: yingbin::i18n::Lang::En,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
-    };
-    let csv = yingbin::demo::demo_csv(GUESTS, 11, start);
-    yingbin::guests::import::run(&mut conn, &ctx, csv.as_bytes(), false, &|_, _| {})
-        .expect("import");
-    use yingbin::hotels::{catalog, plans};
-    for h in 0..10 {
-        let code = format!("H{h}");
-        let categories = match h {
-            0 => json!(["vip", "entourage"]),
-            1 | 2 => json!(["journalist"]),
-            _ => json!(["staff", "delegate"]),
-        };
-        support::write(&mut conn, |tx| {
-            catalog::create_hotel(
-                tx,
-                &admin,
-                &json!({"code": code, "name": code, "halal": h % 3 == 0,
-                        "venue_minutes": 10 + h * 3, "categories": categories}),
-            )
-        })
-        .expect("hotel");
-        for (room_type, rooms) in [
-            ("twin", 1100),
-            ("single", 250),
-            ("suite", 40),
-            ("accessible", 20),
-        ] {
-            support::write(&mut conn, |tx| {
-                catalog::create_block(
-                    tx,
-                    &admin,
-                    &code,
-                    &catalog::RoomsRequest {
-                        room_type: Some(room_type.into()),
-                        nights_from: Some(start - chrono::Duration::days(2)),
-                        nights_to: Some(start + chrono::Duration::days(14)),
-                        rooms: Some(rooms),
-                        rate: Some(420.0),
-                        reason: None,
-                    },
-                )
-            })
-            .expect("block");
-        }
-    }
-    for (code, name) in [("A", "主场馆"), ("B", "新闻中心"), ("C", "运动员村")] {
-        support::write(&mut conn, |tx| {
-            yingbin::passes::catalog::create_zone(
-                tx,
-                &admin,
-                &yingbin::passes::catalog::ZoneRequest {
-                    code: Some(code.into()),
-                    name: name.into(),
-                    name_en: None,
-                    color: None,
-                },
-            )
-        })
-        .expect("zone");
-    }
-    let policy = [
-        ("delegate", ["A", "C"]),
-        ("journalist", ["A", "B"]),
-        ("staff", ["A", "C"]),
-        ("vip", ["A", "B"]),
-        ("entourage", ["A", "C"]),
-    ]
-    .map(|(c, z)| yingbin::passes::follow::ZonePolicyEntry {
-        category: c.into(),
-        zones: z.iter().map(|s| s.to_string()).collect(),
-    });
-    support::write(&mut conn, |tx| {
-        yingbin::passes::follow::set_zone_policy(tx, &admin, &policy)
-    })
-    .expect("policy");
-    let t = Instant::now();
-    let plan = support::write(&mut conn, |tx| plans::propose(tx, &admin, tz)).expect("propose");
-    println!(
-        "{label}: setup: plan proposed in {:.0} ms",
-        t.elapsed().as_secs_f64() * 1000.0
-    );
-    support::write(&mut conn, |tx| {
-        plans::decide(tx, &admin, plan.id, PlanAction::Submit, None, tz)
-    })
-    .expect("submit");
-    support::write(&mut conn, |tx| {
-        plans::decide(
-            tx,
-            &user(Role::Committee),
-            plan.id,
-            PlanAction::Approve,
-            None,
-            tz,
-        )
-    })
-    .expect("approve");
+        start,
+    } = support::published_event(label, url, GUESTS);
+    let mut conn = pool.get().expect("conn");
 
     // The guests to change: delegates with a room, each given a signed credential.
     let delegates = yingbin::guests::matching_guest_ids(
@@ -162,7 +40,7 @@ fn bench(label: &str, url: &str) {
     )
     .expect("ids");
     let chosen: Vec<i64> = delegates.into_iter().step_by(97).take(CHANGES).collect();
-    let photo = image_bytes();
+    let photo = support::image_bytes();
     for id in &chosen {
         support::write(&mut conn, |tx| {
             yingbin::guests::service::put_photo(tx, &admin, *id, photo.clone())
@@ -227,16 +105,6 @@ fn bench(label: &str, url: &str) {
 }
 
 /// A small JPEG the photo rules accept.
-fn image_bytes() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(300, 400, |x, y| {
-        image::Rgb([(x % 255) as u8, (y % 255) as u8, 120])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Jpeg)
-        .expect("jpeg");
-    out.into_inner()
-}
 
 fn main() {
     support::on_each_backend("arrangements", bench);
