@@ -21,6 +21,7 @@
 
 pub mod catalog;
 pub mod desk;
+pub mod edits;
 pub mod engine;
 pub mod follow;
 pub mod guest_room;

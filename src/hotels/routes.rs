@@ -10,10 +10,11 @@ use crate::auth::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::hotels::catalog::{self, Occupancy, RoomsRequest};
 use crate::hotels::desk::{self, DeskDay, Folio, StayRequest, StayResponse};
+use crate::hotels::edits::{self, EditRequest};
 use crate::hotels::model::{
     AssignmentResponse, BlockResponse, HotelResponse, PlanSummary, PolicyEntry, ReleaseResponse,
 };
-use crate::hotels::plans::{self, AssignmentPage, EditRequest, HotelChanges, PlanDetail};
+use crate::hotels::plans::{self, AssignmentPage, HotelChanges, PlanDetail};
 use crate::hotels::rooming::{self, RoomingList};
 use crate::hotels::rules::{PlanAction, StayAction};
 use crate::http::parse_json;
@@ -380,13 +381,13 @@ async fn edit_plan(
     id: i64,
     body: web::Bytes,
     req: HttpRequest,
-    to_edit: fn(&EditRequest) -> Result<plans::Edit, AppError>,
+    to_edit: fn(&EditRequest) -> Result<edits::Edit, AppError>,
 ) -> Result<Vec<AssignmentResponse>, AppError> {
     user.require(RECEPTION)?;
     let edit = to_edit(&parse_json::<EditRequest>(&body)?)?;
     let lang = Lang::of_request(&req);
     state
-        .write(move |tx| plans::edit(tx, &user, id, &edit, lang))
+        .write(move |tx| edits::edit(tx, &user, id, &edit, lang))
         .await
 }
 
@@ -405,7 +406,7 @@ pub async fn place_unplaced(
     let (id, guest_id) = path.into_inner();
     let lang = Lang::of_request(&req);
     let rows = state
-        .write(move |tx| plans::place_unplaced(tx, &user, id, guest_id, lang))
+        .write(move |tx| edits::place_unplaced(tx, &user, id, guest_id, lang))
         .await?;
     Ok(HttpResponse::Ok().json(rows))
 }
