@@ -318,7 +318,7 @@ mod tests {
                     let en = piece.split('"').next().unwrap_or("");
                     // A message made with format!: check it with a sample value in place.
                     let sample = en.replace("{}", "X");
-                    let sample = regex_free_fill(&sample);
+                    let sample = fill_placeholders(&sample);
                     if text(&sample).is_none() {
                         missing.push(format!("{}: {en}", path.display()));
                     }
@@ -335,7 +335,7 @@ mod tests {
     }
 
     /// `{name}` placeholders → a sample value.
-    fn regex_free_fill(s: &str) -> String {
+    fn fill_placeholders(s: &str) -> String {
         let mut out = String::new();
         let mut inside = false;
         for c in s.chars() {
