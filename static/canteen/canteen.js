@@ -10,27 +10,29 @@
 // it; the camera is the desk's (camera.js). Unlike the desk, nobody acts on the verdict: it
 // stays until the next scan and fades after a few seconds, so the next guest in the queue is
 // never mistaken for the last one. Halal guests get 清真 Halal in very large type: staff send
-// them to the halal counter.
+// them to the halal counter. Scans go through the shared scanner (../js/offline/scanner.js):
+// without a network the canteen's signed kit decides, and the verdict says "离线 offline".
 
 import { api, listAll } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
 import { categoryLabel, eventTimeShort } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
+import { cachedList, createScanner } from '../js/offline/scanner.js';
+import { mountStatus, renderOfflineBand } from '../js/offline/status.js';
 import { createCamera } from '../desk/camera.js';
 import { reasonText } from '../passes/shared.js';
 import { can, loadPoints, pointOption, serviceLabel, windowText, windowsBy } from '../meals/shared.js';
 
 const POINT_KEY = 'yingbin.canteen.point';
-const DEVICE_KEY = 'yingbin.canteen.device';
 const COUNT_EVERY_MS = 15000;
 const STALE_MS = 8000;
-const RETRY_DELAY_MS = 400;
 const NO_PHOTO = '/img/no-photo.svg';
 const MEAL_REASONS = ['not_entitled', 'wrong_point', 'outside_window', 'already_used'];
 
 const $ = (id) => document.getElementById(id);
 const input = $('canteen-scan-input');
+const scanner = createScanner({ screen: 'canteen' });
 
 let user = null;
 let scanPoints = []; // every scan point, for names (first_use names any of them)
@@ -45,7 +47,7 @@ let countTimer = null;
 let shown = null; // the verdict on screen: {kind, ...ScanResponse}
 let staleTimer = null;
 
-// ---------- storage, ids ----------
+// ---------- storage ----------
 
 function stored(key) {
   try {
@@ -61,25 +63,6 @@ function store(key, value) {
   } catch {
     // Not remembered; picked again after a reload.
   }
-}
-
-/** A random UUID; `crypto.randomUUID` needs HTTPS, a canteen tablet on the hotel LAN may not have it. */
-function uuid() {
-  if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function deviceId() {
-  let id = stored(DEVICE_KEY);
-  if (!id) {
-    id = `canteen-${uuid()}`;
-    store(DEVICE_KEY, id);
-  }
-  return id;
 }
 
 // ---------- sound: a high beep to eat, a low double buzz not to ----------
@@ -279,6 +262,7 @@ function renderVerdict() {
   const panel = $('verdict');
   const r = shown;
   const title = $('verdict-title');
+  renderOfflineBand(r);
   if (!r) {
     panel.dataset.verdict = 'idle';
     panel.dataset.reason = '';
@@ -321,19 +305,6 @@ function show(result) {
 
 // ---------- scanning ----------
 
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function postScan(body) {
-  try {
-    return await api('/api/v1/scans', { method: 'POST', json: body });
-  } catch (err) {
-    if (err.status !== 0) throw err;
-    // Network error: once more with the same nonce; the server answers a repeat with the first verdict.
-    await wait(RETRY_DELAY_MS);
-    return api('/api/v1/scans', { method: 'POST', json: body });
-  }
-}
-
 async function scan(raw) {
   const payload = String(raw || '').trim();
   if (!payload) return;
@@ -343,12 +314,12 @@ async function scan(raw) {
   }
   document.body.classList.add('is-checking');
   try {
-    const answer = await postScan({ payload, point: point.code, nonce: uuid(), device: deviceId() });
+    const answer = await scanner.scan(payload);
     show({ ...answer, kind: answer && answer.verdict === 'accept' ? 'accept' : 'reject' });
     applyMeal(answer && answer.meal);
   } catch (err) {
     // Not a verdict: amber, with what went wrong, so nobody takes it for one.
-    show({ kind: 'error', message: err.message || t('error.generic') });
+    show({ kind: 'error', message: err.message || t('error.generic'), reason: err.offline ? err.code : '', offline: err.offline, lists_age_seconds: err.lists_age_seconds });
   } finally {
     document.body.classList.remove('is-checking');
     scheduleCount(300); // a queue scans fast: one count call after the burst
@@ -454,6 +425,7 @@ function fillPoints() {
 
 function choosePoint(code) {
   point = choices.find((p) => p.code === code) || null;
+  scanner.setPoint(point);
   if (point) store(POINT_KEY, point.code);
   if (point && user.role !== 'canteen') history.replaceState(null, '', `${location.pathname}?point=${encodeURIComponent(point.code)}`);
   $('canteen-point').value = point ? point.code : '';
@@ -489,9 +461,11 @@ async function main() {
     if (!document.hidden) scheduleCount(0); // back from sleep: fresh numbers at once
   });
   refocus();
+  mountStatus(scanner);
 
-  user = await initShell();
+  user = await initShell({ offline: true });
   if (!user) return;
+  scanner.setUser(user);
   if (!can(user, 'canteen')) {
     say($('canteen-error'), t('ct.not_allowed'));
     renderWhere();
@@ -500,7 +474,7 @@ async function main() {
   if (user.role === 'canteen' && !user.scope) say($('canteen-error'), t('ct.no_scope'));
   const quiet = (promise) => promise.catch(() => []); // names and windows only: scanning works without them
   [scanPoints, dining, defaults] = await Promise.all([
-    listAll('/api/v1/scan-points').catch((err) => {
+    cachedList('/api/v1/scan-points', () => listAll('/api/v1/scan-points')).catch((err) => {
       say($('canteen-error'), err.message);
       return [];
     }),

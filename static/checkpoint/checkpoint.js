@@ -9,30 +9,32 @@
 //    vendored at /vendor/jsQR.js (the event network may be closed: nothing from a CDN) and
 //    loaded only then. A code held in front of the camera is read many times a second, so
 //    the same text within 3 s of its last reading is ignored.
-// Each scan is POST /api/v1/scans with a fresh nonce; a network error is retried once with the
-// same nonce, so the server logs it once even if the first attempt did arrive.
+// Each scan goes through the shared scanner (../js/offline/scanner.js): online first, and when
+// the service cannot be reached, decided offline from the point's signed kit, queued for upload
+// and shown with the "离线 offline" band and the lists' age.
 
-import { api, listAll } from '../js/api.js';
+import { listAll } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
 import { categoryLabel, eventTimeShort } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
+import { cachedList, createScanner } from '../js/offline/scanner.js';
+import { mountStatus, renderOfflineBand } from '../js/offline/status.js';
 import { label, loadZones, plateClass, plateText, reasonText, zoneChip, zoneName } from '../passes/shared.js';
 
 const POINT_KEY = 'yingbin.checkpoint.point';
-const DEVICE_KEY = 'yingbin.checkpoint.device';
 const SHOW_MS = { accept: 2500, reject: 4000, error: 4000 };
 const CAMERA_REPEAT_MS = 3000;
 const CAMERA_INTERVAL_MS = 150;
 const JSQR_SRC = '/vendor/jsQR.js';
 const JSQR_MAX_SIDE = 640; // frames are scaled down to this before jsQR reads them
 const RECENT_MAX = 10;
-const RETRY_DELAY_MS = 400;
 const NO_PHOTO = '/img/no-photo.svg';
 
 const $ = (id) => document.getElementById(id);
 const input = $('scan-input');
 const overlay = $('verdict');
+const scanner = createScanner({ screen: 'checkpoint' });
 
 let points = []; // [{id, code, name, kind, zone, …}]
 let zones = new Map();
@@ -58,30 +60,6 @@ function store(key, value) {
   }
 }
 
-/**
- * A random UUID. `crypto.randomUUID` exists only in secure contexts (HTTPS or localhost);
- * a guard's phone on the venue LAN may load the page over plain HTTP, where
- * `crypto.getRandomValues` still works.
- */
-function uuid() {
-  if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** This browser's id, the same on every scan, so the log can tell two phones at one gate apart. */
-function deviceId() {
-  let id = stored(DEVICE_KEY);
-  if (!id) {
-    id = `web-${uuid()}`;
-    store(DEVICE_KEY, id);
-  }
-  return id;
-}
-
 // ---------- the scan point ----------
 
 function currentPoint() {
@@ -98,6 +76,7 @@ function renderPoint() {
   const point = currentPoint();
   const name = $('point-name');
   delete name.dataset.i18n;
+  scanner.setPoint(point);
   if (!point) {
     name.textContent = points.length ? t('cp.point_choose') : t('cp.no_points');
     name.classList.add('is-unset');
@@ -132,7 +111,8 @@ function fillPoints() {
 
 async function loadPoints() {
   try {
-    [points, zones] = await Promise.all([listAll('/api/v1/scan-points'), loadZones()]);
+    // Kept on the device: the screen opens and scans without a network too.
+    [points, zones] = await Promise.all([cachedList('/api/v1/scan-points', () => listAll('/api/v1/scan-points')), loadZones()]);
     say($('cp-error'), '');
   } catch (err) {
     points = [];
@@ -197,6 +177,8 @@ function holderName(result) {
   const holder = result.holder;
   if (holder && holder.name) return holder.name;
   if (result.vehicle && result.vehicle.plate) return plateText(result.vehicle.plate);
+  // Offline a gate knows no names: the pass number tells the guard which card it was.
+  if (result.offline && result.pass && result.pass.id != null) return `No. ${result.pass.id}`;
   return '';
 }
 
@@ -208,6 +190,7 @@ function renderVerdict(result) {
   $('verdict-title').textContent =
     kind === 'accept' ? t('verdict.accept') : kind === 'reject' ? t('verdict.reject') : t('verdict.error');
   $('verdict-reason').textContent = kind === 'error' ? result.message : reasonText(result, pointName);
+  renderOfflineBand(result);
 
   const holder = result.holder || null;
   const vehicle = result.vehicle || null;
@@ -339,20 +322,6 @@ function remember(result) {
 
 // ---------- scanning ----------
 
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function postScan(body) {
-  try {
-    return await api('/api/v1/scans', { method: 'POST', json: body });
-  } catch (err) {
-    if (err.status !== 0) throw err;
-    // Network error: once more with the same nonce. If the first request did reach the
-    // server, the nonce makes it answer the first verdict again instead of logging a second use.
-    await wait(RETRY_DELAY_MS);
-    return api('/api/v1/scans', { method: 'POST', json: body });
-  }
-}
-
 async function scan(raw, source) {
   const payload = String(raw || '').trim();
   if (!payload) return;
@@ -361,10 +330,9 @@ async function scan(raw, source) {
     showVerdict({ kind: 'error', message: t('cp.pick_point_first') });
     return;
   }
-  const body = { payload, point: point.code, nonce: uuid(), device: deviceId() };
   document.body.classList.add('is-checking');
   try {
-    const answer = await postScan(body);
+    const answer = await scanner.scan(payload);
     const kind = answer && answer.verdict === 'accept' ? 'accept' : 'reject';
     const result = { ...answer, kind, source };
     remember(result);
@@ -372,7 +340,7 @@ async function scan(raw, source) {
     say($('cp-error'), '');
   } catch (err) {
     // Not a verdict: the guard must not take it for one. Amber, with what went wrong.
-    const result = { kind: 'error', message: err.message || t('error.generic'), source };
+    const result = { kind: 'error', message: err.message || t('error.generic'), reason: err.offline ? err.code : '', offline: err.offline, lists_age_seconds: err.lists_age_seconds, source };
     remember(result);
     showVerdict(result);
   } finally {
@@ -712,7 +680,8 @@ onLangChange(() => {
 
 setCameraButton();
 renderRecent();
-initShell();
+mountStatus(scanner);
+initShell({ offline: true }).then((user) => scanner.setUser(user));
 loadPoints();
 refocus();
 updateScannerState();

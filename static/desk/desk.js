@@ -13,7 +13,7 @@ import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { can, halalBadge, hotelOption, label, links, loadHotels, pageOf, pager, roomTypeLabel, selfPaidFlag, stayText, todayIso, wireDialogs } from '../hotels/shared.js';
 import { createCamera } from './camera.js';
-import { hideVerdict, initScan, refocus, rerender as rerenderScan, scan, setHotel } from './scan.js';
+import { hideVerdict, initScan, refocus, rerender as rerenderScan, scan, setHotel, setScanUser } from './scan.js';
 import { openDates, openFolio, rerenderDialogs, wireStayDialogs } from './stay-dialogs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -409,7 +409,8 @@ async function main() {
   renderTabs();
   refocus();
 
-  user = await initShell();
+  user = await initShell({ offline: true });
+  setScanUser(user);
   if (user && !can(user, 'desk')) {
     say($('desk-error'), t('desk.not_allowed'));
     return;

@@ -10,8 +10,13 @@
 //
 // A scan into the room-number field (the clerk forgot to close the last verdict) is long
 // like a pass token, never like a room number: it is taken as the next scan.
+//
+// Scans go through the shared scanner (../js/offline/scanner.js): without a network the
+// hotel's signed kit (its bookings) decides, and the verdict says "离线 offline".
 
 import { api, listAll } from '../js/api.js';
+import { cachedList, createScanner } from '../js/offline/scanner.js';
+import { mountStatus, renderOfflineBand } from '../js/offline/status.js';
 import { clear, h, say } from '../js/dom.js';
 import { categoryLabel } from '../js/format.js';
 import { t } from '../js/i18n.js';
@@ -19,14 +24,13 @@ import { reasonText } from '../passes/shared.js';
 import { halalBadge, label, roomTypeLabel, selfPaidFlag, stayText } from '../hotels/shared.js';
 
 const POINT_KEY = 'yingbin.desk.point';
-const DEVICE_KEY = 'yingbin.desk.device';
-const RETRY_DELAY_MS = 400;
 const TOKEN_MIN_LENGTH = 40; // a room number is never this long; a pass token is 151 characters
 const NO_PHOTO = '/img/no-photo.svg';
 
 const $ = (id) => document.getElementById(id);
 const input = $('desk-scan-input');
 const panel = $('verdict');
+const scanner = createScanner({ screen: 'desk' });
 
 let points = [];
 let hotelCode = '';
@@ -51,25 +55,6 @@ function store(key, value) {
   }
 }
 
-/** A random UUID; `crypto.randomUUID` needs HTTPS, a desk tablet on the hotel LAN may not have it. */
-function uuid() {
-  if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function deviceId() {
-  let id = stored(DEVICE_KEY);
-  if (!id) {
-    id = `desk-${uuid()}`;
-    store(DEVICE_KEY, id);
-  }
-  return id;
-}
-
 // ---------- the scan point ----------
 
 /** This hotel's desk points: kind hotel_desk aimed at this hotel (or at no hotel in particular). */
@@ -87,13 +72,15 @@ function fillPoints() {
   if (points.some((p) => p.code === keep)) select.value = keep;
   else if (points.length === 1) select.value = points[0].code; // the usual: one desk, nothing to choose
   if (select.value) store(POINT_KEY, select.value);
+  scanner.setPoint(points.find((p) => p.code === select.value) || null);
 }
 
 /** Load the scan points for hotel `code`. */
 export async function setHotel(code) {
   hotelCode = code;
   try {
-    points = hotelPoints(await listAll('/api/v1/scan-points'));
+    // Kept on the device: the desk scans without a network too.
+    points = hotelPoints(await cachedList('/api/v1/scan-points', () => listAll('/api/v1/scan-points')));
   } catch (err) {
     points = [];
     say($('desk-error'), err.message);
@@ -192,6 +179,7 @@ function renderVerdict() {
   panel.dataset.reason = result.reason || '';
   $('verdict-title').textContent = t(kind === 'accept' ? 'verdict.accept' : kind === 'reject' ? 'verdict.reject' : 'verdict.error');
   $('verdict-reason').textContent = reasonLine(result);
+  renderOfflineBand(result);
 
   const holder = result.holder || null;
   const photo = $('verdict-photo');
@@ -251,19 +239,6 @@ export function rerender() {
 
 // ---------- scanning ----------
 
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function postScan(body) {
-  try {
-    return await api('/api/v1/scans', { method: 'POST', json: body });
-  } catch (err) {
-    if (err.status !== 0) throw err;
-    // Network error: once more with the same nonce; the server answers a repeat with the first verdict.
-    await wait(RETRY_DELAY_MS);
-    return api('/api/v1/scans', { method: 'POST', json: body });
-  }
-}
-
 export async function scan(raw) {
   const payload = String(raw || '').trim();
   if (!payload) return;
@@ -274,11 +249,11 @@ export async function scan(raw) {
   }
   document.body.classList.add('is-checking');
   try {
-    const answer = await postScan({ payload, point, nonce: uuid(), device: deviceId() });
+    const answer = await scanner.scan(payload);
     showVerdict({ ...answer, kind: answer && answer.verdict === 'accept' ? 'accept' : 'reject' });
   } catch (err) {
     // Not a verdict: amber, with what went wrong, so nobody takes it for one.
-    showVerdict({ kind: 'error', message: err.message || t('error.generic') });
+    showVerdict({ kind: 'error', message: err.message || t('error.generic'), reason: err.offline ? err.code : '', offline: err.offline, lists_age_seconds: err.lists_age_seconds });
   } finally {
     document.body.classList.remove('is-checking');
   }
@@ -337,9 +312,15 @@ function updateScannerState() {
   input.placeholder = ready ? t('cp.scan_ready') : t('cp.scan_paused');
 }
 
+/** The signed-in user: the device registration names them. */
+export function setScanUser(user) {
+  scanner.setUser(user);
+}
+
 /** Wire the scan field, the point menu, the verdict panel and its check-in form. */
 export function initScan({ onCheckedIn: checkedIn }) {
   onCheckedIn = checkedIn;
+  mountStatus(scanner);
   input.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;
     e.preventDefault();
@@ -372,6 +353,7 @@ export function initScan({ onCheckedIn: checkedIn }) {
 
   $('desk-point').addEventListener('change', () => {
     if ($('desk-point').value) store(POINT_KEY, $('desk-point').value);
+    scanner.setPoint(points.find((p) => p.code === $('desk-point').value) || null);
     $('desk-point').blur();
     refocus();
   });

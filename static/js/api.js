@@ -40,10 +40,11 @@ export function loginUrl() {
  * @param {*} [opts.json]     sent as JSON (sets Content-Type)
  * @param {BodyInit} [opts.body]  sent as is (file bytes, Blob …)
  * @param {object} [opts.headers]
+ * @param {number} [opts.timeout]  give up after this many ms: an ApiError with status 0, code `timeout`
  * @returns {Promise<*>} the parsed JSON, the text for non-JSON bodies, or null for 204
  * @throws {ApiError}
  */
-export async function api(path, { method = 'GET', json, body, headers = {} } = {}) {
+export async function api(path, { method = 'GET', json, body, headers = {}, timeout } = {}) {
   const h = new Headers(headers);
   h.set('Accept-Language', locale());
   if (!h.has('Accept')) h.set('Accept', 'application/json');
@@ -54,10 +55,15 @@ export async function api(path, { method = 'GET', json, body, headers = {} } = {
   }
 
   let res;
+  const abort = timeout ? new AbortController() : null;
+  const timer = abort ? setTimeout(() => abort.abort(), timeout) : 0;
   try {
-    res = await fetch(path, { method, headers: h, body: payload, credentials: 'same-origin' });
+    res = await fetch(path, { method, headers: h, body: payload, credentials: 'same-origin', signal: abort ? abort.signal : undefined });
   } catch (cause) {
-    throw new ApiError({ status: 0, code: 'network', message: t('error.network'), details: null, body: null });
+    const timedOut = Boolean(abort && abort.signal.aborted);
+    throw new ApiError({ status: 0, code: timedOut ? 'timeout' : 'network', message: t('error.network'), details: null, body: null });
+  } finally {
+    clearTimeout(timer);
   }
 
   // A 401 from the login call means "wrong password" and is shown on the form; from anything

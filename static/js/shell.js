@@ -17,7 +17,9 @@ const NAV = [
   { id: 'nav-guests', href: '/reception/', key: 'nav.guests', roles: REGISTRY_READERS, match: /^\/reception\/(index\.html|guest\.html)?$/ },
   { id: 'nav-import', href: '/reception/import.html', key: 'nav.import', roles: ['admin', 'reception', 'department'], match: /^\/reception\/import\.html$/ },
   { id: 'nav-passes', href: '/passes/', key: 'nav.passes', roles: [...REGISTRY_READERS], match: /^\/(passes|print)\// },
-  { id: 'nav-scans', href: '/scans/', key: 'nav.scans', roles: ['admin', 'reception', 'security'], match: /^\/scans\// },
+  { id: 'nav-scans', href: '/scans/', key: 'nav.scans', roles: ['admin', 'reception', 'security'], match: /^\/scans\/(index\.html)?$/ },
+  { id: 'nav-devices', href: '/scans/devices.html', key: 'nav.devices', roles: ['admin', 'reception', 'security'], match: /^\/scans\/devices\.html$/ },
+  { id: 'nav-conflicts', href: '/scans/conflicts.html', key: 'nav.conflicts', roles: ['admin', 'security', 'canteen'], match: /^\/scans\/conflicts\.html$/ },
   { id: 'nav-checkpoint', href: '/checkpoint/', key: 'nav.checkpoint', roles: ['admin', 'security', 'checkpoint', 'hotel_desk', 'canteen'], match: /^\/checkpoint\// },
   { id: 'nav-hotels', href: '/hotels/', key: 'nav.hotels', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/(index\.html|hotel\.html)?$/ },
   { id: 'nav-allocation', href: '/hotels/plan.html', key: 'nav.allocation', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/plan\.html$/ },
@@ -63,12 +65,32 @@ function showUser() {
   el.title = [user.username, role].filter(Boolean).join(' · ');
 }
 
+const ME_KEY = 'yingbin.me';
+
+/** The user last signed in on this browser, for a scan screen opened without a network. */
+function rememberedUser() {
+  try {
+    return JSON.parse(localStorage.getItem(ME_KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function rememberUser(me) {
+  try {
+    if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
+  } catch {
+    // Private mode: the scan screens just need the network to start.
+  }
+}
+
 /**
  * Set up the page frame. Resolves to the current user (or null on pages without sign-in).
  * The user call also checks the session early: an expired one goes to the login page
- * before the user starts typing.
+ * before the user starts typing. With `offline`, a scan screen opened without a network gets
+ * the user last signed in here (the service checks the session again on every upload).
  */
-export async function initShell({ signedIn = true } = {}) {
+export async function initShell({ signedIn = true, offline = false } = {}) {
   initI18n();
   onLangChange(showUser);
 
@@ -76,6 +98,11 @@ export async function initShell({ signedIn = true } = {}) {
   if (logout) {
     logout.addEventListener('click', async () => {
       logout.disabled = true;
+      try {
+        localStorage.removeItem(ME_KEY);
+      } catch {
+        // nothing remembered
+      }
       try {
         await api('/api/v1/auth/logout', { method: 'POST' });
       } catch {
@@ -89,14 +116,20 @@ export async function initShell({ signedIn = true } = {}) {
   try {
     const me = await api('/api/v1/auth/me');
     user = me && me.user ? me.user : me;
+    rememberUser(user);
     showUser();
     if (user && HOME[user.role] && location.pathname === '/reception/') {
       location.replace(HOME[user.role]);
       return user;
     }
     buildNav();
-  } catch {
+  } catch (err) {
     // A 401 has already redirected; other failures show on the page's own calls.
+    if (offline && err && err.status === 0) {
+      user = rememberedUser();
+      showUser();
+      buildNav();
+    }
   }
   return user;
 }

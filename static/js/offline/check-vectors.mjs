@@ -15,7 +15,8 @@ import { fromHex } from './bytes.js';
 import { decide, runningService } from './decide.js';
 import { ed25519Supported, verifyPass } from './ed25519.js';
 import { decodeToken } from './token.js';
-import { decideScan, runVectors } from './vectors.js';
+import { runVectors } from './vectors.js';
+import { decideScan } from './verdict.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 let failures = 0;
@@ -110,7 +111,7 @@ const NOW = 1810300000; // 2027-05-14 ~20:26 +08:00
 const TZ = 480;
 const gate = (extra = {}) => ({ keys, tz_offset_minutes: TZ, revocations: [], point: { kind: 'person_gate', zone_bit: 3, session_id: null }, ...extra });
 const run = async (label, payload, kit, want, { now = NOW, firstUse = new Set() } = {}) => {
-  const v = await decideScan(payload, kit, now, firstUse);
+  const { verdict: v } = await decideScan(payload, kit, now, firstUse);
   check(label, v.verdict === 'accept' ? 'accept' : v.reason, want);
   return v;
 };

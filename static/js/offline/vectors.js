@@ -2,9 +2,7 @@
 // browser's own decoder, WebCrypto and decide(): the same file the Rust rules are tested on.
 // A browser test calls `runVectors` inside a page; check-vectors.mjs calls it under node.
 
-import { decide, kitKey } from './decide.js';
-import { verifyPass } from './ed25519.js';
-import { decodeToken } from './token.js';
+import { decideScan } from './verdict.js';
 
 /** Unix seconds of a case's `now`: a number, or an RFC 3339 text. */
 function unix(now) {
@@ -26,17 +24,6 @@ export function kitOfCase(c, keys) {
   };
 }
 
-/** Decide one scan the way the scanner does: decode, verify with the kit's key, decide. */
-export async function decideScan(payload, kit, nowUnix, firstUse) {
-  const token = decodeToken(payload);
-  let signatureOk = false;
-  if (token.ok) {
-    const key = kitKey(kit, token.record.key_id);
-    if (key) signatureOk = await verifyPass(token.record.key_id, key, token.recordBytes, token.signature);
-  }
-  return decide({ token, signatureOk, kit, now_unix: nowUnix, firstUse });
-}
-
 /**
  * Every case → {name, expect, got}; `got` is "accept" or the reject reason, as `expect` is.
  * `cases` is the file's `cases` array (with `keys` as second argument) or the whole file.
@@ -52,7 +39,7 @@ export async function runVectors(cases, keys) {
   for (const c of list) {
     let got;
     try {
-      const v = await decideScan(c.token, kitOfCase(c, shared), unix(c.now), new Set(c.first_use || []));
+      const { verdict: v } = await decideScan(c.token, kitOfCase(c, shared), unix(c.now), new Set(c.first_use || []));
       got = v.verdict === 'accept' ? 'accept' : v.reason;
     } catch (err) {
       got = `error: ${err && err.message}`;
