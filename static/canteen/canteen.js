@@ -249,7 +249,7 @@ function renderHolder(r) {
   band.textContent = holder && holder.category ? categoryLabel(holder.category) : '';
   $('verdict-name').replaceChildren(
     ...(holder
-      ? [h('span', {}, holder.name || ''), holder.name_latin ? h('span', { class: 'name-latin' }, holder.name_latin) : null]
+      ? [h('span', {}, holder.name || ''), holder.name_latin ? h('span', { class: 'name-latin' }, holder.name_latin) : '']
       : coupon
         ? [h('span', {}, t('ct.coupon')), h('span', { class: 'name-latin' }, `No. ${r.pass.id}`)]
         : []),

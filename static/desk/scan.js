@@ -162,6 +162,8 @@ function renderLodging(lodging) {
 /** The reason line: the server's message names the right hotel for wrong_hotel, so it wins there. */
 function reasonLine(result) {
   if (result.kind === 'error') return result.message;
+  // Offline the desk knows the booking, not whether the guest is in the house: no check-in then.
+  if (result.kind === 'accept' && result.offline) return t('offline.accepted');
   if (result.kind === 'accept') {
     const status = result.lodging && result.lodging.status;
     return status === 'in_house' ? t('desk.already_in', { room: result.lodging.room_no || '—' }) : status === 'checked_out' ? t('desk.already_out') : t('desk.booked_here');

@@ -113,7 +113,7 @@ function reasonMessage(reason) {
 export function ageText(seconds) {
   if (seconds === null || seconds === undefined) return '';
   if (seconds < 60) return t('offline.age_seconds', { n: seconds });
-  if (seconds < 3600) return t('offline.age_minutes', { n: Math.floor(seconds / 60) });
+  if (seconds < 7200) return t('offline.age_minutes', { n: Math.floor(seconds / 60) });
   return t('offline.age_hours', { n: (seconds / 3600).toFixed(seconds < 36000 ? 1 : 0) });
 }
 
