@@ -36,6 +36,9 @@ pub struct Settings {
     /// `X-Forwarded-For` names the client; from anyone else the header is ignored and the
     /// peer address is the client (sign-in throttling counts by it).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `YINGBIN_OFFLINE_MAX_AGE_MINUTES`: how old a scanner's offline lists may grow before
+    /// it stops accepting (default 30); a point may allow longer.
+    pub offline_max_age_minutes: i64,
     /// Outgoing email.
     pub mail: MailSettings,
 }
@@ -119,6 +122,7 @@ impl Settings {
                         .map_err(|_| format!("YINGBIN_TRUSTED_PROXY: {a} is not an IP address"))
                 })
                 .collect::<Result<_, _>>()?,
+            offline_max_age_minutes: parse_num(&get, "YINGBIN_OFFLINE_MAX_AGE_MINUTES", 30)?,
             mail: MailSettings {
                 smtp_url: get("YINGBIN_SMTP_URL"),
                 from: get("YINGBIN_MAIL_FROM")

@@ -14,6 +14,7 @@ pub fn conflict(code: &str) -> Option<&'static str> {
         "bad_state" => "证件当前状态下不能这样操作",
         "already_placed" => "该来宾在此方案中已有房间",
         "already_withdrawn" => "该来宾已取消参会",
+        "device_retired" => "该设备已停用，请重新登记",
         "duplicate_ref" => "该部门中已有相同编号的来宾",
         "has_admission" => "该来宾已持有本场次的入场券（请先作废）",
         "has_credential" => "该来宾已有证件（请先作废，或补发）",
@@ -123,6 +124,12 @@ const FIXED: &[(&str, &str)] = &[
         "请说明需要修改什么：意见必填",
     ),
     ("room_no is at most 16 characters", "房号最多 16 个字符"),
+    ("name must be 1–60 characters", "名称须为 1–60 个字符"),
+    ("unknown scan point", "未知的扫码点"),
+    (
+        "at most 500 scans per upload",
+        "每次最多上传 500 条扫码记录",
+    ),
     ("a room number is required", "请填写房号"),
     (
         "nights_from and nights_to are required",
@@ -234,6 +241,7 @@ pub fn record(en: &str) -> &'static str {
         "scan point" => "扫码点",
         "scan" => "扫码记录",
         "session" => "场次",
+        "device" => "设备",
         "shift" => "班次",
         "stay" => "入住记录",
         "user" => "用户",

@@ -193,7 +193,7 @@ pub struct LiveEvent {
     pub ref_id: String,
 }
 
-fn insert_event(
+pub(crate) fn insert_event(
     conn: &mut DbConn,
     hub_id: Option<i64>,
     kind: &str,

@@ -222,6 +222,7 @@ diesel::table! {
         session_id -> Nullable<BigInt>,
         target -> Nullable<Text>,
         created_at -> Timestamp,
+        offline_max_age_minutes -> Nullable<Integer>,
     }
 }
 
@@ -238,6 +239,34 @@ diesel::table! {
         verdict -> Text,
         reason -> Nullable<Text>,
         response -> Text,
+        device_id -> Nullable<BigInt>,
+        device_verdict -> Nullable<Text>,
+        device_reason -> Nullable<Text>,
+        received_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> BigInt,
+        name -> Text,
+        point_id -> BigInt,
+        user_id -> BigInt,
+        registered_at -> Timestamp,
+        last_sync_at -> Nullable<Timestamp>,
+        kit_generated_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    scan_conflicts (id) {
+        id -> BigInt,
+        kind -> Text,
+        pass_id -> BigInt,
+        kept_scan_id -> Nullable<BigInt>,
+        lost_scan_id -> BigInt,
+        detected_at -> Timestamp,
     }
 }
 
@@ -650,6 +679,7 @@ diesel::table! {
 diesel::joinable!(passes -> guests (guest_id));
 diesel::joinable!(passes -> event_sessions (session_id));
 diesel::joinable!(scans -> scan_points (point_id));
+diesel::joinable!(devices -> scan_points (point_id));
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(guests -> departments (department_id));
@@ -669,6 +699,8 @@ diesel::joinable!(guest_meal_points -> guests (guest_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    devices,
+    scan_conflicts,
     login_throttle,
     outbox,
     credential_zones,

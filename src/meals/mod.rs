@@ -15,6 +15,7 @@
 pub mod canteen;
 pub mod catalog;
 pub mod entitlements;
+pub mod kit;
 pub mod kitchen;
 pub mod letters;
 mod model;
@@ -24,7 +25,8 @@ mod store;
 
 pub use model::{DiningPoint, MenuEntry, MenuItem, PointResponse, WindowEntry};
 pub use store::{
-    claim_use, find_meal_guest, find_use, insert_use, list_meal_guests, point_name, set_guest_point,
+    claim_use, find_meal_guest, find_use, insert_use, list_meal_guests, move_use, point_name,
+    set_guest_point,
 };
 
 use actix_web::web;

@@ -357,6 +357,30 @@ pub fn count_eaten(conn: &mut DbConn, eater: &str) -> QueryResult<usize> {
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
+/// Gives a meal to an earlier scan (an offline scan that came home late): its point and time.
+pub fn move_use(
+    conn: &mut DbConn,
+    eater: &str,
+    day: NaiveDate,
+    service: &str,
+    point_id: i64,
+    halal: bool,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        meal_uses::table
+            .filter(meal_uses::eater.eq(eater))
+            .filter(meal_uses::day.eq(day))
+            .filter(meal_uses::service.eq(service)),
+    )
+    .set((
+        meal_uses::point_id.eq(point_id),
+        meal_uses::halal.eq(halal),
+        meal_uses::at.eq(at),
+    ))
+    .execute(conn)
+}
+
 pub fn find_use(
     conn: &mut DbConn,
     eater: &str,

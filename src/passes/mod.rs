@@ -18,7 +18,7 @@ pub mod revocations;
 pub mod routes;
 pub mod rules;
 pub mod service;
-mod store;
+pub(crate) mod store;
 pub mod tickets;
 pub mod token;
 pub mod vehicle_requests;

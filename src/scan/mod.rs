@@ -4,11 +4,17 @@
 //! append-only, with its answer, so a retried nonce gets the same answer and eats nothing twice.
 //! A checkpoint user scans only at the points its scope names.
 
+pub mod batch;
+pub mod conflicts;
+pub mod devices;
+pub mod field_routes;
+pub mod kit;
 mod model;
+pub mod offline;
 pub mod routes;
 pub mod rules;
 pub mod service;
-mod store;
+pub(crate) mod store;
 pub mod writer;
 
 pub use model::{NewScan, ScanPoint, ScanRow};
@@ -18,7 +24,13 @@ use actix_web::web;
 
 /// The scan routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(routes::record_scan)
+    cfg.service(field_routes::upload_batch)
+        .service(field_routes::list_conflicts)
+        .service(field_routes::register_device)
+        .service(field_routes::list_devices)
+        .service(field_routes::retire_device)
+        .service(field_routes::device_kit)
+        .service(routes::record_scan)
         .service(routes::hourly)
         .service(routes::list_scans)
         .service(routes::list_points)

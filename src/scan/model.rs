@@ -29,6 +29,9 @@ pub struct ScanPoint {
     /// Created.
     #[serde(skip)]
     pub created_at: NaiveDateTime,
+    /// How old this point's offline lists may grow before its devices stop accepting
+    /// (minutes); `None`: the event's limit.
+    pub offline_max_age_minutes: Option<i32>,
 }
 
 /// A logged scan.
@@ -64,4 +67,9 @@ pub struct NewScan<'a> {
     pub verdict: &'a str,
     pub reason: Option<&'a str>,
     pub response: &'a str,
+    /// Offline scans: the registered device, what it answered there, when it reached us.
+    pub device_id: Option<i64>,
+    pub device_verdict: Option<&'a str>,
+    pub device_reason: Option<&'a str>,
+    pub received_at: Option<NaiveDateTime>,
 }

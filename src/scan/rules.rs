@@ -162,29 +162,31 @@ pub struct PassState {
     pub revoked: bool,
 }
 
-/// The verdict for a token whose signature has been verified. `state` is `None` when the
-/// pass no longer exists (deleted with its guest): treated as revoked.
+/// The verdict for a token whose signature has been verified, in the order of
+/// docs/pass-format.md §6 (the contract third-party verifiers build on): a dead card is
+/// `revoked` or `superseded` wherever it is shown, before its dates, kind or zone are looked at.
+/// `state` is `None` when the pass no longer exists (deleted with its guest): treated as revoked.
 pub fn decide(
     record: &PassRecord,
     point: &PointView,
     state: Option<&PassState>,
     now: u32,
 ) -> Result<(), Reason> {
-    if !point.kind.accepts(record.kind) {
-        return Err(Reason::WrongKind);
-    }
     let state = state.ok_or(Reason::Revoked)?;
-    if record.serial < state.serial {
-        return Err(Reason::Superseded);
-    }
     if state.revoked {
         return Err(Reason::Revoked);
+    }
+    if record.serial < state.serial {
+        return Err(Reason::Superseded);
     }
     if now < record.valid_from {
         return Err(Reason::NotYetValid);
     }
     if now >= record.valid_until {
         return Err(Reason::Expired);
+    }
+    if !point.kind.accepts(record.kind) {
+        return Err(Reason::WrongKind);
     }
     // The one place where a kind of point adds its own rule.
     match point.kind {
@@ -286,6 +288,36 @@ mod tests {
         assert_eq!(
             decide(&credential(1), &gate(None), None, 1500),
             Err(Reason::Revoked)
+        );
+        // Both hold: the card is withdrawn, whatever its serial (§6 step 4 before 5).
+        let both = PassState {
+            serial: 3,
+            revoked: true,
+        };
+        assert_eq!(
+            decide(&credential(1), &gate(None), Some(&both), 1500),
+            Err(Reason::Revoked)
+        );
+    }
+
+    #[test]
+    fn a_dead_card_is_called_dead_at_any_point_before_its_kind_is_looked_at() {
+        let vehicle_gate = PointView {
+            kind: PointKind::VehicleGate,
+            zone_bit: None,
+            session_id: None,
+        };
+        let revoked = PassState {
+            serial: 2,
+            revoked: true,
+        };
+        assert_eq!(
+            decide(&credential(1), &vehicle_gate, Some(&revoked), 1500),
+            Err(Reason::Revoked)
+        );
+        assert_eq!(
+            decide(&credential(1), &vehicle_gate, Some(&live()), 2500),
+            Err(Reason::Expired)
         );
     }
 

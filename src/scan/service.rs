@@ -151,7 +151,7 @@ impl ScanCache {
 }
 
 /// Whether `user` may scan at `point`.
-fn may_scan_at(user: &CurrentUser, point: &ScanPoint) -> bool {
+pub fn may_scan_at(user: &CurrentUser, point: &ScanPoint) -> bool {
     let scope = user.scope.as_deref().unwrap_or("");
     match user.role {
         Role::Admin | Role::Security => true,
@@ -186,6 +186,44 @@ pub struct PendingScan {
     claims_meal: Option<crate::meals::canteen::MealClaim>,
     lang: Lang,
     tz: Tz,
+    /// Decided on a device with the network down and uploaded later.
+    offline: Option<OfflineFacts>,
+}
+
+/// What a device says of a scan it decided offline.
+#[derive(Debug, Clone)]
+pub struct OfflineFacts {
+    pub device_id: i64,
+    /// `accept` or `reject`: what the person at the point was told.
+    pub device_verdict: String,
+    pub device_reason: Option<String>,
+    pub received_at: chrono::NaiveDateTime,
+}
+
+impl PendingScan {
+    /// Marks the scan as decided offline. A device that turned the holder away used nothing,
+    /// whatever the service would have said, so its scan claims no entry and no meal.
+    pub fn decided_offline(&mut self, facts: OfflineFacts) {
+        if facts.device_verdict != "accept" {
+            self.claims_session = None;
+            self.claims_meal = None;
+        }
+        self.offline = Some(facts);
+    }
+
+    fn accepted_offline(&self) -> bool {
+        self.offline
+            .as_ref()
+            .is_some_and(|o| o.device_verdict == "accept")
+    }
+}
+
+/// A single use found taken when an offline accept came home.
+enum Clash {
+    /// This scan is earlier: it takes the use over from `lost` (the scan that held it).
+    TakeOver { lost: Option<i64> },
+    /// An earlier scan (`kept`) holds the use: this one was a second use.
+    Second { kept: Option<i64> },
 }
 
 /// What a scan needs next: either the answer given before to the same nonce, or a log write.
@@ -304,6 +342,7 @@ pub fn prepare(
         claims_meal,
         lang,
         tz,
+        offline: None,
     })))
 }
 
@@ -314,6 +353,7 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
     let (lang, tz) = (pending.lang, pending.tz);
     let mut outcome = pending.outcome;
     let mut response = pending.response.clone();
+    let mut clash: Option<Clash> = None;
     if let (Some(session_id), Some(pass_id)) = (pending.claims_session, pending.pass_id) {
         let used = diesel::Connection::transaction(conn, |c| {
             store::insert_use(c, pass_id, session_id, 0, pending.at)
@@ -328,13 +368,28 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
             ) {
                 return Err(e.into());
             }
-            outcome = Err(Reason::AlreadyUsed);
-            response.first_use =
-                store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| FirstUse {
-                    at: to_rfc3339(tz, t),
-                    point,
-                    device,
-                });
+            let held = store::session_use(conn, pass_id, session_id)?;
+            match held {
+                Some((at, scan)) if pending.accepted_offline() && pending.at < at => {
+                    clash = Some(Clash::TakeOver { lost: Some(scan) });
+                }
+                _ => {
+                    outcome = Err(Reason::AlreadyUsed);
+                    if pending.accepted_offline() {
+                        clash = Some(Clash::Second {
+                            kept: held.map(|h| h.1),
+                        });
+                    }
+                    response.first_use =
+                        store::first_use(conn, pass_id, session_id)?.map(|(t, point, device)| {
+                            FirstUse {
+                                at: to_rfc3339(tz, t),
+                                point,
+                                device,
+                            }
+                        });
+                }
+            }
         }
     }
     if let (Some(claim), Ok(())) = (&pending.claims_meal, outcome) {
@@ -348,15 +403,28 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
             claim.halal,
             pending.at,
         )? {
-            outcome = Err(Reason::AlreadyUsed);
-            if let Some((at, point_id)) =
-                crate::meals::find_use(conn, &claim.eater, claim.day, service)?
-            {
-                response.first_use = Some(FirstUse {
-                    at: to_rfc3339(tz, at),
-                    point: crate::meals::point_name(conn, point_id)?.unwrap_or_default(),
-                    device: None,
-                });
+            let held = crate::meals::find_use(conn, &claim.eater, claim.day, service)?;
+            let held_scan = match held {
+                Some((at, point_id)) => store::accepted_scan_at(conn, point_id, at)?,
+                None => None,
+            };
+            match held {
+                Some((at, _)) if pending.accepted_offline() && pending.at < at => {
+                    clash = Some(Clash::TakeOver { lost: held_scan });
+                }
+                _ => {
+                    outcome = Err(Reason::AlreadyUsed);
+                    if pending.accepted_offline() {
+                        clash = Some(Clash::Second { kept: held_scan });
+                    }
+                    if let Some((at, point_id)) = held {
+                        response.first_use = Some(FirstUse {
+                            at: to_rfc3339(tz, at),
+                            point: crate::meals::point_name(conn, point_id)?.unwrap_or_default(),
+                            device: None,
+                        });
+                    }
+                }
             }
         }
     }
@@ -423,8 +491,18 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
             verdict: &response.verdict,
             reason: response.reason.as_deref(),
             response: &stored,
+            device_id: pending.offline.as_ref().map(|o| o.device_id),
+            device_verdict: pending.offline.as_ref().map(|o| o.device_verdict.as_str()),
+            device_reason: pending
+                .offline
+                .as_ref()
+                .and_then(|o| o.device_reason.as_deref()),
+            received_at: pending.offline.as_ref().map(|o| o.received_at),
         },
     )?;
+    if let Some(pass_id) = pending.pass_id {
+        record_conflicts(conn, pending, clash, outcome, pass_id, id)?;
+    }
     if let (Some(session_id), Some(pass_id), Ok(())) =
         (pending.claims_session, pending.pass_id, outcome)
     {
@@ -432,6 +510,55 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
     }
     response.scan_id = id;
     Ok(response)
+}
+
+/// What an offline accept found when it came home: a single use another scan also took (the
+/// earlier keeps it), or a pass that was dead before the scan.
+fn record_conflicts(
+    conn: &mut DbConn,
+    pending: &PendingScan,
+    clash: Option<Clash>,
+    outcome: Result<(), Reason>,
+    pass_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
+    use crate::scan::conflicts::{self, DOUBLE_USE, REVOKED_BEFORE};
+    let Some(received) = pending.offline.as_ref().map(|o| o.received_at) else {
+        return Ok(());
+    };
+    match clash {
+        Some(Clash::TakeOver { lost }) => {
+            if let Some(session_id) = pending.claims_session {
+                store::move_session_use(conn, pass_id, session_id, id, pending.at)?;
+            }
+            if let Some(claim) = &pending.claims_meal {
+                crate::meals::move_use(
+                    conn,
+                    &claim.eater,
+                    claim.day,
+                    claim.service.as_str(),
+                    claim.point_id,
+                    claim.halal,
+                    pending.at,
+                )?;
+            }
+            if let Some(lost) = lost {
+                conflicts::record(conn, DOUBLE_USE, pass_id, Some(id), lost, received)?;
+            }
+        }
+        Some(Clash::Second { kept }) => {
+            conflicts::record(conn, DOUBLE_USE, pass_id, kept, id, received)?;
+        }
+        None => {}
+    }
+    if pending.accepted_offline() && matches!(outcome, Err(Reason::Revoked | Reason::Superseded)) {
+        let died = conflicts::died_at(conn, pass_id, pending.serial.unwrap_or(0))?;
+        // No revocation entry at all: the pass was deleted; it was dead when scanned.
+        if died.is_none_or(|d| d <= pending.at) {
+            conflicts::record(conn, REVOKED_BEFORE, pass_id, None, id, received)?;
+        }
+    }
+    Ok(())
 }
 
 /// The answer for a logged scan; when the same nonce raced in twice, the first one's.

@@ -24,6 +24,15 @@ pub fn find_point(conn: &mut DbConn, code: &str) -> QueryResult<Option<ScanPoint
         .optional()
 }
 
+/// A point by id.
+pub fn find_point_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<ScanPoint>> {
+    scan_points::table
+        .find(id)
+        .select(ScanPoint::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Inserts a point.
 #[allow(clippy::too_many_arguments)]
 pub fn insert_point(
@@ -147,6 +156,59 @@ pub fn set_use_scan(
     )
     .set(pass_uses::scan_id.eq(scan_id))
     .execute(conn)
+}
+
+/// When a pass's first entry to a session was, and the scan that made it.
+pub fn session_use(
+    conn: &mut DbConn,
+    pass_id: i64,
+    session_id: i64,
+) -> QueryResult<Option<(NaiveDateTime, i64)>> {
+    pass_uses::table
+        .filter(pass_uses::pass_id.eq(pass_id))
+        .filter(pass_uses::session_id.eq(session_id))
+        .select((pass_uses::at, pass_uses::scan_id))
+        .first(conn)
+        .optional()
+}
+
+/// Gives a first entry to an earlier scan (an offline scan that came home late).
+pub fn move_session_use(
+    conn: &mut DbConn,
+    pass_id: i64,
+    session_id: i64,
+    scan_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        pass_uses::table
+            .filter(pass_uses::pass_id.eq(pass_id))
+            .filter(pass_uses::session_id.eq(session_id)),
+    )
+    .set((pass_uses::scan_id.eq(scan_id), pass_uses::at.eq(at)))
+    .execute(conn)
+}
+
+/// The accepted scan logged at `point_id` at instant `at` (a meal's use names no scan; its
+/// instant is the scan's own, to the microsecond).
+pub fn accepted_scan_at(
+    conn: &mut DbConn,
+    point_dining: i64,
+    at: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    scans::table
+        .inner_join(scan_points::table)
+        .inner_join(
+            crate::db::schema::dining_points::table.on(crate::db::schema::dining_points::code
+                .nullable()
+                .eq(scan_points::target)),
+        )
+        .filter(crate::db::schema::dining_points::id.eq(point_dining))
+        .filter(scans::at.eq(at))
+        .filter(scans::verdict.eq("accept"))
+        .select(scans::id)
+        .first(conn)
+        .optional()
 }
 
 /// When, where (point name) and by which device a pass was first used for a session.
