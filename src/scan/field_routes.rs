@@ -108,7 +108,7 @@ pub async fn device_kit(
     query: web::Query<KitQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(SCANNERS)?;
-    let (id, since) = (id.into_inner(), query.since.unwrap_or(0).max(0));
+    let (id, since) = (id.into_inner(), query.since.map(|s| s.max(0)));
     let (tz, minutes) = (
         state.settings.timezone,
         state.settings.offline_max_age_minutes,

@@ -111,12 +111,13 @@ pub struct KitDesk {
     pub bookings: Vec<(i64, String, Option<String>, NaiveDate, NaiveDate)>,
 }
 
-/// Builds and signs the kit of `device` at `point` (`since`: the cursor of the last kit).
+/// Builds and signs the kit of `device` at `point` (`since`: the cursor of the last kit;
+/// none: the whole lists).
 pub fn build(
     conn: &mut DbConn,
     device: &DeviceRow,
     point: &ScanPoint,
-    since: i64,
+    since: Option<i64>,
     tz: chrono_tz::Tz,
     now: NaiveDateTime,
     event_minutes: i64,
@@ -125,14 +126,14 @@ pub fn build(
     let kind = PointKind::parse(&point.kind)
         .ok_or_else(|| AppError::Internal(format!("point kind {}", point.kind)))?;
     let zones = crate::passes::list_zones(conn)?;
-    let revocations = pass_store::list_revocations(conn, since)?;
-    let cursor = revocations.last().map_or(since, |r| r.0);
+    let revocations = pass_store::list_revocations(conn, since.unwrap_or(0))?;
+    let cursor = revocations.last().map_or(since.unwrap_or(0), |r| r.0);
     let today = tz.from_utc_datetime(&now).date_naive();
     let body = KitBody {
         device_id: device.id,
         generated_at: generated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         generated_at_unix: generated.timestamp(),
-        full: since == 0,
+        full: since.is_none(),
         cursor,
         max_age_seconds: devices::max_age_seconds(point, event_minutes),
         tz_offset_minutes: tz.offset_from_utc_datetime(&now).fix().local_minus_utc() / 60,

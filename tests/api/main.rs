@@ -20,6 +20,7 @@ mod browser_today;
 mod browser_users;
 mod demo;
 mod edge;
+mod field;
 mod guests;
 mod hotels;
 mod hygiene;

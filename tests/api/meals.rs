@@ -46,15 +46,15 @@ async fn scan(app: &TestApp, token: &str, payload: &str, point: &str) -> Value {
 /// Three dining points serving lunch all day (TEAM-D, MAIN) or two hours from now (LATE);
 /// three guests with credentials: 马丽 (halal delegate, eats at TEAM-D), 张伟 (journalist, any
 /// point), 刘洋 (delegate at TEAM-D); canteen scan points and their staff.
-struct Canteens {
-    admin: String,
-    team: String,
-    main: String,
-    ids: std::collections::BTreeMap<String, i64>,
-    tokens: std::collections::BTreeMap<String, String>,
+pub(crate) struct Canteens {
+    pub(crate) admin: String,
+    pub(crate) team: String,
+    pub(crate) main: String,
+    pub(crate) ids: std::collections::BTreeMap<String, i64>,
+    pub(crate) tokens: std::collections::BTreeMap<String, String>,
 }
 
-async fn canteens(app: &TestApp) -> Canteens {
+pub(crate) async fn canteens(app: &TestApp) -> Canteens {
     let admin = app.admin().await;
     let (s, b) = send(
         app,
