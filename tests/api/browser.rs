@@ -476,6 +476,44 @@ impl Browser {
         self.click("#login-submit").await
     }
 
+    /// Cuts the browser off the network, or gives it back, through the DevTools protocol —
+    /// the page and its service worker see what a phone in a basement sees; the server runs on.
+    pub(crate) async fn set_offline(&self, offline: bool) -> Result<(), BoxError> {
+        self.cdp("Network.enable", json!({})).await?;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// One DevTools protocol command, through chromedriver.
+    pub(crate) async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, BoxError> {
+        Ok(self
+            .command(
+                Method::POST,
+                "/goog/cdp/execute",
+                Some(json!({"cmd": cmd, "params": params})),
+            )
+            .await?)
+    }
+
+    /// Runs an async script: `script` ends by calling `done(value)` (WebDriver's last argument).
+    pub(crate) async fn run_async(
+        &self,
+        script: &str,
+        args: Vec<Value>,
+    ) -> Result<Value, BoxError> {
+        Ok(self
+            .command(
+                Method::POST,
+                "/execute/async",
+                Some(json!({"script": script, "args": args})),
+            )
+            .await?)
+    }
+
     /// Answers "yes" to the page's next `confirm()` questions (a headless page cannot click one).
     pub(crate) async fn confirm_yes(&self) -> Result<(), BoxError> {
         self.wait_script(
