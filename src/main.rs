@@ -46,6 +46,10 @@ enum Command {
         /// The keys file (JSON as the endpoint serves it).
         #[arg(long)]
         keys: PathBuf,
+        /// The signed revocation list (JSON as `GET /api/v1/passes/revocations` serves it):
+        /// a revoked or replaced card then says so.
+        #[arg(long)]
+        revocations: Option<PathBuf>,
     },
 }
 
@@ -100,11 +104,24 @@ fn init_logging() {
 
 fn run(cli: Cli) -> Result<(), String> {
     // Offline verification needs no database.
-    if let Some(Command::Verify { token, keys }) = &cli.command {
-        let keys = std::fs::read_to_string(keys)
-            .map_err(|e| format!("cannot read {}: {e}", keys.display()))?;
-        let report =
-            yingbin::passes::verify::verify_offline(token, &keys, chrono::Utc::now().timestamp())?;
+    if let Some(Command::Verify {
+        token,
+        keys,
+        revocations,
+    }) = &cli.command
+    {
+        let read = |path: &PathBuf| {
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        };
+        let keys = read(keys)?;
+        let revocations = revocations.as_ref().map(read).transpose()?;
+        let report = yingbin::passes::verify::verify_offline(
+            token,
+            &keys,
+            revocations.as_deref(),
+            chrono::Utc::now().timestamp(),
+        )?;
         println!("{report}");
         return if report.starts_with("VALID") {
             Ok(())

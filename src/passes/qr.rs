@@ -60,3 +60,18 @@ pub fn svg(token: &str) -> Result<String, AppError> {
         .min_dimensions(200, 200)
         .build())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_one_alphanumeric_segment_of_version_6_at_level_m() {
+        // docs/pass-format.md §7: 151 characters of the base32 alphabet fit version 6-M.
+        let token = "AEAQAAIAAAAAYAABNPS5HADL6MBIAAAAAAAAAAAABHA44ASQOXOLL64JEFOIZYCO75CIZMHRRMSH5Z24T7TFZ2GUSBEFL4RQVVNDQIZNFN2XIDBP5O7DPHS2KMHAN77QQQHIIILANXRNF74R5YTEYBY";
+        let code = code(token).expect("encodes");
+        assert_eq!(code.version(), qrcode::Version::Normal(6));
+        assert_eq!(code.width(), 41);
+        assert_eq!(code.error_correction_level(), EcLevel::M);
+    }
+}

@@ -60,10 +60,15 @@ pub fn create_admission(
     let id = {
         let session =
             store::find_session(tx, req.session_id)?.ok_or(AppError::NotFound("session"))?;
+        // The holder's photo hash goes into the ticket, as into a credential, so the gate can
+        // tell the face shown is the one the ticket was issued with (docs/pass-format.md §2).
+        let mut photo = None;
         if let Some(g) = req.guest_id {
-            guest_cards(tx, &[g])?
+            photo = guest_cards(tx, &[g])?
                 .get(&g)
-                .ok_or(AppError::NotFound("guest"))?;
+                .ok_or(AppError::NotFound("guest"))?
+                .photo_sha256
+                .clone();
             store::lock_key(tx, &format!("admission:{g}:{}", session.id))?;
             if store::has_live_admission(tx, g, session.id)? {
                 return Err(AppError::conflict(
@@ -97,7 +102,7 @@ pub fn create_admission(
         )?;
         let pass = store::find_pass(tx, id)?.ok_or(AppError::NotFound("pass"))?;
         let key = signing_key(tx)?;
-        let token = sign_pass(&pass, 1, &[], None, &key, tz)?;
+        let token = sign_pass(&pass, 1, &[], photo.as_deref(), &key, tz)?;
         store::update_issued(tx, id, 1, &token, i32::from(key.0), now)?;
         audit::record(
             tx,

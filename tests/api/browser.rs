@@ -206,7 +206,8 @@ impl From<reqwest::Error> for WebDriverError {
     }
 }
 
-/// Errors that mean "not there yet": the page is still loading or re-rendering.
+/// Errors that mean "not there yet": the page is still loading or re-rendering, or the
+/// sign-in form is still taking the browser to the page asked for.
 fn is_transient(e: &WebDriverError) -> bool {
     matches!(
         e.code.as_str(),
@@ -214,7 +215,7 @@ fn is_transient(e: &WebDriverError) -> bool {
             | "stale element reference"
             | "element click intercepted"
             | "element not interactable"
-    )
+    ) || e.message.contains("aborted by navigation")
 }
 
 /// The chromedriver process, killed when the test ends, whether it passed or not.

@@ -316,6 +316,27 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/scans", None, DESK),
         (Method::GET, "/api/v1/scans/hourly", None, DESK),
+        (
+            Method::POST,
+            "/api/v1/scans/batch",
+            Some(json!({"device_id": 999999, "scans": []})),
+            SCANNERS,
+        ),
+        (
+            Method::GET,
+            "/api/v1/scans/conflicts",
+            None,
+            &["admin", "security", "canteen"],
+        ),
+        (Method::POST, "/api/v1/devices", Some(json!({})), SCANNERS),
+        (Method::GET, "/api/v1/devices", None, DESK),
+        (Method::GET, "/api/v1/devices/999999/kit", None, SCANNERS),
+        (
+            Method::POST,
+            "/api/v1/devices/999999/retire",
+            None,
+            APPROVERS,
+        ),
         (Method::GET, "/api/v1/hotels", None, HOTEL_READERS),
         (Method::POST, "/api/v1/hotels", Some(json!({})), REGISTRARS),
         (
