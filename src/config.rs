@@ -36,6 +36,9 @@ pub struct Settings {
     /// `X-Forwarded-For` names the client; from anyone else the header is ignored and the
     /// peer address is the client (sign-in throttling counts by it).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `YINGBIN_TLS_CERT` and `YINGBIN_TLS_KEY`: PEM files; with both the service speaks HTTPS
+    /// only (and the session cookie is Secure).
+    pub tls: Option<(PathBuf, PathBuf)>,
     /// `YINGBIN_OFFLINE_MAX_AGE_MINUTES`: how old a scanner's offline lists may grow before
     /// it stops accepting (default 30); a point may allow longer.
     pub offline_max_age_minutes: i64,
@@ -106,7 +109,12 @@ impl Settings {
                 None => chrono_tz::Asia::Shanghai,
             },
             session_hours: parse_num(&get, "YINGBIN_SESSION_HOURS", 12)?,
-            cookie_secure: parse_bool(&get, "YINGBIN_COOKIE_SECURE", false)?,
+            // Behind HTTPS of its own the cookie is Secure unless said otherwise.
+            cookie_secure: parse_bool(
+                &get,
+                "YINGBIN_COOKIE_SECURE",
+                get("YINGBIN_TLS_CERT").is_some(),
+            )?,
             workers: match get("YINGBIN_WORKERS") {
                 Some(_) => Some(parse_num(&get, "YINGBIN_WORKERS", 2)?),
                 None => None,
@@ -122,6 +130,13 @@ impl Settings {
                         .map_err(|_| format!("YINGBIN_TRUSTED_PROXY: {a} is not an IP address"))
                 })
                 .collect::<Result<_, _>>()?,
+            tls: match (get("YINGBIN_TLS_CERT"), get("YINGBIN_TLS_KEY")) {
+                (Some(c), Some(k)) => Some((PathBuf::from(c), PathBuf::from(k))),
+                (None, None) => None,
+                _ => {
+                    return Err("give both YINGBIN_TLS_CERT and YINGBIN_TLS_KEY, or neither".into())
+                }
+            },
             offline_max_age_minutes: parse_num(&get, "YINGBIN_OFFLINE_MAX_AGE_MINUTES", 30)?,
             mail: MailSettings {
                 smtp_url: get("YINGBIN_SMTP_URL"),

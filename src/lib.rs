@@ -29,6 +29,7 @@ pub mod pickups;
 pub mod reception;
 pub mod scan;
 pub mod time;
+pub mod tls;
 pub mod web;
 
 use std::net::TcpListener;
@@ -146,6 +147,10 @@ impl Application {
         let workers = settings.workers;
         let settings_pool_size = settings.pool_size;
         let max_upload = settings.max_upload_bytes;
+        let tls = match &settings.tls {
+            Some((cert, key)) => Some(tls::server_config(cert, key)?),
+            None => None,
+        };
         let scan_writer = match &settings.database {
             db::DbUrl::Sqlite(path) => {
                 db::start_checkpointer(path.clone())?;
@@ -172,7 +177,7 @@ impl Application {
             hashing: auth::password::HashGate::default(),
         });
         let blocking_threads = settings_pool_size.max(2) as usize;
-        let mut server =
+        let server =
             HttpServer::new(move || {
                 App::new()
                     .app_data(state.clone())
@@ -215,9 +220,12 @@ impl Application {
             })
             // Database work runs on the blocking pool; more threads than connections would
             // only queue on the connection pool's lock and switch contexts.
-            .worker_max_blocking_threads(blocking_threads)
-            .listen(listener)
-            .map_err(|e| e.to_string())?;
+            .worker_max_blocking_threads(blocking_threads);
+        let mut server = match tls {
+            Some(config) => server.listen_rustls_0_23(listener, config),
+            None => server.listen(listener),
+        }
+        .map_err(|e| e.to_string())?;
         if let Some(n) = workers {
             server = server.workers(n);
         }

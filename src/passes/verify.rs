@@ -42,7 +42,6 @@ fn trusted_revocations(
     json: &str,
     keys: &KeysFile,
 ) -> Result<std::collections::HashMap<i64, (i32, bool)>, String> {
-    use ed25519_dalek::Verifier;
     let list: RevocationFile =
         serde_json::from_str(json).map_err(|e| format!("revocations file: {e}"))?;
     let key = keys

@@ -264,6 +264,11 @@ impl Browser {
     /// Start chromedriver on a free port and open a headless Chromium with a fresh profile,
     /// phone-sized, since the receptionists' phones are the narrowest screen the pages serve.
     pub(crate) async fn start() -> Result<Browser, BoxError> {
+        Browser::start_with(&[]).await
+    }
+
+    /// Like [`Browser::start`], with more Chromium switches.
+    pub(crate) async fn start_with(extra_args: &[&str]) -> Result<Browser, BoxError> {
         for (path, what) in [(CHROMEDRIVER, "chromedriver"), (CHROMIUM, "chromium")] {
             if !Path::new(path).exists() {
                 return Err(format!(
@@ -290,7 +295,7 @@ impl Browser {
                 .map_err(|e| format!("cannot start {CHROMEDRIVER}: {e}"))?;
             let mut driver = Driver { child };
             match wait_until_ready(&http, port, &mut driver).await {
-                Ok(()) => return Browser::open_session(http, port, driver).await,
+                Ok(()) => return Browser::open_session(http, port, driver, extra_args).await,
                 Err(e) => last_error = e,
             }
         }
@@ -301,6 +306,7 @@ impl Browser {
         http: reqwest::Client,
         port: u16,
         driver: Driver,
+        extra_args: &[&str],
     ) -> Result<Browser, BoxError> {
         let profile = tempfile::tempdir()?;
         let profile_dir = profile
@@ -308,26 +314,28 @@ impl Browser {
             .to_str()
             .ok_or("temporary profile path is not UTF-8")?
             .to_owned();
+        let mut args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            // Containers often give /dev/shm only 64 MB, where Chromium crashes.
+            "--disable-dev-shm-usage".into(),
+            format!("--user-data-dir={profile_dir}"),
+            "--window-size=390,844".into(),
+        ];
+        args.extend(extra_args.iter().map(|a| (*a).to_string()));
         let capabilities = json!({
             "capabilities": {
                 "alwaysMatch": {
                     "browserName": "chrome",
                     "goog:chromeOptions": {
                         "binary": CHROMIUM,
-                        "args": [
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-quic",
-                            "--no-first-run",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            // Containers often give /dev/shm only 64 MB, where Chromium crashes.
-                            "--disable-dev-shm-usage",
-                            format!("--user-data-dir={profile_dir}"),
-                            "--window-size=390,844",
-                        ]
+                        "args": args,
                     }
                 }
             }

@@ -347,3 +347,78 @@ async fn the_browser_reaches_every_shared_offline_vector() -> TestResult {
     );
     Ok(())
 }
+
+/// The SPKI hash of tests/fixtures/tls-test.crt: Chromium trusts that one certificate as if a
+/// real authority had signed it (`openssl x509 -pubkey | openssl pkey -pubin -outform der |
+/// openssl dgst -sha256 -binary | base64`).
+const TEST_CERT_SPKI: &str = "KVse0BX8gyYFArJ52G0ZLhCW5PpVoxG7AI2SiUsVtw8=";
+
+#[tokio::test]
+async fn over_https_the_scanner_app_installs_reopens_offline_and_decides() -> TestResult {
+    // Arrange: the event through a plain instance; the phone reaches a second instance of
+    // the same database that speaks HTTPS itself, as at an event with no proxy.
+    let app = spawn_app().await;
+    let (admin, zhang, _) = event(&app).await;
+    let (_, good) = credential(&app, &admin, zhang, &["A"], 0, 3).await;
+    app.user(&admin, "guard_a", "checkpoint", Some("G-A")).await;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let (address, _pool) = crate::common::start_instance(
+        &app.database_url,
+        &app.data_dir,
+        &[
+            (
+                "YINGBIN_TLS_CERT",
+                fixtures.join("tls-test.crt").display().to_string(),
+            ),
+            (
+                "YINGBIN_TLS_KEY",
+                fixtures.join("tls-test.key").display().to_string(),
+            ),
+        ],
+    );
+    let https = address.replace("http://127.0.0.1", "https://localhost");
+    // Plain HTTP to the HTTPS port gets no page.
+    let plain = reqwest::Client::new()
+        .get(format!("{address}/healthz"))
+        .send()
+        .await;
+    assert!(plain.map_or(true, |r| !r.status().is_success()));
+
+    let spki = format!("--ignore-certificate-errors-spki-list={TEST_CERT_SPKI}");
+    let browser = Browser::start_with(&[&spki]).await?;
+    browser
+        .sign_in(&https, "/checkpoint/", "guard_a", USER_PASSWORD)
+        .await?;
+    kit_ready(&browser).await?;
+    let secure = browser
+        .wait_script(
+            "the page in a secure context, under its service worker",
+            "return {secure: window.isSecureContext, https: location.protocol === 'https:', \
+                     controlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller)};",
+            |v| v["controlled"] == true,
+        )
+        .await?;
+    assert_eq!(
+        (secure["secure"].as_bool(), secure["https"].as_bool()),
+        (Some(true), Some(true))
+    );
+
+    // Act: the network goes, the guard reopens the screen, and scans.
+    browser.set_offline(true).await?;
+    browser.goto(&format!("{https}/checkpoint/")).await?;
+    browser
+        .wait_for(
+            "#point-name",
+            "the gate's name, from the app's own cache",
+            |t| t == "G-A",
+        )
+        .await?;
+    kit_ready(&browser).await?;
+    scan(&browser, "#scan-input", &good).await?;
+    let v = verdict(&browser, 1).await?;
+
+    // Assert: decided on the phone, over nothing.
+    assert!(v["class"].as_str().unwrap_or("").contains("accept"), "{v}");
+    assert_eq!(v["offline"], true, "{v}");
+    Ok(())
+}
