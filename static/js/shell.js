@@ -140,7 +140,11 @@ function wireNav(nav) {
   });
   // Focus or a tap elsewhere closes an open group (and the folded menu).
   nav.addEventListener('focusout', (e) => {
-    if (e.relatedTarget && !nav.contains(e.relatedTarget)) {
+    const to = e.relatedTarget;
+    if (!to) return;
+    const group = e.target.closest('.nav-group');
+    if (group && !group.contains(to) && !nav.classList.contains('is-collapsed')) closeGroups();
+    if (!nav.contains(to)) {
       closeGroups();
       setPanel(false);
     }
