@@ -241,6 +241,7 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
             zone: None,
             session_id: None,
             target: Some("MAIN".into()),
+            offline_max_age_minutes: None,
         }
     } else {
         yingbin::scan::service::PointRequest {
@@ -250,6 +251,7 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
             zone: Some("A".into()),
             session_id: None,
             target: None,
+            offline_max_age_minutes: None,
         }
     };
     support::write(&mut conn, |tx| {

@@ -42,6 +42,7 @@ fn bench(label: &str, url: &str) {
                 zone: Some("A".into()),
                 session_id: None,
                 target: None,
+                offline_max_age_minutes: None,
             },
         )
     })
@@ -180,6 +181,10 @@ fn scan_row(
                 Some("malformed")
             },
             response: "{}",
+            device_id: None,
+            device_verdict: None,
+            device_reason: None,
+            received_at: None,
         })
         .execute(&mut **tx)?;
     Ok(())

@@ -155,6 +155,7 @@ pub(super) fn load_hotels(
             zone: None,
             session_id: None,
             target: Some("TEAM1".into()),
+            offline_max_age_minutes: None,
         },
     )
     .map_err(e)?;

@@ -110,6 +110,7 @@ pub(super) fn load_meals(
             zone: None,
             session_id: None,
             target: Some("TEAM1-D".into()),
+            offline_max_age_minutes: None,
         },
     )
     .map_err(e)?;

@@ -100,6 +100,7 @@ pub(super) fn load_passes(
                 zone: zone.map(str::to_string),
                 session_id: session,
                 target: None,
+                offline_max_age_minutes: None,
             },
         )
         .map_err(e)?;

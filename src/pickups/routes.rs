@@ -525,7 +525,8 @@ pub async fn board_events(
     query: web::Query<EventsQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    // Health hears of incidents on the same feed; the committee's day at a glance listens too.
+    // Health hears of incidents on the same feed; the committee's day at a glance listens too,
+    // and security and the canteens hear of offline conflicts (events carry kinds and ids only).
     user.require(&[
         Role::Admin,
         Role::Reception,
@@ -534,6 +535,8 @@ pub async fn board_events(
         Role::Greeter,
         Role::Health,
         Role::Committee,
+        Role::Security,
+        Role::Canteen,
     ])?;
     let hub = hub_of(&user, query.hub);
     let last: Option<i64> = req

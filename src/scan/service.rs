@@ -737,6 +737,21 @@ pub struct PointRequest {
     pub session_id: Option<i64>,
     /// Hotel or dining point code for desks and canteens.
     pub target: Option<String>,
+    /// A supervisor's longer limit for this point's offline lists (minutes, at least the
+    /// event's limit, at most 24 hours); none: the event's limit.
+    #[serde(default)]
+    pub offline_max_age_minutes: Option<i32>,
+}
+
+/// The point's own offline limit, checked: longer than the event's, at most a day.
+fn offline_limit(req: &PointRequest) -> Result<Option<i32>, AppError> {
+    match req.offline_max_age_minutes {
+        Some(m) if !(1..=1440).contains(&m) => Err(AppError::invalid(
+            "offline_max_age_minutes must be 1–1440",
+            json!([{"field": "offline_max_age_minutes"}]),
+        )),
+        other => Ok(other),
+    }
 }
 
 /// Creates a scan point.
@@ -795,6 +810,7 @@ pub fn create_point(
         req.zone.as_deref(),
         req.session_id,
         req.target.as_deref(),
+        offline_limit(req)?,
         now,
     )?;
     audit::record(
@@ -822,6 +838,7 @@ pub fn update_point(
         req.zone.as_deref(),
         req.session_id,
         req.target.as_deref(),
+        offline_limit(req)?,
     )? == 0
     {
         return Err(AppError::NotFound("scan point"));

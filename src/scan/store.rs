@@ -43,6 +43,7 @@ pub fn insert_point(
     zone: Option<&str>,
     session_id: Option<i64>,
     target: Option<&str>,
+    offline_max_age_minutes: Option<i32>,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     diesel::insert_into(scan_points::table)
@@ -53,6 +54,7 @@ pub fn insert_point(
             scan_points::zone.eq(zone),
             scan_points::session_id.eq(session_id),
             scan_points::target.eq(target),
+            scan_points::offline_max_age_minutes.eq(offline_max_age_minutes),
             scan_points::created_at.eq(now),
         ))
         .returning(scan_points::id)
@@ -67,6 +69,7 @@ pub fn update_point(
     zone: Option<&str>,
     session_id: Option<i64>,
     target: Option<&str>,
+    offline_max_age_minutes: Option<i32>,
 ) -> QueryResult<usize> {
     diesel::update(scan_points::table.find(id))
         .set((
@@ -74,6 +77,7 @@ pub fn update_point(
             scan_points::zone.eq(zone),
             scan_points::session_id.eq(session_id),
             scan_points::target.eq(target),
+            scan_points::offline_max_age_minutes.eq(offline_max_age_minutes),
         ))
         .execute(conn)
 }

@@ -134,6 +134,34 @@ async fn a_device_gets_a_signed_kit_for_its_point_and_a_retired_one_gets_nothing
         json!([{"pass_id": pass, "min_serial": 1, "revoked": true}])
     );
 
+    // A supervisor allows this gate's phones two hours of old lists (a basement gate).
+    let (_, points) = app.get_json("/api/v1/scan-points", &admin).await;
+    let point_id = points
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["code"] == "G-A"))
+        .and_then(|p| p["id"].as_i64())
+        .expect("G-A");
+    let (s, _) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/scan-points/{point_id}"),
+        &admin,
+        Some(json!({"name": "G-A", "zone": "A", "offline_max_age_minutes": 0})),
+    )
+    .await;
+    assert_eq!(s, 422);
+    let (s, _) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/scan-points/{point_id}"),
+        &admin,
+        Some(json!({"name": "G-A", "zone": "A", "offline_max_age_minutes": 120})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let longer = kit(&app, &guard, device, None).await;
+    assert_eq!(longer["max_age_seconds"], 7200);
+
     // Security sees the device, its last sync and how old its lists are.
     let (s, list) = app.get_json("/api/v1/devices", &admin).await;
     assert_eq!(s, 200);

@@ -86,6 +86,8 @@ const BOARD_READERS: &[&str] = &[
     "greeter",
     "health",
     "committee",
+    "security",
+    "canteen",
 ];
 /// Today at a glance.
 const DAY_READERS: &[&str] = &["admin", "reception", "committee"];
