@@ -1,5 +1,9 @@
 // Drawing the greeter board: one card per flight or train in time order, its guests grouped
 // by the car (run) taking them, each guest with photo, badges, phone and the three taps.
+// A card's header (number, time, status, count) folds its guests away: the flight at hand is
+// open, the rest are one line each, so 137 guests are not one 4,000-px list. A search
+// (name in Chinese or Latin, flight/train number, phone, delegation) keeps only the guests
+// that match, their cards open.
 // Pure rendering: greeter.js owns the data and the clicks (delegated on #board).
 
 import { h } from '../js/dom.js';
@@ -37,6 +41,25 @@ const tripTime = (trip) => trip.expected_at || trip.scheduled_at;
 
 export function sortTrips(trips) {
   return [...trips].sort((a, b) => wallMinutes(tripTime(a)) - wallMinutes(tripTime(b)) || String(a.number).localeCompare(String(b.number)));
+}
+
+// ---------- search ----------
+
+/** Lower case without spaces, dots or dashes: "Zhou Jing", "zhoujing" and "ZHOU-JING" agree. */
+export function normalize(text) {
+  return String(text ?? '').toLowerCase().replace(/[\s.·\-_/]+/g, '');
+}
+
+const digits = (text) => String(text ?? '').replace(/\D+/g, '');
+
+/** Does guest `g` on `trip` match the (normalized) query `q`? */
+export function matches(q, g, trip) {
+  if (!q) return true;
+  const fields = [g.name, g.name_latin, g.ref, g.delegation, g.organization, trip.number];
+  if (fields.some((f) => f && normalize(f).includes(q))) return true;
+  // A phone number typed with spaces or a country code: compare the digits (three at least).
+  const d = digits(q);
+  return d.length >= 3 && d === q.replace(/^\+/, '') && Boolean(g.phone) && digits(g.phone).includes(d);
 }
 
 /** Counts for the header: still to meet, met (or later), no-show. */
@@ -223,37 +246,82 @@ function tripTimes(trip, day) {
   );
 }
 
-function tripCard(trip, ctx) {
-  const guests = Array.isArray(trip.guests) ? trip.guests : [];
-  const met = guests.filter((g) => DONE.has(g.status)).length;
+/** A trip still has someone to meet. */
+const hasWaiting = (trip) => trip.status !== 'cancelled' && (trip.guests || []).some((g) => !DONE.has(g.status) && g.status !== 'no_show');
+
+/**
+ * Which cards are open before the greeter touches them: the next trip with someone to meet,
+ * and every trip with someone to meet that has landed or is due within 45 minutes.
+ */
+function autoOpen(trips, now) {
+  const open = new Set();
+  const nowMin = wallMinutes(now);
+  const first = trips.find(hasWaiting);
+  if (first) open.add(String(first.id));
+  for (const trip of trips) {
+    if (!hasWaiting(trip)) continue;
+    if (trip.status === 'landed' || wallMinutes(tripTime(trip)) - nowMin <= 45) open.add(String(trip.id));
+  }
+  return open;
+}
+
+function tripCard(trip, guests, ctx) {
+  const all = Array.isArray(trip.guests) ? trip.guests : [];
+  const met = all.filter((g) => DONE.has(g.status)).length;
+  const id = String(trip.id);
+  const bodyId = `trip-body-${id.replace(/[^\w-]/g, '_')}`;
+  const open = ctx.searching || (ctx.open.has(id) ? ctx.open.get(id) : ctx.auto.has(id));
+  const count = ctx.searching ? t('gr.trip_found', { found: guests.length, n: all.length }) : t('gr.trip_count', { n: all.length, met });
   return h(
     'section',
-    { class: `trip trip-${trip.status || 'scheduled'}`, dataset: { tripId: trip.id, status: trip.status || '' }, 'aria-label': `${trip.number} ${clock(tripTime(trip))}` },
+    { class: `trip trip-${trip.status || 'scheduled'}${open ? ' is-open' : ''}`, dataset: { tripId: trip.id, status: trip.status || '' }, 'aria-label': `${trip.number} ${clock(tripTime(trip))}` },
     h(
       'header',
       { class: 'trip-head' },
-      h('span', { class: 'trip-number' }, trip.number),
-      tripTimes(trip, ctx.day),
-      statusBadge('trip_status', trip.status),
-      trip.direction === 'departure' ? h('span', { class: 'badge pk-flag' }, t('pk.dir_departure')) : null,
-      h('span', { class: 'trip-count' }, t('gr.trip_count', { n: guests.length, met })),
+      h(
+        'button',
+        { type: 'button', class: 'trip-toggle', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': bodyId, disabled: ctx.searching, dataset: { tripId: trip.id } },
+        h('span', { class: 'trip-caret', 'aria-hidden': 'true' }),
+        h('span', { class: 'trip-number' }, trip.number),
+        tripTimes(trip, ctx.day),
+        statusBadge('trip_status', trip.status),
+        trip.direction === 'departure' ? h('span', { class: 'badge pk-flag' }, t('pk.dir_departure')) : null,
+        h('span', { class: 'trip-count' }, count),
+      ),
       ctx.canReport ? h('button', { type: 'button', class: 'btn btn-ghost trip-report', dataset: { tripId: trip.id } }, t('gr.report')) : null,
     ),
-    guests.length
-      ? groupByRun(guests).map((group) =>
-          h('div', { class: 'run-group' }, runHeader(group.run, group.hotel, ctx), h('ul', { class: 'board-guests' }, group.guests.map((g) => guestCard(g, { ...ctx, direction: trip.direction || 'arrival' })))),
+    open
+      ? h(
+          'div',
+          { class: 'trip-body', id: bodyId },
+          guests.length
+            ? groupByRun(guests).map((group) =>
+                h('div', { class: 'run-group' }, runHeader(group.run, group.hotel, ctx), h('ul', { class: 'board-guests' }, group.guests.map((g) => guestCard(g, { ...ctx, direction: trip.direction || 'arrival' })))),
+              )
+            : h('p', { class: 'muted trip-empty' }, t('gr.trip_no_guests')),
         )
-      : h('p', { class: 'muted trip-empty' }, t('gr.trip_no_guests')),
+      : null,
   );
 }
 
 /**
- * Draw `board` into `root`.
- * @param ctx {pending: Map, busy: Set, errors: Map, canMark, canDepart, canReport}
+ * Draw `board` into `root`: the trips whose guests match `ctx.query` (all without a query).
+ * @param ctx {pending: Map, busy: Set, errors: Map, open: Map, query, canMark, canDepart, canReport}
+ * @returns {{trips: number, guests: number}} what is shown
  */
 export function renderBoard(root, board, ctx) {
   const trips = sortTrips(Array.isArray(board?.trips) ? board.trips : []);
   const day = dayOf(board?.now);
-  root.replaceChildren(...trips.map((trip) => tripCard(trip, { ...ctx, day })));
-  return trips.length;
+  const q = normalize(ctx.query);
+  const shown = [];
+  let guests = 0;
+  for (const trip of trips) {
+    const list = (Array.isArray(trip.guests) ? trip.guests : []).filter((g) => matches(q, g, trip));
+    if (q && list.length === 0) continue;
+    shown.push([trip, list]);
+    guests += list.length;
+  }
+  const cardCtx = { ...ctx, day, searching: Boolean(q), auto: autoOpen(trips, board?.now) };
+  root.replaceChildren(...shown.map(([trip, list]) => tripCard(trip, list, cardCtx)));
+  return { trips: shown.length, guests };
 }

@@ -30,6 +30,8 @@ const ctx = {
   pending: new Map(), // guest id → {until, timer}
   busy: new Set(), // 'g<guest id>' / 'r<run id>'
   errors: new Map(), // same keys → message
+  open: new Map(), // trip id → open or folded, as the greeter left it (else the board's choice)
+  query: '', // the search box
   canMark: false,
   canDepart: false,
   canReport: false,
@@ -67,8 +69,13 @@ function renderHeader() {
 
 function render() {
   renderHeader();
-  const drawn = board ? renderBoard($('board'), board, ctx) : ($('board').replaceChildren(), 0);
-  $('board-empty').hidden = !board || drawn > 0;
+  const drawn = board ? renderBoard($('board'), board, ctx) : ($('board').replaceChildren(), { trips: 0, guests: 0 });
+  const searching = Boolean(ctx.query.trim());
+  $('board-empty').hidden = !board || drawn.trips > 0 || searching;
+  const summary = $('search-summary');
+  summary.hidden = !board || !searching;
+  summary.textContent = searching ? (drawn.guests ? t('gr.search_found', { n: drawn.guests, trips: drawn.trips }) : t('gr.search_none')) : '';
+  summary.classList.toggle('is-none', searching && drawn.guests === 0);
 }
 
 async function loadBoard() {
@@ -185,6 +192,14 @@ function wireBoard() {
   $('board').addEventListener('click', (e) => {
     const btn = e.target.closest('button');
     if (!btn || btn.disabled) return;
+    if (btn.classList.contains('trip-toggle')) {
+      const id = btn.dataset.tripId;
+      ctx.open.set(id, btn.getAttribute('aria-expanded') !== 'true');
+      render();
+      const again = [...document.querySelectorAll('#board .trip-toggle')].find((b) => b.dataset.tripId === id);
+      if (again) again.focus({ preventScroll: true });
+      return;
+    }
     const guestEl = btn.closest('.board-guest');
     const guestId = guestEl ? guestEl.dataset.guestId : '';
     if (btn.dataset.mark === 'no_show') startNoShow(guestId);
@@ -255,6 +270,22 @@ async function submitReport(e) {
   }
 }
 
+function wireSearch() {
+  const input = $('board-search');
+  const apply = debounce(() => {
+    ctx.query = input.value;
+    render();
+  }, 120);
+  input.addEventListener('input', apply);
+  // Enter on a phone keyboard closes it, so the results are in view.
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      input.blur();
+    }
+  });
+}
+
 function wireReport() {
   $('report-trip').addEventListener('click', () => openReport(null));
   $('trip-form').addEventListener('submit', submitReport);
@@ -281,6 +312,7 @@ function chooseHub(next) {
   $('hub-select').value = hubId;
   for (const id of [...ctx.pending.keys()]) dropPending(id); // a pending no-show belongs to the old board
   ctx.errors.clear();
+  ctx.open.clear();
   board = null;
   render();
   feed.watch(hubId ? [hubId] : []);
@@ -317,6 +349,7 @@ window.addEventListener('online', () => {
 
 async function main() {
   wireBoard();
+  wireSearch();
   wireReport();
   $('hub-select').addEventListener('change', () => chooseHub($('hub-select').value));
 

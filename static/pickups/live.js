@@ -12,7 +12,7 @@
 // while (`onQuiet`), which both checks the line and moves the clock.
 
 import { t } from '../js/i18n.js';
-import { deviceClock } from './shared.js';
+import { eventClockAt } from './shared.js';
 
 const STALE_MS = 30000; // the line turns amber after this much silence (brief: 30 s)
 const QUIET_MS = 25000; // refetch after this much silence, so a healthy page never turns amber
@@ -135,7 +135,7 @@ export function createHeard(el, { onQuiet } = {}) {
     el.dataset.state = feedState;
     el.classList.toggle('is-stale', stale);
     el.classList.toggle('is-down', feedState === 'closed' || feedState === 'connecting');
-    const parts = [last ? t('live.last_heard', { time: deviceClock(last) }) : t('live.never')];
+    const parts = [last ? t('live.last_heard', { time: eventClockAt(last) }) : t('live.never')];
     if (feedState === 'connecting') parts.push(t('live.connecting'));
     if (feedState === 'closed') parts.push(t('live.offline'));
     // Only a real change touches the DOM: a screen reader should not hear the line every second.

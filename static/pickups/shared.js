@@ -102,11 +102,17 @@ export function eventHour() {
   return d.getUTCHours() + d.getUTCMinutes() / 60;
 }
 
-/** "14:35:02" on the device's clock: when this device last heard something. */
-export function deviceClock(ms) {
-  const d = new Date(ms);
+/**
+ * "14:35:02" on the event's clock for an instant of this device (ms since the epoch): when
+ * this page last heard the server. The device gives the instant; the event's offset, not the
+ * device's zone, gives the hour — a greeter's phone left on another zone reads the airport's time.
+ */
+export function eventClockAt(ms) {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(eventOffset);
+  const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  const d = new Date(ms + minutes * 60000);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 // ---------- hubs ----------
