@@ -162,9 +162,9 @@ function roomingRow(r) {
   return h(
     'tr',
     { dataset: { guestId: r.guest_id, category: r.category || '' }, class: over ? 'has-self-paid' : '' },
-    cell('col.name', 'c-name', h('span', { class: 'name' }, r.name || ''), r.name_latin ? h('span', { class: 'name-latin' }, r.name_latin) : null),
+    cell('col.name', 'c-name', h('span', { class: 'name' }, r.name || ''), r.name_latin ? h('span', { class: 'name-latin' }, r.name_latin) : null, h('span', { class: 'sub' }, r.ref || `#${r.guest_id}`)),
     cell('col.category', 'c-cat', r.category ? h('span', { class: `badge cat cat-${r.category}` }, categoryLabel(r.category)) : ''),
-    cell('col.delegation', 'c-deleg', r.delegation || ''),
+    cell('col.delegation', 'c-deleg', r.delegation || r.organization || ''),
     cell('rooming.col_room', 'c-type', roomTypeLabel(r.room_type), r.room_no ? h('strong', { class: 'room-no' }, ` ${r.room_no}`) : null),
     cell('rooming.col_roommate', 'c-mates', r.roommate || ''),
     cell('rooming.col_arrival', 'c-arrival', [eventTimeShort(r.arrival_at), r.arrival_no].filter(Boolean).join(' · ')),

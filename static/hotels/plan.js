@@ -177,7 +177,7 @@ function unplacedRow(u) {
     { dataset: { guestId: u.guest_id } },
     cell('col.name', 'c-name', h('span', { class: 'name' }, u.name || ''), h('span', { class: 'sub' }, `#${u.guest_id}`)),
     cell('col.category', 'c-cat', u.category ? h('span', { class: `badge cat cat-${u.category}` }, categoryLabel(u.category)) : ''),
-    cell('col.delegation', 'c-deleg', u.delegation || ''),
+    cell('col.delegation', 'c-deleg', u.delegation || u.organization || ''),
     // Both languages come along, so switching language needs no reload.
     cell(
       'plan.col_reason',

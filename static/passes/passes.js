@@ -252,6 +252,8 @@ const creds = passList({
         'c-name',
         h('a', { href: `/reception/guest.html?id=${encodeURIComponent(g.id ?? '')}`, class: 'name' }, g.name || ''),
         g.name_latin ? h('span', { class: 'name-latin' }, g.name_latin) : null,
+        // Eleven 周静: the ref (and the unit beside it) tells them apart.
+        g.ref ? h('span', { class: 'name-ref' }, g.ref) : null,
       ),
       cell('col.category', 'c-cat', g.category ? h('span', { class: `badge cat cat-${g.category}` }, categoryLabel(g.category)) : ''),
       cell('passes.col_unit', 'c-unit', unitText(g)),
@@ -625,6 +627,7 @@ const admissions = passList({
         'c-name',
         h('span', { class: 'name' }, g?.name || a.invitee_name || ''),
         g?.name_latin ? h('span', { class: 'name-latin' }, g.name_latin) : null,
+        g?.ref ? h('span', { class: 'name-ref' }, g.ref) : null,
         g ? null : h('span', { class: 'badge invitee' }, t('adm.mode_invitee')),
       ),
       cell('adm.invitee_org', 'c-unit', g ? unitText(g) : a.invitee_org || ''),

@@ -71,7 +71,7 @@ function guestRow(run, g) {
       { class: 'run-guest-who' },
       h('a', { href: `/reception/guest.html?id=${encodeURIComponent(g.guest_id)}`, class: 'name' }, g.name || `#${g.guest_id}`),
       g.category ? h('span', { class: `badge cat cat-${g.category}` }, categoryLabel(g.category)) : null,
-      g.delegation ? h('span', { class: 'muted' }, g.delegation) : null,
+      g.delegation || g.organization ? h('span', { class: 'muted' }, g.delegation || g.organization) : null,
       g.eta ? h('span', { class: 'run-eta', title: t('pk.eta') }, clockOn(g.eta, run.date)) : null,
       statusBadge('pickup_status', g.status),
     ),

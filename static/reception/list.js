@@ -113,7 +113,8 @@ function guestRow(g) {
     ),
     cell('col.category', 'c-cat', h('span', { class: `badge cat cat-${g.category}` }, categoryLabel(g.category))),
     cell('col.department', 'c-dept', g.department || ''),
-    cell('col.delegation', 'c-deleg', g.delegation || ''),
+    // Staff and journalists have no delegation: their organization tells same-name guests apart.
+    cell('col.delegation', 'c-deleg', g.delegation || g.organization || ''),
     cell(
       'col.arrival',
       'c-arrival',
