@@ -31,11 +31,15 @@ const pointName = (code) => {
 
 // ---------- shifts ----------
 
+/** A shift whose end has passed: the instants compare whatever the phone's zone. */
+const finished = (s) => Number.isFinite(Date.parse(s.ends_at)) && Date.parse(s.ends_at) <= Date.now();
+
 function shiftItem(s, today) {
   const day = String(s.starts_at).slice(0, 10);
+  const done = finished(s);
   return h(
     'li',
-    { class: `in-shift${day === today ? ' is-today' : ''}`, dataset: { shiftId: s.id, point: s.point } },
+    { class: `in-shift${day === today ? ' is-today' : ''}${done ? ' is-done' : ''}`, dataset: { shiftId: s.id, point: s.point, done: done ? 'true' : 'false' } },
     h(
       'div',
       { class: 'in-shift-text' },
@@ -43,7 +47,12 @@ function shiftItem(s, today) {
       h('strong', { class: 'in-shift-time' }, `${clockOn(s.starts_at, day)}–${clockOn(s.ends_at, day)}`),
       h('span', { class: 'in-shift-point' }, s.point_name || s.point),
     ),
-    day === today ? h('button', { type: 'button', class: 'btn btn-primary in-arrive', dataset: { point: s.point } }, t('in.arrive_go')) : null,
+    // A finished shift is a record, not a task: no "arrive" on it.
+    done
+      ? h('span', { class: 'badge in-shift-done' }, t('in.shift_done'))
+      : day === today
+        ? h('button', { type: 'button', class: 'btn btn-primary in-arrive', dataset: { point: s.point } }, t('in.arrive_go'))
+        : null,
   );
 }
 
