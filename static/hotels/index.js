@@ -22,6 +22,34 @@ let hotels = [];
 const blocksByHotel = new Map(); // code → [Block]
 let occupancy = null;
 let releases = [];
+let plan = null; // the plan the heat map shows: its unplaced count
+
+// ---------- guests without a room ----------
+
+function drawUnplaced() {
+  const line = $('unplaced-line');
+  line.hidden = !plan;
+  if (!plan) return;
+  const n = Number(plan.unplaced) || 0;
+  line.classList.toggle('is-warn', n > 0);
+  line.replaceChildren(
+    ...(n > 0
+      ? [t('occ.unplaced', { n }), ' · ', h('a', { href: `/hotels/plan.html?id=${encodeURIComponent(plan.id)}#unplaced-title` }, t('occ.unplaced_link'))]
+      : [t('occ.all_placed')]),
+  );
+}
+
+async function loadUnplaced() {
+  try {
+    const list = await api('/api/v1/allocations');
+    const plans = Array.isArray(list) ? list : [];
+    const id = occupancy?.plan_id;
+    plan = plans.find((p) => p.id === id) || plans.find((p) => p.status === 'published') || null;
+  } catch {
+    plan = null; // the heat map still stands; the plan page says why
+  }
+  drawUnplaced();
+}
 
 // ---------- occupancy ----------
 
@@ -232,6 +260,7 @@ function showByRole() {
 
 onLangChange(() => {
   drawOccupancy();
+  drawUnplaced();
   renderHotels();
   renderReleases();
   renderPolicy();
@@ -259,7 +288,7 @@ async function main() {
       loadOccupancy();
     },
   });
-  loadOccupancy();
+  loadOccupancy().then(loadUnplaced);
   loadReleases();
   const list = await loadHotelList();
   initPolicy({ canEdit: can(user, 'editPolicy'), hotelList: list });

@@ -1,5 +1,6 @@
 // The occupancy heat map: one row per hotel, one column per night, each cell coloured by how
-// much of what the hotel holds for us is allocated, with a thin bar for the rooms checked in.
+// much of what the hotel holds for us is allocated, with a thin bar for the rooms checked in
+// and their number ("✓ 12") under the allocated/held count, readable without hovering.
 //
 // Plain DOM on a CSS grid (no chart library: the event network may be offline, and a grid
 // of cells is readable, focusable and testable). Every cell carries data-hotel, data-night,
@@ -54,6 +55,7 @@ function nightCell(hotel, night, i) {
       dataset: { hotel: hotel.code, night, held, allocated, checkedIn, level: lvl },
     },
     h('span', { class: 'occ-nums' }, held || allocated ? `${allocated}/${held}` : ''),
+    checkedIn > 0 ? h('span', { class: 'occ-ci' }, `✓ ${checkedIn}`) : null,
     bar,
   );
 }
@@ -109,6 +111,6 @@ export function renderLegend(el) {
     ...LEVELS.map((lvl) =>
       h('span', { class: 'legend-item' }, h('span', { class: `legend-swatch occ-${lvl}`, 'aria-hidden': 'true' }), t(`occ.level_${lvl}`)),
     ),
-    h('span', { class: 'legend-item' }, h('span', { class: 'legend-swatch occ-in-swatch', 'aria-hidden': 'true' }), t('occ.checked_in')),
+    h('span', { class: 'legend-item' }, h('span', { class: 'legend-swatch occ-in-swatch', 'aria-hidden': 'true' }), `✓ ${t('occ.checked_in')}`),
   );
 }
