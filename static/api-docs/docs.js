@@ -15,6 +15,26 @@ const refName = (ref) => decodeURIComponent(String(ref).split('/').pop());
 const slug = (text) => String(text).replace(/[^A-Za-z0-9_-]+/g, '-');
 
 /** A schema as a short type expression, with referenced schemas as links. */
+/**
+ * Prose from the spec with `backticks` as code: split on pairs of backticks into text and
+ * <code> nodes (text only, never HTML, so a description cannot inject markup). An unpaired
+ * backtick stays as it is.
+ */
+function prose(text) {
+  const out = [];
+  const re = /`([^`\n]+)`/g;
+  let at = 0;
+  let m;
+  const src = String(text ?? '');
+  while ((m = re.exec(src))) {
+    if (m.index > at) out.push(src.slice(at, m.index));
+    out.push(h('code', {}, m[1]));
+    at = m.index + m[0].length;
+  }
+  if (at < src.length) out.push(src.slice(at));
+  return out;
+}
+
 function schemaNode(schema) {
   if (!schema || typeof schema !== 'object') return h('span', { class: 'muted' }, '—');
   if (schema.$ref) {
@@ -63,7 +83,7 @@ function paramTable(params) {
               p.required ? h('span', { class: 'req' }, ' *', h('span', { class: 'visually-hidden' }, t('docs.required'))) : null),
             h('td', { dataset: { label: t('docs.in') } }, p.in || ''),
             h('td', { dataset: { label: t('docs.type') } }, schemaNode(p.schema)),
-            h('td', { dataset: { label: t('docs.description') } }, p.description || ''),
+            h('td', { dataset: { label: t('docs.description') } }, prose(p.description)),
           ),
         ),
       ),
@@ -105,17 +125,17 @@ function operation(path, method, op, shared) {
       {},
       h('span', { class: `method method-${method}` }, method.toUpperCase()),
       h('code', { class: 'path' }, path),
-      h('span', { class: 'op-summary' }, op.summary || ''),
+      h('span', { class: 'op-summary' }, prose(op.summary)),
     ),
     h(
       'div',
       { class: 'op-body' },
-      op.description ? h('p', { class: 'op-desc' }, op.description) : null,
+      op.description ? h('p', { class: 'op-desc' }, prose(op.description)) : null,
       params.length ? [h('h4', {}, t('docs.parameters')), paramTable(params)] : null,
       body
         ? [
             h('h4', {}, t('docs.request'), ' ', h('small', { class: 'muted' }, body.required ? t('docs.required') : t('docs.optional'))),
-            body.description ? h('p', {}, body.description) : null,
+            body.description ? h('p', {}, prose(body.description)) : null,
             contentList(body.content),
           ]
         : null,
@@ -133,7 +153,7 @@ function operation(path, method, op, shared) {
                   {},
                   h('span', { class: `status status-${cls}` }, status),
                   ' ',
-                  r.description || '',
+                  prose(r.description),
                   contentList(r.content),
                 );
               }),
@@ -151,7 +171,7 @@ function schemaBlock(name, raw) {
   return h(
     'details',
     { class: 'schema', id: `schema-${slug(name)}`, dataset: { search: name.toLowerCase() } },
-    h('summary', {}, h('code', {}, name), schema.description ? h('span', { class: 'op-summary' }, schema.description) : null),
+    h('summary', {}, h('code', {}, name), schema.description ? h('span', { class: 'op-summary' }, prose(schema.description)) : null),
     h(
       'div',
       { class: 'op-body' },
@@ -173,7 +193,7 @@ function schemaBlock(name, raw) {
                     h('td', { dataset: { label: t('docs.name') } }, h('code', {}, prop),
                       required.has(prop) ? h('span', { class: 'req' }, ' *') : null),
                     h('td', { dataset: { label: t('docs.type') } }, schemaNode(s)),
-                    h('td', { dataset: { label: t('docs.description') } }, s?.description || ''),
+                    h('td', { dataset: { label: t('docs.description') } }, prose(s?.description)),
                   ),
                 ),
               ),
@@ -216,7 +236,7 @@ function render() {
       h(
         'details',
         { class: 'tag-group', id: `tag-${slug(name)}`, open: true },
-        h('summary', {}, h('h2', {}, name), group.description ? h('span', { class: 'muted' }, group.description) : null),
+        h('summary', {}, h('h2', {}, name), group.description ? h('span', { class: 'muted' }, prose(group.description)) : null),
         group.ops,
       ),
     );

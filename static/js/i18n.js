@@ -590,6 +590,9 @@ const zh = {
   'scans.col_time': '时间',
   'scans.col_holder': '持证人 / 车牌',
   'scans.col_device': '设备',
+  'scans.device_checkpoint': '扫码核验页',
+  'scans.device_canteen': '餐厅扫码页',
+  'scans.device_desk': '前台扫码页',
   'scans.empty': '没有符合条件的扫描记录。',
 
   // ---------- hotels: lodging, allocation plan, rooming lists, hotel desk ----------
@@ -2171,6 +2174,9 @@ const en = {
   'scans.col_time': 'Time',
   'scans.col_holder': 'Holder / plate',
   'scans.col_device': 'Device',
+  'scans.device_checkpoint': 'Checkpoint screen',
+  'scans.device_canteen': 'Canteen screen',
+  'scans.device_desk': 'Desk screen',
   'scans.empty': 'No scans match.',
 
   // ---------- hotels: lodging, allocation plan, rooming lists, hotel desk ----------

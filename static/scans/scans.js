@@ -125,6 +125,20 @@ function holderOf(s) {
   return [h('span', { class: 'name' }, name), latin ? h('span', { class: 'name-latin' }, latin) : null];
 }
 
+// A scan uploaded by a registered device carries the device's name ("王五 · 东门"); an online
+// scan carries the browser's own label, "<screen>-<uuid>", which names no one. That label is
+// shown as the screen it came from and the uuid's last characters (the whole in the tooltip).
+const BROWSER_LABEL = /^(web|checkpoint|canteen|desk)-([0-9a-f-]{8,})$/i;
+
+function deviceOf(s) {
+  const raw = s.device_name || s.device || '';
+  if (!raw) return '';
+  const m = BROWSER_LABEL.exec(raw);
+  if (!m) return h('span', { class: 'device-name' }, raw);
+  const screen = m[1].toLowerCase() === 'web' ? 'checkpoint' : m[1].toLowerCase();
+  return h('span', { class: 'device-name', title: raw }, t(`scans.device_${screen}`), h('span', { class: 'sub' }, `…${m[2].replace(/-/g, '').slice(-4)}`));
+}
+
 function serialOf(s) {
   const id = s.pass?.id ?? s.pass_id;
   const serial = s.pass?.serial ?? s.serial;
@@ -159,7 +173,7 @@ function scanRow(s) {
     ),
     cell('scans.col_holder', 'c-holder', holderOf(s)),
     cell('passes.col_serial', 'c-serial mono', serialOf(s)),
-    cell('scans.col_device', 'c-device mono', s.device ? String(s.device).slice(-12) : ''),
+    cell('scans.col_device', 'c-device', deviceOf(s)),
   );
 }
 
