@@ -11,6 +11,7 @@ import { has, onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { label } from '../passes/shared.js';
 import { createFeed } from '../pickups/live.js';
+import { eventClockAt, learnOffset } from '../pickups/shared.js';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 30000;
@@ -52,7 +53,7 @@ function render() {
   clear($('conflict-table').querySelector('tbody')).append(...conflicts.map(row));
   $('conflict-total').textContent = String(conflicts.length);
   $('conflict-empty').hidden = conflicts.length > 0;
-  $('conflict-updated').textContent = loadedAt ? t('conflicts.updated', { time: loadedAt.toTimeString().slice(0, 8) }) : '';
+  $('conflict-updated').textContent = loadedAt ? t('conflicts.updated', { time: eventClockAt(loadedAt.getTime()) }) : '';
 }
 
 async function load() {
@@ -61,6 +62,7 @@ async function load() {
   try {
     const answer = await api('/api/v1/scans/conflicts');
     conflicts = (answer && answer.conflicts) || [];
+    if (conflicts[0]) learnOffset(conflicts[0].detected_at);
     loadedAt = new Date();
     say($('conflict-error'), '');
   } catch (err) {
