@@ -76,6 +76,7 @@ use crate::{
         scan::routes::update_point,
         scan::routes::list_scans,
         scan::routes::hourly,
+        reception::routes::search,
         scan::field_routes::register_device,
         scan::field_routes::list_devices,
         scan::field_routes::retire_device,

@@ -115,6 +115,7 @@ impl PassQuery {
             guest_ids: None,
             stream: self.stream.clone().filter(|s| !s.is_empty()),
             session_id: self.session_id,
+            plate: None,
         }
     }
 }

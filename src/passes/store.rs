@@ -25,6 +25,8 @@ pub struct PassFilter {
     pub stream: Option<String>,
     /// Admission session.
     pub session_id: Option<i64>,
+    /// Text in a vehicle pass's plate (plates are kept upper case, without spaces).
+    pub plate: Option<String>,
 }
 
 fn filtered(f: &PassFilter) -> passes::BoxedQuery<'static, MultiBackend> {
@@ -46,6 +48,9 @@ fn filtered(f: &PassFilter) -> passes::BoxedQuery<'static, MultiBackend> {
     }
     if let Some(s) = f.session_id {
         q = q.filter(passes::session_id.eq(s));
+    }
+    if let Some(p) = &f.plate {
+        q = q.filter(passes::plate.like(format!("%{}%", p.replace(['%', '_'], ""))));
     }
     q
 }

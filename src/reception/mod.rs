@@ -7,6 +7,7 @@
 //! module is above the domains: it reads their public functions, and none of them calls it.
 
 pub mod routes;
+pub mod search;
 pub mod summary;
 pub mod today;
 
@@ -14,6 +15,7 @@ use actix_web::web;
 
 /// The reception routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(routes::guest_summary)
+    cfg.service(routes::search)
+        .service(routes::guest_summary)
         .service(routes::reception_today);
 }

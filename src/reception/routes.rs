@@ -15,6 +15,38 @@ use crate::AppState;
 /// Who sees the day at a glance: reception and the committee (and the admin).
 const DAY_READERS: &[Role] = &[Role::Admin, Role::Reception, Role::Committee];
 
+/// The search's query.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
+    /// A name (Chinese or Latin), ref, phone, pass number ("1337-1") or plate.
+    pub q: String,
+}
+
+/// Guests, passes and cars matching one text, each list for the roles that may see it.
+#[utoipa::path(tag = "reception", params(SearchQuery), responses((status = 200, body = crate::reception::search::SearchResults)))]
+#[get("/search")]
+pub async fn search(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let tz = state.settings.timezone;
+    let q = query.into_inner().q;
+    if q.chars().count() > 100 {
+        return Err(AppError::invalid(
+            "q is at most 100 characters",
+            serde_json::json!([{"field": "q"}]),
+        ));
+    }
+    let found = state
+        .db(move |conn| crate::reception::search::search(conn, &user, &q, tz))
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
 /// A guest's whole story in one answer: the record, passes (as printed, with their last
 /// scans), room and roommates, rides, meals, emails, scans and the timeline of changes.
 /// Admitted as `GET /guests/{id}`: 404 for an unknown guest, 403 for a department user's

@@ -179,44 +179,49 @@ fn attempt(
     let mut results: Vec<BatchItem> = Vec::with_capacity(req.scans.len());
     let mut pending: Vec<(usize, Box<PendingScan>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for scan in &req.scans {
-        let at = match check(scan, point, device.registered_at, received) {
-            Ok(at) => at,
-            Err(e) => {
-                results.push(refused(&scan.nonce, e));
+    // Every scan's reads in one read transaction: one snapshot and, on SQLite, one lock
+    // instead of one per query.
+    diesel::Connection::transaction(&mut **conn, |c: &mut DbConn| -> Result<(), AppError> {
+        for scan in &req.scans {
+            let at = match check(scan, point, device.registered_at, received) {
+                Ok(at) => at,
+                Err(e) => {
+                    results.push(refused(&scan.nonce, e));
+                    continue;
+                }
+            };
+            if !seen.insert(scan.nonce.as_str()) {
+                results.push(item(&scan.nonce, "duplicate"));
                 continue;
             }
-        };
-        if !seen.insert(scan.nonce.as_str()) {
-            results.push(item(&scan.nonce, "duplicate"));
-            continue;
-        }
-        let request = ScanRequest {
-            payload: Some(scan.payload.clone()),
-            point: Some(point.to_string()),
-            nonce: Some(scan.nonce.clone()),
-            device: Some(device.name.clone()),
-        };
-        let when = at.and_utc();
-        match service::prepare(conn, keys, cache, user, &request, lang, tz, when)? {
-            Prepared::Replay(first) => results.push(BatchItem {
-                scan_id: Some(first.scan_id),
-                server_verdict: Some(first.verdict.clone()),
-                server_reason: first.reason.clone(),
-                ..item(&scan.nonce, "duplicate")
-            }),
-            Prepared::Log(mut p) => {
-                p.decided_offline(OfflineFacts {
-                    device_id: device.id,
-                    device_verdict: scan.verdict.clone(),
-                    device_reason: scan.reason.clone().filter(|r| !r.is_empty()),
-                    received_at: received,
-                });
-                pending.push((results.len(), p));
-                results.push(item(&scan.nonce, "recorded"));
+            let request = ScanRequest {
+                payload: Some(scan.payload.clone()),
+                point: Some(point.to_string()),
+                nonce: Some(scan.nonce.clone()),
+                device: Some(device.name.clone()),
+            };
+            let when = at.and_utc();
+            match service::prepare(c, keys, cache, user, &request, lang, tz, when)? {
+                Prepared::Replay(first) => results.push(BatchItem {
+                    scan_id: Some(first.scan_id),
+                    server_verdict: Some(first.verdict.clone()),
+                    server_reason: first.reason.clone(),
+                    ..item(&scan.nonce, "duplicate")
+                }),
+                Prepared::Log(mut p) => {
+                    p.decided_offline(OfflineFacts {
+                        device_id: device.id,
+                        device_verdict: scan.verdict.clone(),
+                        device_reason: scan.reason.clone().filter(|r| !r.is_empty()),
+                        received_at: received,
+                    });
+                    pending.push((results.len(), p));
+                    results.push(item(&scan.nonce, "recorded"));
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     write_tx(conn, received, |tx| -> Result<(), AppError> {
         for (index, p) in &pending {
             let answer = service::log(tx, p)?;

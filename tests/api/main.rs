@@ -35,6 +35,7 @@ mod passes;
 mod photos;
 mod pickups;
 mod roles;
+mod search;
 mod smtp_sink;
 mod summary;
 mod today;

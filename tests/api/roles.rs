@@ -318,6 +318,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         ),
         (Method::GET, "/api/v1/scans", None, DESK),
         (Method::GET, "/api/v1/scans/hourly", None, DESK),
+        (Method::GET, "/api/v1/search?q=x", None, ANY),
         (
             Method::POST,
             "/api/v1/scans/batch",
