@@ -83,6 +83,7 @@ use crate::{
         scan::field_routes::device_kit,
         scan::field_routes::upload_batch,
         scan::field_routes::list_conflicts,
+        scan::field_routes::lookup,
         hotels::routes::list_hotels,
         hotels::routes::create_hotel,
         hotels::routes::update_hotel,

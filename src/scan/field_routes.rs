@@ -157,6 +157,37 @@ pub async fn upload_batch(
     Ok(HttpResponse::Ok().json(answer))
 }
 
+/// Finds a guest who forgot the pass, by name, at a point: photo and what their pass would
+/// get here; nothing is claimed or logged as a scan (the lookup is in the audit log).
+#[utoipa::path(tag = "field", request_body = crate::scan::lookup::LookupRequest, responses((status = 200, body = crate::scan::lookup::LookupAnswer), (status = 403), (status = 422)))]
+#[post("/scans/lookup")]
+pub async fn lookup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    user.require(SCANNERS)?;
+    let ask: crate::scan::lookup::LookupRequest = parse_json(&body)?;
+    let lang = Lang::of_request(&req);
+    let st = state.clone();
+    let answer = web::block(move || {
+        let mut conn = st.pool.get()?;
+        crate::scan::lookup::lookup(
+            &mut conn,
+            &st.keys,
+            &st.scan_cache,
+            &user,
+            &ask,
+            lang,
+            st.settings.timezone,
+            chrono::Utc::now(),
+        )
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
 /// The conflicts's query.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -9,6 +9,7 @@ pub mod conflicts;
 pub mod devices;
 pub mod field_routes;
 pub mod kit;
+pub mod lookup;
 mod model;
 pub mod offline;
 pub mod routes;
@@ -30,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(field_routes::list_devices)
         .service(field_routes::retire_device)
         .service(field_routes::device_kit)
+        .service(field_routes::lookup)
         .service(routes::record_scan)
         .service(routes::hourly)
         .service(routes::list_scans)

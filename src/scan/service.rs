@@ -211,6 +211,38 @@ impl PendingScan {
         self.offline = Some(facts);
     }
 
+    /// What a scan would be answered, without logging it or claiming anything (a lookup by
+    /// name): an entry or a meal taken already counts, as it would at the gate.
+    pub fn answer_without_logging(&self, conn: &mut DbConn) -> Result<ScanResponse, AppError> {
+        let mut r = self.response.clone();
+        let mut outcome = self.outcome;
+        if let (Ok(()), Some(session), Some(pass)) = (outcome, self.claims_session, self.pass_id) {
+            if store::session_use(conn, pass, session)?.is_some() {
+                outcome = Err(Reason::AlreadyUsed);
+            }
+        }
+        if let (Ok(()), Some(claim)) = (outcome, &self.claims_meal) {
+            if crate::meals::find_use(conn, &claim.eater, claim.day, claim.service.as_str())?
+                .is_some()
+            {
+                outcome = Err(Reason::AlreadyUsed);
+            }
+        }
+        match outcome {
+            Ok(()) => {
+                r.verdict = "accept".into();
+                r.reason = None;
+                r.message = self.lang.pick("通过", "Accepted").into();
+            }
+            Err(reason) => {
+                r.verdict = "reject".into();
+                r.reason = Some(reason.as_str().into());
+                r.message = reason.message(self.lang).into();
+            }
+        }
+        Ok(r)
+    }
+
     fn accepted_offline(&self) -> bool {
         self.offline
             .as_ref()

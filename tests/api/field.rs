@@ -508,3 +508,90 @@ on_both_backends!(
     canteen_offline,
     a_canteen_serves_offline_and_the_meals_count_once_uploaded
 );
+
+async fn a_guard_finds_a_guest_who_forgot_the_pass_by_name_and_nothing_is_claimed(
+    app: TestApp,
+) -> TestResult {
+    let (admin, zhang, _) = event(&app).await;
+    let (pass, _) = credential(&app, &admin, zhang, &["A"], 0, 3).await;
+    let guard = app.user(&admin, "guard_a", "checkpoint", Some("G-A")).await;
+    let ask = |point: &str, q: &str| json!({"point": point, "q": q});
+    let (s, found) = send(
+        &app,
+        Method::POST,
+        "/api/v1/scans/lookup",
+        &guard,
+        Some(ask("G-A", "张伟")),
+    )
+    .await;
+    assert_eq!(s, 200, "{found}");
+    let c = &found["candidates"][0];
+    assert_eq!(c["name"], "张伟");
+    assert_eq!(c["pass"]["id"], pass);
+    assert_eq!(c["verdict"], "accept", "{c}");
+    assert!(
+        c["photo_url"].is_string(),
+        "the guard compares the face: {c}"
+    );
+    // Not a scan: the log is empty; the lookup is in the audit log.
+    let (_, log) = app.get_json("/api/v1/scans", &admin).await;
+    assert_eq!(log["total"], 0, "{log}");
+    let (_, audit) = app.get_json("/api/v1/audit?entity=scan_point", &admin).await;
+    assert!(audit.to_string().contains("lookup"), "{audit}");
+    // Revoked: the lookup says so; another gate's guard may not look up here.
+    let r = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/passes/{pass}/revoke"),
+            Some(&admin),
+        )
+        .json(&json!({"reason": "lost"}))
+        .send()
+        .await?;
+    assert_eq!(r.status(), 204);
+    let (_, found) = send(
+        &app,
+        Method::POST,
+        "/api/v1/scans/lookup",
+        &guard,
+        Some(ask("G-A", "张伟")),
+    )
+    .await;
+    assert_eq!(found["candidates"][0]["reason"], "revoked", "{found}");
+    let (s, _) = send(
+        &app,
+        Method::POST,
+        "/api/v1/scans/lookup",
+        &guard,
+        Some(ask("G-B", "张伟")),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, body) = send(
+        &app,
+        Method::POST,
+        "/api/v1/scans/lookup",
+        &guard,
+        Some(ask("G-A", " ")),
+    )
+    .await;
+    assert_eq!((s, body["details"][0]["field"].as_str()), (422, Some("q")));
+    // Nobody by that name: an empty list, not an error.
+    let (s, found) = send(
+        &app,
+        Method::POST,
+        "/api/v1/scans/lookup",
+        &guard,
+        Some(ask("G-A", "无此人")),
+    )
+    .await;
+    assert_eq!(
+        (s, found["candidates"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
+    Ok(())
+}
+on_both_backends!(
+    lookup_by_name,
+    a_guard_finds_a_guest_who_forgot_the_pass_by_name_and_nothing_is_claimed
+);

@@ -321,6 +321,12 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         (Method::GET, "/api/v1/search?q=x", None, ANY),
         (
             Method::POST,
+            "/api/v1/scans/lookup",
+            Some(json!({"point": "NO-SUCH-POINT", "q": "x"})),
+            SCANNERS,
+        ),
+        (
+            Method::POST,
             "/api/v1/scans/batch",
             Some(json!({"device_id": 999999, "scans": []})),
             SCANNERS,
