@@ -24,7 +24,7 @@ pub(super) fn greeting(lang: Lang, f: &GuestFacts) -> String {
 pub fn pass(
     lang: Lang,
     f: &GuestFacts,
-    serial: i32,
+    number: (i64, i32),
     zones: &[String],
     valid: (NaiveDate, NaiveDate),
 ) -> Letter {
@@ -38,7 +38,8 @@ pub fn pass(
         .into();
     l.image_cid = Some("qr".into());
     let mut opens = Section::new(lang.pick("证件可进入", "What it opens"))
-        .row(lang.pick("证件号", "Pass no."), format!("{serial}"))
+        // As printed on the badge: the holder quotes it at the desk.
+        .row(lang.pick("证件号", "Pass no."), printed_number(number))
         .row(
             lang.pick("有效期", "Valid"),
             format!("{} – {}", day(lang, valid.0), day(lang, valid.1)),
@@ -480,8 +481,14 @@ pub fn room_change(
     l
 }
 
+/// A pass's number as the badge prints it: `No. 1337-2` (pass 1337, second card).
+pub fn printed_number((id, serial): (i64, i32)) -> String {
+    format!("No. {id}-{serial}")
+}
+
 /// A revoked pass.
-pub fn pass_revoked(lang: Lang, f: &GuestFacts, serial: i32, reason: &str) -> Letter {
+pub fn pass_revoked(lang: Lang, f: &GuestFacts, number: (i64, i32), reason: &str) -> Letter {
+    let no = printed_number(number);
     let mut l = Letter::new(lang, lang.pick("证件已作废", "Your pass was revoked"));
     l.greeting = greeting(lang, f);
     let why = match (lang, reason) {
@@ -493,8 +500,8 @@ pub fn pass_revoked(lang: Lang, f: &GuestFacts, serial: i32, reason: &str) -> Le
         (Lang::En, _) => "withdrawn",
     };
     l.intro = match lang {
-        Lang::Zh => format!("您的证件（证件号 {serial}）已因{why}作废，扫描将不再通过。如需新证件，请联系接待办公室。"),
-        Lang::En => format!("Your pass no. {serial} was revoked ({why}) and no longer opens any gate. Contact the reception office if you need a new one."),
+        Lang::Zh => format!("您的证件（{no}）已因{why}作废，扫描将不再通过。如需新证件，请联系接待办公室。"),
+        Lang::En => format!("Your pass {no} was revoked ({why}) and no longer opens any gate. Contact the reception office if you need a new one."),
     };
     l
 }

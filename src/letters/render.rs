@@ -166,7 +166,7 @@ fn guest_message(
             letters::pass(
                 lang,
                 &f,
-                pass.serial,
+                (pass.id, pass.serial),
                 &zones,
                 (pass.valid_from, pass.valid_to),
             )
@@ -176,7 +176,7 @@ fn guest_message(
             let pass =
                 crate::passes::find_pass(conn, pass_id)?.ok_or(AppError::NotFound("pass"))?;
             let reason = params["reason"].as_str().unwrap_or("withdrawn");
-            letters::pass_revoked(lang, &f, pass.serial, reason)
+            letters::pass_revoked(lang, &f, (pass.id, pass.serial), reason)
         }
         Kind::Itinerary => {
             let (letter, events) = letters::itinerary(lang, &f);

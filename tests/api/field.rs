@@ -536,7 +536,9 @@ async fn a_guard_finds_a_guest_who_forgot_the_pass_by_name_and_nothing_is_claime
     // Not a scan: the log is empty; the lookup is in the audit log.
     let (_, log) = app.get_json("/api/v1/scans", &admin).await;
     assert_eq!(log["total"], 0, "{log}");
-    let (_, audit) = app.get_json("/api/v1/audit?entity=scan_point", &admin).await;
+    let (_, audit) = app
+        .get_json("/api/v1/audit?entity=scan_point", &admin)
+        .await;
     assert!(audit.to_string().contains("lookup"), "{audit}");
     // Revoked: the lookup says so; another gate's guard may not look up here.
     let r = app

@@ -150,6 +150,8 @@ async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
     for part in [&text, &html] {
         assert!(part.contains("Dear Zhang Wei"), "{part}");
         assert!(part.contains("If it is lost"), "{part}");
+        // The number the badge prints, so the guest can quote it at the desk.
+        assert!(part.contains(&format!("No. {pass}-1")), "{part}");
         assert!(
             part.contains("主场馆") || part.contains("A"),
             "zones: {part}"
@@ -201,6 +203,10 @@ async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
         .body_text(0)
         .unwrap_or_default()
         .contains("reported lost"));
+    assert!(revoked
+        .body_text(0)
+        .unwrap_or_default()
+        .contains(&format!("No. {pass}-1")));
     // 李娜 has no address: nothing was queued for her.
     let (_, hers) = app
         .get_json(&format!("/api/v1/mail/messages?guest_id={li}"), &admin)
