@@ -9,7 +9,7 @@
 // as if there were no worker. Bump VERSION when this list or the strategy changes: the new
 // worker installs a fresh cache and deletes the old ones.
 
-const VERSION = 'yingbin-scanner-v1';
+const VERSION = 'yingbin-scanner-v2';
 
 const PRECACHE = [
   '/checkpoint/',
@@ -28,6 +28,7 @@ const PRECACHE = [
   '/js/format.js',
   '/js/i18n.js',
   '/js/shell.js',
+  '/js/search.js',
   '/js/offline/bytes.js',
   '/js/offline/decide.js',
   '/js/offline/device.js',

@@ -1590,6 +1590,23 @@ const zh = {
   'conflicts.updated': '更新于 {time}',
   'scans.devices_link': '扫码设备',
   'scans.conflicts_link': '离线冲突',
+
+  // The top bar's search (js/search.js).
+  'search.label': '搜索来宾、证件或车辆',
+  'search.placeholder': '搜索姓名、编号、证件号、车牌',
+  'search.open': '搜索',
+  'search.close': '关闭搜索',
+  'search.results': '搜索结果',
+  'search.searching': '正在搜索…',
+  'search.none': '没有找到与“{q}”相符的来宾、证件或车辆。',
+  'search.group.guests': '来宾',
+  'search.group.passes': '证件',
+  'search.group.cars': '车辆',
+  'search.more_guests': '在来宾名单中查看全部结果',
+  'search.more_passes': '在证件列表中查看全部结果',
+  'search.withdrawn': '已退出',
+  'passes.only_found': '只显示搜索到的这张证件。',
+  'passes.show_all': '显示全部',
 };
 
 const en = {
@@ -3174,6 +3191,23 @@ const en = {
   'conflicts.updated': 'Updated {time}',
   'scans.devices_link': 'Scanner devices',
   'scans.conflicts_link': 'Offline conflicts',
+
+  // The top bar's search (js/search.js).
+  'search.label': 'Search guests, passes or cars',
+  'search.placeholder': 'Name, ref, pass no., plate',
+  'search.open': 'Search',
+  'search.close': 'Close search',
+  'search.results': 'Search results',
+  'search.searching': 'Searching…',
+  'search.none': 'No guest, pass or car matches “{q}”.',
+  'search.group.guests': 'Guests',
+  'search.group.passes': 'Passes',
+  'search.group.cars': 'Cars',
+  'search.more_guests': 'All matches in the guest list',
+  'search.more_passes': 'All matches in the pass list',
+  'search.withdrawn': 'Withdrawn',
+  'passes.only_found': 'Showing only the pass you searched for.',
+  'passes.show_all': 'Show all',
 };
 
 const dictionaries = { zh, en };

@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { codeLabel } from './format.js';
 import { initI18n, onLangChange, t } from './i18n.js';
+import { mountSearch } from './search.js';
 
 let user = null;
 
@@ -83,16 +84,33 @@ function toggleGroup(group) {
   else openGroup(group);
 }
 
-/** Fold the menu behind one button when its groups do not fit the bar. */
+/**
+ * Fold the menu behind one button when its groups do not fit the bar. The search box gives
+ * way first: the whole menu and a search icon beat a folded menu beside a search box; with
+ * the menu folded anyway, the box comes back if the menu's button keeps its whole label.
+ */
 function fitNav() {
   if (!navRoot) return;
   const items = navRoot.querySelector('.nav-items');
+  const search = document.getElementById('topsearch');
+  const wide = search && window.matchMedia('(min-width: 760px)').matches;
   const wasOpen = navRoot.classList.contains('is-open');
   navRoot.classList.remove('is-collapsed');
+  if (search) search.classList.remove('is-icon');
   setPanel(false);
   closeGroups();
-  const tooWide = items.scrollWidth > items.clientWidth + 1 || navRoot.scrollWidth > navRoot.clientWidth + 1;
+  const over = () => items.scrollWidth > items.clientWidth + 1 || navRoot.scrollWidth > navRoot.clientWidth + 1;
+  let tooWide = over();
+  if (tooWide && wide) {
+    search.classList.add('is-icon');
+    tooWide = over();
+    if (tooWide) search.classList.remove('is-icon');
+  }
   navRoot.classList.toggle('is-collapsed', tooWide);
+  if (tooWide && wide) {
+    const label = navRoot.querySelector('.nav-toggle-label');
+    if (label && label.scrollWidth > label.clientWidth + 1) search.classList.add('is-icon');
+  }
   if (tooWide && wasOpen) setPanel(true);
 }
 
@@ -305,6 +323,8 @@ export async function initShell({ signedIn = true, offline = false } = {}) {
       location.replace(HOME[user.role]);
       return user;
     }
+    // The search box first: the menu then measures what room is left for it.
+    mountSearch(user);
     buildNav();
   } catch (err) {
     // A 401 has already redirected; other failures show on the page's own calls.

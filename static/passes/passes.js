@@ -38,6 +38,8 @@ const credFilters = Object.fromEntries(CRED_FILTERS.map((k) => [k, '']));
 const vehFilters = { stream: '', status: '' };
 let sessions = [];
 let sessionId = '';
+/** Pass ids from the address bar (the top bar's search opens one pass): each tab shows only these. */
+let onlyIds = '';
 
 // ---------- messages ----------
 
@@ -228,7 +230,27 @@ function credParams() {
     const v = String(credFilters[key] || '').trim();
     if (v) params.set(key, v);
   }
+  if (onlyIds) params.set('ids', onlyIds);
   return params;
+}
+
+/** `path` narrowed to the pass ids from the address bar, if any. */
+function withIds(path) {
+  if (!onlyIds) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}ids=${encodeURIComponent(onlyIds)}`;
+}
+
+function showOnly() {
+  $('pass-only').hidden = !onlyIds;
+}
+
+/** Back from one pass to the whole list. */
+function clearOnly() {
+  onlyIds = '';
+  showOnly();
+  writeUrl();
+  clearMessages();
+  for (const name of loaded) (name === 'credentials' ? creds : name === 'vehicles' ? vehicles : admissions).reset();
 }
 
 function unitText(g) {
@@ -268,7 +290,7 @@ const creds = passList({
 });
 
 function writeUrl() {
-  const params = tab === 'credentials' ? credParams() : new URLSearchParams();
+  const params = tab === 'credentials' ? credParams() : new URLSearchParams(onlyIds ? { ids: onlyIds } : {});
   const query = params.toString();
   history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}#${tab}`);
 }
@@ -487,7 +509,7 @@ const vehicles = passList({
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(vehFilters)) if (v.trim()) params.set(k, v.trim());
     const q = params.toString();
-    return `/api/v1/vehicle-passes${q ? `?${q}` : ''}`;
+    return withIds(`/api/v1/vehicle-passes${q ? `?${q}` : ''}`);
   },
   rowData: (p) => ({ stream: p.vehicle?.stream || '' }),
   cells: (p, cell) => {
@@ -617,7 +639,8 @@ let guestResults = []; // the last search's guests, for the pick buttons
 const admissions = passList({
   table: 'admission-table',
   prefix: 'adm',
-  path: () => (sessionId ? `/api/v1/admissions?session_id=${encodeURIComponent(sessionId)}` : null),
+  // One ticket from the search is shown whatever session is picked.
+  path: () => (onlyIds ? withIds('/api/v1/admissions') : sessionId ? `/api/v1/admissions?session_id=${encodeURIComponent(sessionId)}` : null),
   cells: (p, cell) => {
     const a = p.admission || {};
     const g = p.guest;
@@ -866,6 +889,11 @@ function wireTabs() {
 function readUrl() {
   const params = new URLSearchParams(location.search);
   for (const key of CRED_FILTERS) credFilters[key] = params.get(key) || '';
+  onlyIds = (params.get('ids') || '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => /^\d+$/.test(x))
+    .join(',');
   const hash = location.hash.replace('#', '');
   return TABS.includes(hash) ? hash : 'credentials';
 }
@@ -892,6 +920,8 @@ async function main() {
   [user, zones] = await Promise.all([initShell(), loadZones()]);
   fillStatic();
   zoneOptions($('v-zones'), 'v-zone');
+  showOnly();
+  $('pass-only-clear').addEventListener('click', clearOnly);
   wireTabs();
   wireCredentials();
   wireVehicles();
