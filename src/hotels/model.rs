@@ -358,6 +358,9 @@ pub struct PlanSummary {
 #[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct AssignmentResponse {
     pub guest_id: i64,
+    /// The ref, to tell two guests of one name apart.
+    #[serde(rename = "ref")]
+    pub ref_code: String,
     pub name: String,
     pub name_latin: Option<String>,
     pub category: Option<String>,

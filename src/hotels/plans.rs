@@ -588,6 +588,7 @@ pub(super) fn assignment_response(
     let hotel = hotels.iter().find(|h| h.id == r.hotel_id);
     AssignmentResponse {
         guest_id: r.guest_id,
+        ref_code: g.map(|g| g.ref_code.clone()).unwrap_or_default(),
         name: g.map(|g| g.name.clone()).unwrap_or_default(),
         name_latin: g.and_then(|g| g.name_latin.clone()),
         category: g.and_then(|g| g.category.clone()),

@@ -26,6 +26,10 @@ pub struct RoomingRow {
     pub name_latin: Option<String>,
     pub category: Option<String>,
     pub delegation: Option<String>,
+    /// Ref and organization, to tell two guests of one name apart.
+    #[serde(rename = "ref")]
+    pub ref_code: String,
+    pub organization: Option<String>,
     pub room_type: String,
     pub room_no: Option<String>,
     /// Who shares the room (names).
@@ -88,6 +92,8 @@ pub fn rooming_list(conn: &mut DbConn, hotel: &Hotel, tz: Tz) -> Result<RoomingL
                     name_latin: g.name_latin.clone(),
                     category: g.category.clone(),
                     delegation: g.delegation.clone(),
+                    ref_code: g.ref_code.clone(),
+                    organization: g.organization.clone(),
                     room_type: s.room_type.clone(),
                     room_no: s.room_no.clone(),
                     roommate: (!roommates.is_empty()).then(|| roommates.join("、")),

@@ -480,6 +480,8 @@ pub struct LodgingGuest {
     pub arrival_no: Option<String>,
     pub stay_from: Option<NaiveDate>,
     pub stay_to: Option<NaiveDate>,
+    /// The ref, to tell two guests of one name apart.
+    pub ref_code: String,
 }
 
 type LodgingColumns = (
@@ -499,6 +501,7 @@ type LodgingColumns = (
     guests::arrival_no,
     guests::stay_from,
     guests::stay_to,
+    guests::ref_code,
 );
 
 fn lodging_columns() -> LodgingColumns {
@@ -519,6 +522,7 @@ fn lodging_columns() -> LodgingColumns {
         guests::arrival_no,
         guests::stay_from,
         guests::stay_to,
+        guests::ref_code,
     )
 }
 

@@ -36,6 +36,10 @@ pub struct BoardGuest {
     pub name_latin: Option<String>,
     pub category: Option<String>,
     pub delegation: Option<String>,
+    /// Ref and organization, to tell two guests of one name apart.
+    #[serde(rename = "ref")]
+    pub ref_code: String,
+    pub organization: Option<String>,
     pub phone: Option<String>,
     pub photo_url: Option<String>,
     pub vip: bool,
@@ -179,6 +183,8 @@ pub fn board(
                         name_latin: t.name_latin,
                         category: t.category,
                         delegation: t.delegation,
+                        ref_code: t.ref_code,
+                        organization: t.organization,
                         phone: t.phone,
                         halal: t.halal,
                         diet: t.diet,

@@ -144,6 +144,10 @@ pub struct RunGuest {
     pub name: String,
     pub category: Option<String>,
     pub delegation: Option<String>,
+    /// Ref and organization, to tell two guests of one name apart.
+    #[serde(rename = "ref")]
+    pub ref_code: String,
+    pub organization: Option<String>,
     /// Expected landing (arrivals) or pick-up time (returns).
     pub eta: Option<String>,
     pub status: String,

@@ -85,6 +85,8 @@ pub fn responses(conn: &mut DbConn, rows: &[RunRow], tz: Tz) -> Result<Vec<RunRe
                         name: p.map(|p| p.name.clone()).unwrap_or_default(),
                         category: p.and_then(|p| p.category.clone()),
                         delegation: p.and_then(|p| p.delegation.clone()),
+                        ref_code: p.map(|p| p.ref_code.clone()).unwrap_or_default(),
+                        organization: p.and_then(|p| p.organization.clone()),
                         eta: eta.map(|t| to_rfc3339(tz, t)),
                         status: statuses
                             .get(&(*g, r.direction.clone()))

@@ -254,8 +254,12 @@ const hasWaiting = (trip) => trip.status !== 'cancelled' && (trip.guests || []).
  * Which cards are open before the greeter touches them: the next trip with someone to meet,
  * and every trip with someone to meet that has landed or is due within 45 minutes.
  */
+// A card once opened by itself stays open until the greeter folds it: marking the last guest
+// met must not whisk the card (and the button just tapped) away.
+const openedOnce = new Set();
+
 function autoOpen(trips, now) {
-  const open = new Set();
+  const open = new Set(openedOnce);
   const nowMin = wallMinutes(now);
   const first = trips.find(hasWaiting);
   if (first) open.add(String(first.id));
@@ -263,6 +267,7 @@ function autoOpen(trips, now) {
     if (!hasWaiting(trip)) continue;
     if (trip.status === 'landed' || wallMinutes(tripTime(trip)) - nowMin <= 45) open.add(String(trip.id));
   }
+  for (const id of open) openedOnce.add(id);
   return open;
 }
 

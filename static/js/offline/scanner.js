@@ -321,7 +321,9 @@ export function createScanner({ screen }) {
     const payload = String(raw || '').trim();
     if (!point) throw new OfflineUnavailable('no_point', t('cp.pick_point_first'));
     const nonce = uuid();
-    const body = { payload, point: point.code, nonce, device: deviceLabel(screen) };
+    // The registered device's name when there is one, so online and offline scans of one
+    // phone read alike in the log; else this browser's label.
+    const body = { payload, point: point.code, nonce, device: (device && device.name) || deviceLabel(screen) };
     if (!(globalThis.navigator && navigator.onLine === false)) {
       try {
         const answer = await online(body);
