@@ -9,7 +9,7 @@
 // as if there were no worker. Bump VERSION when this list or the strategy changes: the new
 // worker installs a fresh cache and deletes the old ones.
 
-const VERSION = 'yingbin-scanner-v2';
+const VERSION = 'yingbin-scanner-v3';
 
 const PRECACHE = [
   '/checkpoint/',
@@ -29,6 +29,7 @@ const PRECACHE = [
   '/js/i18n.js',
   '/js/shell.js',
   '/js/search.js',
+  '/js/lookup.js',
   '/js/offline/bytes.js',
   '/js/offline/decide.js',
   '/js/offline/device.js',

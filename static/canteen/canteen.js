@@ -18,6 +18,7 @@ import { clear, h, say } from '../js/dom.js';
 import { categoryLabel, eventTimeShort } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
+import { mountLookup } from '../js/lookup.js';
 import { cachedList, createScanner } from '../js/offline/scanner.js';
 import { mountStatus, renderOfflineBand } from '../js/offline/status.js';
 import { createCamera } from '../desk/camera.js';
@@ -453,6 +454,15 @@ onLangChange(() => {
 async function main() {
   wireScanner();
   wireCamera();
+  // A guest who forgot the card: found by name, the face compared; no meal is counted.
+  mountLookup({
+    button: $('lookup-open'),
+    point: () => point,
+    pointName,
+    reason: (c) => (MEAL_REASONS.includes(c.reason) ? t(`ct.reason.${c.reason}`) : ''),
+    onScanText: (text) => scan(text),
+    onClose: refocus,
+  });
   $('canteen-point').addEventListener('change', () => {
     choosePoint($('canteen-point').value);
     $('canteen-point').blur();

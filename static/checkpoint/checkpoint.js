@@ -18,6 +18,7 @@ import { clear, h, say } from '../js/dom.js';
 import { categoryLabel, eventTimeShort } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
+import { mountLookup } from '../js/lookup.js';
 import { cachedList, createScanner } from '../js/offline/scanner.js';
 import { mountStatus, renderOfflineBand } from '../js/offline/status.js';
 import { label, loadZones, plateClass, plateText, reasonText, zoneChip, zoneName } from '../passes/shared.js';
@@ -665,6 +666,15 @@ $('recent').addEventListener('click', (e) => {
   if (!item) return;
   const entry = recent[Number(item.dataset.index)];
   if (entry) showVerdict(entry.result, { sound: false });
+});
+
+// A guest who forgot the card: found by name, the face compared; nothing is scanned.
+mountLookup({
+  button: $('lookup-open'),
+  point: currentPoint,
+  pointName,
+  onScanText: (text) => scan(text, 'scanner'),
+  onClose: refocus,
 });
 
 // Browsers allow sound only after a gesture: the first tap or key unlocks it.

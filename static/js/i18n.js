@@ -1607,6 +1607,25 @@ const zh = {
   'search.withdrawn': '已退出',
   'passes.only_found': '只显示搜索到的这张证件。',
   'passes.show_all': '显示全部',
+  // Forgot the pass: find by name at a scan point (js/lookup.js).
+  'lookup.open': '忘带证件？按姓名查找',
+  'lookup.title': '按姓名查找来宾',
+  'lookup.close': '关闭',
+  'lookup.not_a_scan': '这是查找，不是扫码：不记录通行或就餐，也不使用证件。请对照照片确认是本人。每次查找都记入审计日志。',
+  'lookup.label': '姓名或编号',
+  'lookup.placeholder': '姓名、拼音或编号',
+  'lookup.find': '查找',
+  'lookup.at': '查找地点：{point}',
+  'lookup.no_point': '请先选择扫码点。',
+  'lookup.searching': '正在查找…',
+  'lookup.found': '找到 {n} 人，请核对照片。',
+  'lookup.none': '没有找到“{q}”。',
+  'lookup.if_scanned': '若扫其证件',
+  'lookup.no_pass_on_file': '没有此处可用的证件',
+  'lookup.reason.no_pass': '没有此处可用的证件',
+  'lookup.halal': '清真',
+  'lookup.diet': '饮食',
+  'lookup.too_long': '最多 {n} 个字。',
 };
 
 const en = {
@@ -3208,6 +3227,25 @@ const en = {
   'search.withdrawn': 'Withdrawn',
   'passes.only_found': 'Showing only the pass you searched for.',
   'passes.show_all': 'Show all',
+  // Forgot the pass: find by name at a scan point (js/lookup.js).
+  'lookup.open': 'Forgot the pass? Find by name',
+  'lookup.title': 'Find a guest by name',
+  'lookup.close': 'Close',
+  'lookup.not_a_scan': 'A lookup, not a scan: no passage or meal is recorded and no pass is used. Compare the photo with the person. Every lookup is written to the audit log.',
+  'lookup.label': 'Name or ref',
+  'lookup.placeholder': 'Name, pinyin or ref',
+  'lookup.find': 'Find',
+  'lookup.at': 'At {point}',
+  'lookup.no_point': 'Choose the scan point first.',
+  'lookup.searching': 'Looking up…',
+  'lookup.found': '{n} found — compare the photo.',
+  'lookup.none': 'Nobody found for “{q}”.',
+  'lookup.if_scanned': 'If their pass were scanned',
+  'lookup.no_pass_on_file': 'No pass for this point',
+  'lookup.reason.no_pass': 'Holds no pass for this point',
+  'lookup.halal': 'Halal',
+  'lookup.diet': 'Diet',
+  'lookup.too_long': 'At most {n} characters.',
 };
 
 const dictionaries = { zh, en };
