@@ -126,6 +126,12 @@ const FIXED: &[(&str, &str)] = &[
     ("room_no is at most 16 characters", "房号最多 16 个字符"),
     ("name must be 1–60 characters", "名称须为 1–60 个字符"),
     ("unknown scan point", "未知的扫码点"),
+    ("q is at most 100 characters", "搜索内容最多 100 个字符"),
+    ("q must be 1–50 characters", "查找内容须为 1–50 个字符"),
+    (
+        "offline_max_age_minutes must be 1–1440",
+        "离线名单有效时长须为 1–1440 分钟",
+    ),
     (
         "at most 500 scans per upload",
         "每次最多上传 500 条扫码记录",

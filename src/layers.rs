@@ -11,7 +11,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
         "infrastructure: knows no domain",
         &[
             "db", "error", "error_zh", "time", "i18n", "config", "cache", "http", "outbox", "live",
-            "audit",
+            "audit", "tls",
         ],
     ),
     ("accounts and sessions", &["auth"]),
