@@ -77,6 +77,8 @@ use crate::{
         scan::routes::list_scans,
         scan::routes::hourly,
         reception::routes::search,
+        reception::routes::daily_report,
+        reception::routes::daily_report_csv,
         scan::field_routes::register_device,
         scan::field_routes::list_devices,
         scan::field_routes::retire_device,

@@ -6,6 +6,7 @@
 //! committee: arrivals, unmet guests, check-ins, rooms, passes, incidents and failed mail. This
 //! module is above the domains: it reads their public functions, and none of them calls it.
 
+pub mod report;
 pub mod routes;
 pub mod search;
 pub mod summary;
@@ -16,6 +17,8 @@ use actix_web::web;
 /// The reception routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(routes::search)
+        .service(routes::daily_report_csv)
+        .service(routes::daily_report)
         .service(routes::guest_summary)
         .service(routes::reception_today);
 }

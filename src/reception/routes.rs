@@ -96,3 +96,62 @@ pub async fn reception_today(
     let answer = state.db(move |conn| today::today(conn, now, tz)).await?;
     Ok(HttpResponse::Ok().json(answer))
 }
+
+/// The daily report's query.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// The answer's language (`zh` or `en`), accepted on every route.
+    pub lang: Option<String>,
+    /// The event-local day (default: today).
+    pub day: Option<chrono::NaiveDate>,
+}
+
+fn report_of(
+    state: &web::Data<AppState>,
+    day: Option<chrono::NaiveDate>,
+) -> (chrono::NaiveDate, chrono_tz::Tz, chrono::NaiveDateTime) {
+    let tz = state.settings.timezone;
+    let now = crate::time::now_utc();
+    let today = crate::time::to_local(tz, now).date();
+    (day.unwrap_or(today), tz, now)
+}
+
+/// The committee's daily report: guests by category and status, credentials, rooms per
+/// night, meals served against the forecast, incidents. Admin, reception and committee.
+#[utoipa::path(tag = "reception", params(ReportQuery), responses((status = 200, body = crate::reception::report::DailyReport), (status = 403)))]
+#[get("/reception/report")]
+pub async fn daily_report(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(DAY_READERS)?;
+    let (day, tz, now) = report_of(&state, query.day);
+    let report = state
+        .db(move |conn| crate::reception::report::daily_report(conn, day, tz, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// The daily report as CSV (`section,item,figure,value`).
+#[utoipa::path(tag = "reception", params(ReportQuery), responses((status = 200, content_type = "text/csv"), (status = 403)))]
+#[get("/reception/report.csv")]
+pub async fn daily_report_csv(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(DAY_READERS)?;
+    let (day, tz, now) = report_of(&state, query.day);
+    let report = state
+        .db(move |conn| crate::reception::report::daily_report(conn, day, tz, now))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"daily-report-{day}.csv\""),
+        ))
+        .body(crate::reception::report::csv(&report)))
+}

@@ -319,6 +319,13 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [&'static str]
         (Method::GET, "/api/v1/scans", None, DESK),
         (Method::GET, "/api/v1/scans/hourly", None, DESK),
         (Method::GET, "/api/v1/search?q=x", None, ANY),
+        (Method::GET, "/api/v1/reception/report", None, DAY_READERS),
+        (
+            Method::GET,
+            "/api/v1/reception/report.csv",
+            None,
+            DAY_READERS,
+        ),
         (
             Method::POST,
             "/api/v1/scans/lookup",

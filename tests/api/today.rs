@@ -292,3 +292,88 @@ on_both_backends!(
     who_sees_the_day,
     reception_and_the_committee_see_the_day_and_a_department_does_not
 );
+
+async fn the_committee_gets_the_days_numbers_as_json_and_csv(app: TestApp) -> TestResult {
+    let admin = app.admin().await;
+    let csv = format!(
+        "ref,name,category,department,stay_from,stay_to\n\
+         R1,张伟,journalist,宣传部,{d0},{d2}\n\
+         R2,李娜,journalist,宣传部,{d0},{d2}\n\
+         R3,王芳,vip,宣传部,{d0},{d2}\n",
+        d0 = day(0),
+        d2 = day(2)
+    );
+    let (s, body) = app.import(&admin, csv, false).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, page) = app.get_json("/api/v1/guests?q=R2", &admin).await;
+    let li = page["items"][0]["id"].as_i64().unwrap_or_default();
+    let (s, b) = send(
+        &app,
+        Method::POST,
+        &format!("/api/v1/guests/{li}/withdraw"),
+        &admin,
+        Some(json!({"reason": "行程取消"})),
+    )
+    .await;
+    assert!(s == 200 || s == 204, "{b}");
+    let committee = app.user(&admin, "cmte", "committee", None).await;
+
+    let (s, report) = app
+        .get_json(
+            &format!("/api/v1/reception/report?day={}", day(0)),
+            &committee,
+        )
+        .await;
+    assert_eq!(s, 200, "{report}");
+    let line = |c: &str| {
+        report["categories"]
+            .as_array()
+            .and_then(|a| a.iter().find(|l| l["category"] == c))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        (
+            line("journalist")["active"].as_i64(),
+            line("journalist")["withdrawn"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{report}"
+    );
+    assert_eq!(line("vip")["active"], 1);
+    assert_eq!(report["incidents"]["open"], 0);
+    assert_eq!(report["day"], day(0));
+
+    let r = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/reception/report.csv?day={}", day(0)),
+            Some(&committee),
+        )
+        .send()
+        .await?;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()?
+        .starts_with("text/csv"));
+    let text = r.text().await?;
+    assert!(
+        text.starts_with("\u{feff}section,item,figure,value\n"),
+        "{text}"
+    );
+    assert!(text.contains("guests,journalist,withdrawn,1\n"), "{text}");
+
+    // Only admin, reception and the committee; a day that is not a date is refused.
+    let guard = app.user(&admin, "gd", "security", None).await;
+    let (s, _) = app.get_json("/api/v1/reception/report", &guard).await;
+    assert_eq!(s, 403);
+    let (s, _) = app
+        .get_json("/api/v1/reception/report?day=tomorrow", &committee)
+        .await;
+    assert!((400..500).contains(&s), "{s}");
+    Ok(())
+}
+on_both_backends!(
+    daily_report,
+    the_committee_gets_the_days_numbers_as_json_and_csv
+);
