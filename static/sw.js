@@ -9,7 +9,7 @@
 // as if there were no worker. Bump VERSION when this list or the strategy changes: the new
 // worker installs a fresh cache and deletes the old ones.
 
-const VERSION = 'yingbin-scanner-v3';
+const VERSION = 'yingbin-scanner-v4';
 
 const PRECACHE = [
   '/checkpoint/',
@@ -23,6 +23,7 @@ const PRECACHE = [
   '/img/icon-192.png',
   '/img/icon-512.png',
   '/vendor/jsQR.js',
+  '/vendor/noble-ed25519.js',
   '/js/api.js',
   '/js/dom.js',
   '/js/format.js',
