@@ -18,6 +18,7 @@ const NAV = [
   { id: 'nav-guests', group: 'guests', href: '/reception/', key: 'nav.guests', roles: REGISTRY_READERS, match: /^\/reception\/(index\.html|guest\.html)?$/ },
   { id: 'nav-import', group: 'guests', href: '/reception/import.html', key: 'nav.import', roles: ['admin', 'reception', 'department'], match: /^\/reception\/import\.html$/ },
   { id: 'nav-passes', group: 'guests', href: '/passes/', key: 'nav.passes', roles: [...REGISTRY_READERS], match: /^\/(passes|print)\// },
+  { id: 'nav-report', group: 'guests', href: '/print/report.html', key: 'nav.report', roles: ['admin', 'reception', 'committee'], match: /^\/print\/report\.html$/ },
   { id: 'nav-mail', group: 'guests', href: '/mail/', key: 'nav.mail', roles: ['admin', 'reception'], match: /^\/mail\// },
   { id: 'nav-hotels', group: 'stay', href: '/hotels/', key: 'nav.hotels', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/(index\.html|hotel\.html)?$/ },
   { id: 'nav-allocation', group: 'stay', href: '/hotels/plan.html', key: 'nav.allocation', roles: ['admin', 'reception', 'committee'], match: /^\/hotels\/plan\.html$/ },
