@@ -366,7 +366,8 @@ function wire() {
   });
   // A tap or focus elsewhere closes the list (and the phone's full-width search).
   document.addEventListener('click', (e) => {
-    if (!root.contains(e.target)) collapse();
+    // The dimmed page behind the open search is the root's own ::before.
+    if (!root.contains(e.target) || e.target === root) collapse();
   });
   root.addEventListener('focusout', (e) => {
     if (e.relatedTarget && !root.contains(e.relatedTarget)) collapse();
