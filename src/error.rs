@@ -152,8 +152,7 @@ pub struct ErrorBody {
     pub error: String,
     /// For people, in the caller's language.
     pub message: String,
-    /// Where: `[{"field": …}]`, an import's bad rows, or empty.
-    #[schema(value_type = Object)]
+    /// Where: `[{"field": …}]`, an import's bad rows, or empty (`[]`); any JSON value.
     pub details: Value,
 }
 

@@ -103,8 +103,11 @@ pub fn search(
                 ids: Some(vec![id]),
                 ..Default::default()
             };
+            // A department sees its own guests' passes; everyone else any pass, holder or
+            // not (a car's pass, an invitee's ticket).
+            let confine = user.department_scope().map(|_| scoped(None));
             let (_, by_number) =
-                crate::passes::service::list(conn, &filter, Some(&scoped(None)), EACH, 0, tz)?;
+                crate::passes::service::list(conn, &filter, confine.as_ref(), EACH, 0, tz)?;
             found.extend(
                 by_number
                     .into_iter()

@@ -125,3 +125,59 @@ async fn reception_finds_one_of_two_namesakes_from_the_top_bar_and_a_greeter_a_f
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_guard_finds_a_guest_without_the_pass_and_the_committee_prints_the_day() -> TestResult {
+    let app = spawn_app().await;
+    let (admin, zhang, _) = crate::passes::event(&app).await;
+    crate::passes::credential(&app, &admin, zhang, &["A"], 0, 3).await;
+    app.user(&admin, "guard_a", "checkpoint", Some("G-A")).await;
+    app.user(&admin, "cmte", "committee", None).await;
+
+    let browser = Browser::start().await?;
+    browser
+        .sign_in(&app.address, "/checkpoint/", "guard_a", USER_PASSWORD)
+        .await?;
+    browser.click("#lookup-open").await?;
+    browser.send_keys("#lookup-q", "张伟\u{E007}").await?;
+    let found = browser
+        .wait_script(
+            "张伟 found, with what his pass would get here",
+            "const li = document.querySelector('#lookup-results li.lookup-item'); \
+             return li ? {verdict: li.dataset.verdict, text: li.textContent, \
+                          photo: !!li.querySelector('img')} : null;",
+            |v| !v.is_null(),
+        )
+        .await?;
+    assert_eq!(found["verdict"], "accept", "{found}");
+    assert!(
+        found["text"].as_str().unwrap_or("").contains("张伟"),
+        "{found}"
+    );
+    assert_eq!(found["photo"], true, "the guard compares the face: {found}");
+    let (_, log) = app.get_json("/api/v1/scans", &admin).await;
+    assert_eq!(log["total"], 0, "a lookup is not a scan: {log}");
+    assert_eq!(
+        browser
+            .wait_script("no sideways scroll", NO_SIDEWAYS, |_| true)
+            .await?,
+        true
+    );
+
+    // The committee's printable day: the guests by category are on the page.
+    browser
+        .sign_in(&app.address, "/print/report.html", "cmte", USER_PASSWORD)
+        .await?;
+    browser
+        .wait_for("#report-guests", "the guests by category", |t| {
+            t.chars().any(|c| c.is_ascii_digit())
+        })
+        .await?;
+    assert_eq!(
+        browser
+            .wait_script("no sideways scroll", NO_SIDEWAYS, |_| true)
+            .await?,
+        true
+    );
+    Ok(())
+}

@@ -61,6 +61,12 @@ async fn one_box_finds_guests_passes_and_cars_within_each_roles_view(app: TestAp
             .is_some_and(|p| p.iter().any(|p| p["id"] == pass)),
         "{found}"
     );
+    // A car's pass by its printed number (no holder): found too.
+    let car_id = car["id"].as_i64().unwrap_or_default();
+    let (_, found) = app
+        .get_json(&format!("/api/v1/search?q=No.%20{car_id}-1"), &reception)
+        .await;
+    assert_eq!(found["passes"][0]["id"], car_id, "{found}");
     // By plate, typed loosely.
     let (_, found) = app
         .get_json("/api/v1/search?q=%E5%B7%9Da12345", &reception)
