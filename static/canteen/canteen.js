@@ -15,7 +15,7 @@
 
 import { api, listAll } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
-import { categoryLabel, eventTimeShort } from '../js/format.js';
+import { categoryLabel, eventClockOfDay, eventTimeShort, eventWallClock } from '../js/format.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { mountLookup } from '../js/lookup.js';
@@ -136,13 +136,36 @@ function renderWhere() {
   document.title = `${dp ? dp.name : t('ct.title')} · ${t('app.name')}`;
 
   let line = '';
+  const own = dp && Array.isArray(dp.windows) && dp.windows.length ? dp.windows : defaults;
   if (count && count.service) {
-    const own = dp && Array.isArray(dp.windows) && dp.windows.length ? dp.windows : defaults;
     const w = windowsBy(own).get(count.service);
     line = `${serviceLabel(count.service)}${w ? ` ${windowText(w)}` : ''}`;
-  } else if (count) line = t('ct.no_service');
+  } else if (count) {
+    // Between services the count reads 0/0: say when the door opens next.
+    const next = nextService(own);
+    line = next
+      ? `${t('ct.no_service')} · ${t(next.tomorrow ? 'ct.next_service_tomorrow' : 'ct.next_service', {
+          service: serviceLabel(next.service),
+          time: next.start,
+        })}`
+      : t('ct.no_service');
+  }
   $('canteen-service').textContent = line;
   $('canteen-service').dataset.service = count && count.service ? count.service : '';
+}
+
+/**
+ * The next service to start after now on the event's clock (not the device's): the first
+ * window starting later today, else the first one tomorrow. Null without windows.
+ */
+function nextService(windows) {
+  const starts = (Array.isArray(windows) ? windows : [])
+    .filter((w) => w && w.service && /^\d{2}:\d{2}$/.test(w.start || ''))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  if (!starts.length) return null;
+  const now = (eventWallClock() || '').slice(11, 16);
+  const later = starts.find((w) => w.start > now);
+  return later ? { ...later, tomorrow: false } : { ...starts[0], tomorrow: true };
 }
 
 // ---------- the count ----------
@@ -161,7 +184,7 @@ function renderCount() {
     note.textContent = countError;
     note.classList.add('is-error');
   } else {
-    note.textContent = countAt ? t('ct.count_at', { time: countAt.toTimeString().slice(0, 8) }) : '';
+    note.textContent = countAt ? t('ct.count_at', { time: eventClockOfDay(countAt) }) : '';
     note.classList.remove('is-error');
   }
 }

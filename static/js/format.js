@@ -43,3 +43,70 @@ export function eventTimeShort(value) {
 export function orNone(value) {
   return value === null || value === undefined || value === '' ? t('common.none') : String(value);
 }
+
+// The event's clock for instants the browser holds (now, a UTC stamp): shown at the event's
+// offset, never the device's zone — a phone set to another zone must still read the venue's
+// time. The offset is learnt from any server time that carries it ("…+08:00") and kept on the
+// device; until then it is the server's default zone, Asia/Shanghai (+08:00, no summer time).
+const OFFSET_KEY = 'yingbin.event_offset';
+const DEFAULT_OFFSET = '+08:00';
+const OFFSET_RE = /([+-])(\d{2}):(\d{2})$/;
+
+/** The event's UTC offset, "+08:00". */
+export function eventOffset() {
+  try {
+    const kept = localStorage.getItem(OFFSET_KEY);
+    if (kept && OFFSET_RE.test(kept)) return kept;
+  } catch {
+    // No storage: the default.
+  }
+  return DEFAULT_OFFSET;
+}
+
+/** Learn the offset from a server time in the event's offset; true when it changed. */
+export function learnEventOffset(stamp) {
+  const m = OFFSET_RE.exec(String(stamp || ''));
+  if (!m || m[0] === eventOffset()) return false;
+  try {
+    localStorage.setItem(OFFSET_KEY, m[0]);
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * An instant (a Date, epoch ms, or a stamp; a stamp without offset or Z is UTC, as the mail
+ * API writes them) as the event's wall clock: "2026-06-16T14:35:09" (no offset), or null.
+ */
+export function eventWallClock(instant = new Date()) {
+  let ms;
+  if (instant instanceof Date) ms = instant.getTime();
+  else if (typeof instant === 'number') ms = instant;
+  else {
+    const s = String(instant || '').trim().replace(' ', 'T');
+    ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/i.test(s) ? s : `${s}Z`);
+  }
+  if (!Number.isFinite(ms)) return null;
+  const m = OFFSET_RE.exec(eventOffset());
+  const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  return new Date(ms + minutes * 60000).toISOString().slice(0, 19);
+}
+
+/** An instant on the event's clock, "2026-06-16 14:35" (see `eventWallClock`). */
+export function eventClockTime(instant = new Date()) {
+  const wall = eventWallClock(instant);
+  return wall ? eventTime(wall) : t('common.none');
+}
+
+/** An instant on the event's clock, short: "06-16 14:35". */
+export function eventClockShort(instant = new Date()) {
+  const wall = eventWallClock(instant);
+  return wall ? eventTimeShort(wall) : '';
+}
+
+/** An instant on the event's clock, time of day only: "14:35:09". */
+export function eventClockOfDay(instant = new Date()) {
+  const wall = eventWallClock(instant);
+  return wall ? wall.slice(11, 19) : '';
+}

@@ -1,9 +1,9 @@
 // What the mail page's parts share: labels for kinds and statuses, the API's UTC times on the
-// desk's clock, and the table of messages (a guest's history, the failures) with its Resend.
+// event's clock, and the table of messages (a guest's history, the failures) with its Resend.
 
 import { api } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
-import { codeLabel, eventTimeShort } from '../js/format.js';
+import { codeLabel, eventClockShort, eventTimeShort } from '../js/format.js';
 import { t } from '../js/i18n.js';
 
 export const $ = (id) => document.getElementById(id);
@@ -19,19 +19,13 @@ export function statusBadge(status) {
 }
 
 // The mail API answers in naive UTC ("2026-06-18T08:00:00"), unlike the rest of the API (event
-// offset). Read it as UTC and show it on the device's clock — the desks run in the event's zone —
-// in format.js's short form. A time that does carry an offset is shown as written, as elsewhere.
-const STAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/;
-
+// offset). Read it as UTC and show it on the event's clock (format.js), not the device's zone,
+// in the short form. A time that does carry an offset is shown as written, as elsewhere.
 export function mailTime(value) {
   if (!value) return '';
   const s = String(value);
   if (/[+-]\d{2}:\d{2}$/.test(s)) return eventTimeShort(s);
-  const m = STAMP_RE.exec(s);
-  if (!m) return s;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)));
-  const pad = (n) => String(n).padStart(2, '0');
-  return eventTimeShort(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`);
+  return eventClockShort(s) || s;
 }
 
 /** A table cell that becomes a labelled line on a phone (the .table card layout). */

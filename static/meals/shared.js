@@ -6,6 +6,7 @@
 
 import { api } from '../js/api.js';
 import { h } from '../js/dom.js';
+import { eventWallClock } from '../js/format.js';
 import { has, t } from '../js/i18n.js';
 
 export const SERVICES = ['breakfast', 'lunch', 'dinner', 'night_snack'];
@@ -74,11 +75,9 @@ export function isTime(text) {
 
 // ---------- dates ----------
 
-/** Today in the device's calendar (the server decides "now" for scans and counts itself). */
+/** Today on the event's calendar, not the device's (the server decides "now" for scans and counts). */
 export function todayIso() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return eventWallClock().slice(0, 10);
 }
 
 /** `iso` moved by `n` days (UTC arithmetic: no daylight-saving surprises). */

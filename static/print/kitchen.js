@@ -6,6 +6,7 @@
 
 import { api } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
+import { eventClockTime } from '../js/format.js';
 import { t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { SERVICES, SERVICE_BI, addDays, links, loadPoints, todayIso } from '../meals/shared.js';
@@ -82,9 +83,8 @@ function render(sheet, pointName, halalRoom) {
   $('kitchen-halal-note').hidden = !(halalRoom || services.some((s) => n(s.halal) > 0));
   $('kitchen-point').textContent = pointName;
   $('kitchen-day').textContent = sheet?.day || '';
-  const now = new Date();
-  const pad = (x) => String(x).padStart(2, '0');
-  $('kitchen-printed').textContent = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  // Printed on the event's clock, whatever zone the printing computer is set to.
+  $('kitchen-printed').textContent = eventClockTime();
   $('print-count').textContent = t('kitchen.print_count', { n: services.length });
   $('kitchen').hidden = false;
   document.title = `${pointName} · ${t('kitchen.print_title')}`;

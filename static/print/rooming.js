@@ -7,7 +7,7 @@
 
 import { api } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
-import { eventTimeShort } from '../js/format.js';
+import { eventClockTime, eventTimeShort } from '../js/format.js';
 import { t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { codeParam, links, loadHotels } from '../hotels/shared.js';
@@ -86,9 +86,8 @@ function render(list, hotelName) {
   $('rooming-hotel').textContent = hotelName;
   $('rooming-revision').textContent = list?.revision != null ? String(list.revision) : '—';
   $('rooming-count').textContent = String(rows.length);
-  const now = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  $('rooming-printed').textContent = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  // Printed on the event's clock, whatever zone the printing computer is set to.
+  $('rooming-printed').textContent = eventClockTime();
   $('print-count').textContent = t('rooming.print_count', { n: rows.length });
   $('rooming').hidden = false;
   document.title = `${hotelName} · ${t('rooming.print_title')}`;
