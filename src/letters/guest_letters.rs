@@ -14,8 +14,53 @@ pub(super) fn greeting(lang: Lang, f: &GuestFacts) -> String {
         Lang::Zh => format!("尊敬的{}：", f.guest.name),
         Lang::En => format!(
             "Dear {},",
-            f.guest.name_latin.as_deref().unwrap_or(&f.guest.name)
+            salutation(
+                f.guest.name_latin.as_deref(),
+                &f.guest.name,
+                f.guest.gender.as_deref()
+            )
         ),
+    }
+}
+
+/// How an English letter addresses a guest. Latin names are registered as in the passport,
+/// surname first in capitals ("SMITH John", "ZHANG Wei"): with a known gender that gives
+/// "Mr Smith" / "Ms Zhang", else the name in the reading order "John Smith". A Latin name
+/// written otherwise is used as written; no Latin name, the Chinese one.
+pub fn salutation(latin: Option<&str>, name: &str, gender: Option<&str>) -> String {
+    let Some(latin) = latin.map(str::trim).filter(|l| !l.is_empty()) else {
+        return name.to_string();
+    };
+    let words: Vec<&str> = latin.split_whitespace().collect();
+    let is_surname =
+        |w: &&&str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    let split = words.iter().take_while(is_surname).count();
+    if split == 0 || split == words.len() {
+        return latin.to_string();
+    }
+    let title = |w: &str| -> String {
+        w.split('-')
+            .map(|part| {
+                let mut c = part.chars();
+                c.next().map_or(String::new(), |first| {
+                    first
+                        .to_uppercase()
+                        .chain(c.flat_map(char::to_lowercase))
+                        .collect()
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    let surname = words[..split]
+        .iter()
+        .map(|w| title(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    match gender.map(|g| g.trim().to_ascii_uppercase()) {
+        Some(g) if g == "M" => format!("Mr {surname}"),
+        Some(g) if g == "F" => format!("Ms {surname}"),
+        _ => format!("{} {surname}", words[split..].join(" ")),
     }
 }
 
@@ -504,4 +549,34 @@ pub fn pass_revoked(lang: Lang, f: &GuestFacts, number: (i64, i32), reason: &str
         Lang::En => format!("Your pass {no} was revoked ({why}) and no longer opens any gate. Contact the reception office if you need a new one."),
     };
     l
+}
+
+#[cfg(test)]
+mod salutation_tests {
+    use super::salutation;
+
+    #[test]
+    fn a_passport_style_latin_name_is_addressed_as_people_write_letters() {
+        assert_eq!(
+            salutation(Some("SMITH John"), "史密斯", Some("M")),
+            "Mr Smith"
+        );
+        assert_eq!(salutation(Some("ZHANG Wei"), "张伟", Some("F")), "Ms Zhang");
+        assert_eq!(salutation(Some("SMITH John"), "史密斯", None), "John Smith");
+        assert_eq!(
+            salutation(Some("VAN DER BERG Anna"), "安娜", None),
+            "Anna Van Der Berg"
+        );
+        assert_eq!(
+            salutation(Some("LI-MEI Chen"), "陈", Some("F")),
+            "Ms Li-Mei"
+        );
+        // Written otherwise: as written; no Latin name: the Chinese name.
+        assert_eq!(
+            salutation(Some("John Smith"), "史密斯", Some("M")),
+            "John Smith"
+        );
+        assert_eq!(salutation(Some("SMITH"), "史密斯", Some("M")), "SMITH");
+        assert_eq!(salutation(None, "张伟", Some("M")), "张伟");
+    }
 }

@@ -21,7 +21,8 @@ use crate::passes::vehicle_requests::{self, VehicleRequest};
 use crate::passes::{follow, keys, qr};
 use crate::AppState;
 
-const CREDENTIAL_VIEWERS: &[Role] = &[
+/// Who may see credentials (the global search follows the same list).
+pub const CREDENTIAL_VIEWERS: &[Role] = &[
     Role::Admin,
     Role::Reception,
     Role::Security,
@@ -35,7 +36,8 @@ const CREDENTIAL_REQUESTERS: &[Role] = &[
     Role::Security,
     Role::Department,
 ];
-const VEHICLE_VIEWERS: &[Role] = &[
+/// Who may see vehicle passes (the global search follows the same list).
+pub const VEHICLE_VIEWERS: &[Role] = &[
     Role::Admin,
     Role::Reception,
     Role::Security,

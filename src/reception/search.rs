@@ -18,21 +18,8 @@ use crate::passes::{PassFilter, PassResponse};
 const EACH: i64 = 8;
 
 const GUEST_READERS: &[Role] = crate::guests::routes::READERS;
-const PASS_READERS: &[Role] = &[
-    Role::Admin,
-    Role::Reception,
-    Role::Security,
-    Role::Department,
-    Role::Office,
-    Role::Committee,
-];
-const CAR_READERS: &[Role] = &[
-    Role::Admin,
-    Role::Reception,
-    Role::Security,
-    Role::Transport,
-    Role::Office,
-];
+const PASS_READERS: &[Role] = crate::passes::routes::CREDENTIAL_VIEWERS;
+const CAR_READERS: &[Role] = crate::passes::routes::VEHICLE_VIEWERS;
 
 /// What a search found; a list the role may not see is absent.
 #[derive(Serialize, ToSchema, Debug, Default)]
@@ -111,7 +98,7 @@ pub fn search(
             found.extend(
                 by_number
                     .into_iter()
-                    .filter(|p| serial.is_none_or(|s| i32::from(p.serial) == s)),
+                    .filter(|p| serial.is_none_or(|s| p.serial == s)),
             );
         }
         let (_, by_holder) = crate::passes::service::list(

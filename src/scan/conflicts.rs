@@ -138,18 +138,21 @@ fn scan_side(
     ))
 }
 
+/// id, kind, pass, kept scan, lost scan, detected, the pass's kind, the holder's name.
+type ConflictRow = (
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    i64,
+    NaiveDateTime,
+    Option<String>,
+    Option<String>,
+);
+
 /// The newest conflicts first (at most `limit`).
 pub fn list(conn: &mut DbConn, tz: chrono_tz::Tz, limit: i64) -> Result<ConflictList, AppError> {
-    let rows: Vec<(
-        i64,
-        String,
-        i64,
-        Option<i64>,
-        i64,
-        NaiveDateTime,
-        Option<String>,
-        Option<String>,
-    )> = scan_conflicts::table
+    let rows: Vec<ConflictRow> = scan_conflicts::table
         .left_join(passes::table.on(passes::id.eq(scan_conflicts::pass_id)))
         .left_join(guests::table.on(guests::id.nullable().eq(passes::guest_id)))
         .order(scan_conflicts::id.desc())

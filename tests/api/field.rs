@@ -466,6 +466,20 @@ async fn a_canteen_serves_offline_and_the_meals_count_once_uploaded(app: TestApp
         .await;
     assert_eq!(count["served"], 1, "{count}");
     assert_eq!(count["halal_served"], 1);
+    // The kitchen's figures count it too: today's lunch at TEAM-D, served 1.
+    let today = count["day"].as_str().unwrap_or_default().to_string();
+    let (_, f) = app
+        .get_json(
+            &format!("/api/v1/meals/forecast?from={today}&to={today}&point=TEAM-D"),
+            &c.admin,
+        )
+        .await;
+    let lunch = f["rows"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["service"] == "lunch"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(lunch["actual"], 1, "{f}");
     // Online, the same meal is eaten already; a second offline device's accept is a conflict.
     let v = crate::passes::scan(&app, &c.team, &c.tokens["M1"], "C-TEAM-D").await;
     assert_eq!(v["reason"], "already_used", "{v}");

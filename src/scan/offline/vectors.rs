@@ -111,7 +111,7 @@ fn cases() -> Vec<Case> {
     let mut flipped = good.clone().into_bytes();
     flipped[60] = if flipped[60] == b'A' { b'B' } else { b'A' };
     let flipped = String::from_utf8(flipped).expect("ascii");
-    let mut other = cred.clone();
+    let mut other = cred;
     other.key_id = 2;
     let by_key_2 = token::sign(&other, &key(2));
     // docs/pass-format.md §8 `version_2`: the credential record with byte 0 set to 2.
