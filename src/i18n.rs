@@ -115,7 +115,7 @@ mod tests {
             let named = text
                 .split("data-i18n")
                 .skip(1)
-                .filter_map(|rest| rest.split_once("=\"").map(|(attr, v)| (attr, v)))
+                .filter_map(|rest| rest.split_once("=\""))
                 .filter(|(attr, _)| attr.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
                 .filter_map(|(_, v)| v.split('"').next())
                 .chain(
