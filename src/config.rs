@@ -39,6 +39,10 @@ pub struct Settings {
     /// `YINGBIN_TLS_CERT` and `YINGBIN_TLS_KEY`: PEM files; with both the service speaks HTTPS
     /// only (and the session cookie is Secure).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// `YINGBIN_RECEPTION_PHONE`, `YINGBIN_RECEPTION_EMAIL`: how guests reach the reception
+    /// office, at the foot of every message to a guest.
+    pub reception_phone: Option<String>,
+    pub reception_email: Option<String>,
     /// `YINGBIN_OFFLINE_MAX_AGE_MINUTES`: how old a scanner's offline lists may grow before
     /// it stops accepting (default 30); a point may allow longer.
     pub offline_max_age_minutes: i64,
@@ -137,6 +141,8 @@ impl Settings {
                     return Err("give both YINGBIN_TLS_CERT and YINGBIN_TLS_KEY, or neither".into())
                 }
             },
+            reception_phone: get("YINGBIN_RECEPTION_PHONE").map(|v| v.trim().to_string()),
+            reception_email: get("YINGBIN_RECEPTION_EMAIL").map(|v| v.trim().to_string()),
             offline_max_age_minutes: parse_num(&get, "YINGBIN_OFFLINE_MAX_AGE_MINUTES", 30)?,
             mail: MailSettings {
                 smtp_url: get("YINGBIN_SMTP_URL"),

@@ -67,6 +67,26 @@ pub fn render(
     }
 }
 
+/// How a guest reaches reception, at the foot of every guest message, when the event set a
+/// phone or an address (`YINGBIN_RECEPTION_PHONE`, `YINGBIN_RECEPTION_EMAIL`).
+pub fn contact_closing(lang: Lang, phone: Option<&str>, email: Option<&str>) -> Option<String> {
+    let how = match (lang, phone, email) {
+        (_, None, None) => return None,
+        (Lang::Zh, Some(p), Some(e)) => format!("电话 {p}，邮箱 {e}"),
+        (Lang::Zh, Some(p), None) => format!("电话 {p}"),
+        (Lang::Zh, None, Some(e)) => format!("邮箱 {e}"),
+        (Lang::En, Some(p), Some(e)) => format!("call {p} or write to {e}"),
+        (Lang::En, Some(p), None) => format!("call {p}"),
+        (Lang::En, None, Some(e)) => format!("write to {e}"),
+    };
+    Some(match lang {
+        Lang::Zh => format!("如有疑问，请联系接待办公室（{how}）。此邮件由迎宾系统自动发送。"),
+        Lang::En => format!(
+            "Questions? Contact the reception office: {how}. This message was sent by Yingbin."
+        ),
+    })
+}
+
 /// A guest message for preview, as if queued now.
 pub fn preview(
     conn: &mut DbConn,
@@ -231,6 +251,14 @@ fn guest_message(
             )
         }
     };
+    let mut letter = letter;
+    if let Some(closing) = contact_closing(
+        lang,
+        settings.reception_phone.as_deref(),
+        settings.reception_email.as_deref(),
+    ) {
+        letter.closing = closing;
+    }
     let name = match lang {
         Lang::En => f.guest.name_latin.clone().unwrap_or(f.guest.name.clone()),
         Lang::Zh => f.guest.name.clone(),
@@ -249,4 +277,21 @@ fn zone_names(conn: &mut DbConn, codes: &[String], lang: Lang) -> Result<Vec<Str
                 .map_or_else(|| c.clone(), |z| lang.pick(&z.name, &z.name_en).to_string())
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guest_is_told_how_to_reach_reception_when_the_event_says() {
+        assert_eq!(contact_closing(Lang::En, None, None), None);
+        let en = contact_closing(Lang::En, Some("+86 28 8888 0000"), Some("r@games.cn"));
+        assert_eq!(
+            en.as_deref(),
+            Some("Questions? Contact the reception office: call +86 28 8888 0000 or write to r@games.cn. This message was sent by Yingbin.")
+        );
+        let zh = contact_closing(Lang::Zh, None, Some("r@games.cn")).unwrap_or_default();
+        assert!(zh.contains("邮箱 r@games.cn"), "{zh}");
+    }
 }

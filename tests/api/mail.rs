@@ -41,6 +41,8 @@ fn smtp_settings(sink: &SmtpSink) -> Vec<(&'static str, String)> {
         ("YINGBIN_MAIL_RETRY_SECS", "0".into()),
         // Kitchen sheets go out when a test asks, not at the hour it happens to run.
         ("YINGBIN_KITCHEN_SHEET_HOUR", "off".into()),
+        ("YINGBIN_RECEPTION_PHONE", "+86 28 8888 0000".into()),
+        ("YINGBIN_RECEPTION_EMAIL", "reception@games.cn".into()),
     ]
 }
 
@@ -152,6 +154,11 @@ async fn a_guest_gets_their_pass_by_smtp_and_the_attached_qr_verifies(
         assert!(part.contains("If it is lost"), "{part}");
         // The number the badge prints, so the guest can quote it at the desk.
         assert!(part.contains(&format!("No. {pass}-1")), "{part}");
+        // How to reach reception.
+        assert!(
+            part.contains("+86 28 8888 0000") && part.contains("reception@games.cn"),
+            "{part}"
+        );
         assert!(
             part.contains("主场馆") || part.contains("A"),
             "zones: {part}"
