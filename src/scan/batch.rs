@@ -17,7 +17,8 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::passes::keys::KeyRing;
 use crate::scan::devices;
-use crate::scan::service::{self, OfflineFacts, PendingScan, Prepared, ScanCache, ScanRequest};
+use crate::scan::reconcile::OfflineFacts;
+use crate::scan::service::{self, PendingScan, Prepared, ScanCache, ScanRequest};
 
 /// The most scans one upload may carry.
 pub const MAX_BATCH: usize = 500;

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, Offset, SubsecRound, TimeZone};
 use diesel::prelude::*;
 use ed25519_dalek::Signer;
 use serde::{Deserialize, Serialize};
@@ -122,7 +122,7 @@ pub fn build(
     now: NaiveDateTime,
     event_minutes: i64,
 ) -> Result<(SignedKit, NaiveDateTime), AppError> {
-    let generated = now.and_utc().with_nanosecond_zeroed();
+    let generated = now.and_utc().trunc_subsecs(0);
     let kind = PointKind::parse(&point.kind)
         .ok_or_else(|| AppError::Internal(format!("point kind {}", point.kind)))?;
     let zones = crate::passes::list_zones(conn)?;
@@ -201,17 +201,6 @@ pub fn build(
         },
         generated.naive_utc(),
     ))
-}
-
-trait ZeroNanos {
-    fn with_nanosecond_zeroed(self) -> Self;
-}
-
-impl ZeroNanos for chrono::DateTime<chrono::Utc> {
-    fn with_nanosecond_zeroed(self) -> Self {
-        use chrono::Timelike;
-        self.with_nanosecond(0).unwrap_or(self)
-    }
 }
 
 fn session(conn: &mut DbConn, id: i64) -> Result<Option<KitSession>, AppError> {

@@ -12,6 +12,8 @@ pub mod kit;
 pub mod lookup;
 mod model;
 pub mod offline;
+pub mod points;
+pub mod reconcile;
 pub mod routes;
 pub mod rules;
 pub mod service;

@@ -8,9 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::audit;
 use crate::auth::{CurrentUser, Role};
-use crate::db::{write_tx, DbConn, PooledConn, Tx};
+use crate::db::{write_tx, DbConn, PooledConn};
 use crate::error::AppError;
 use crate::guests::service::guest_card;
 use crate::hotels::rules::DeskVerdict;
@@ -18,8 +17,11 @@ use crate::i18n::Lang;
 use crate::passes::keys::KeyRing;
 use crate::passes::token::{self, PassKind};
 use crate::scan::model::{NewScan, ScanPoint};
+use crate::scan::reconcile::{self, OfflineFacts};
 use crate::scan::rules::{self, PassState, PointKind, PointView, Reason};
 use crate::scan::store;
+
+pub use crate::scan::points::{create_point, list_points, update_point, PointRequest};
 use crate::time::to_rfc3339;
 
 /// A scan as the point sends it.
@@ -173,31 +175,21 @@ fn unix_to_rfc3339(tz: Tz, t: u32) -> String {
 pub struct PendingScan {
     response: ScanResponse,
     outcome: Result<(), Reason>,
-    at: chrono::NaiveDateTime,
+    pub(super) at: chrono::NaiveDateTime,
     point_id: i64,
     user_id: i64,
     device: Option<String>,
     nonce: Option<String>,
-    pass_id: Option<i64>,
-    serial: Option<i32>,
+    pub(super) pass_id: Option<i64>,
+    pub(super) serial: Option<i32>,
     /// The session whose first entry this admission claims (no re-entry).
-    claims_session: Option<i64>,
+    pub(super) claims_session: Option<i64>,
     /// The meal a canteen scan claims.
-    claims_meal: Option<crate::meals::canteen::MealClaim>,
+    pub(super) claims_meal: Option<crate::meals::canteen::MealClaim>,
     lang: Lang,
     tz: Tz,
     /// Decided on a device with the network down and uploaded later.
-    offline: Option<OfflineFacts>,
-}
-
-/// What a device says of a scan it decided offline.
-#[derive(Debug, Clone)]
-pub struct OfflineFacts {
-    pub device_id: i64,
-    /// `accept` or `reject`: what the person at the point was told.
-    pub device_verdict: String,
-    pub device_reason: Option<String>,
-    pub received_at: chrono::NaiveDateTime,
+    pub(super) offline: Option<OfflineFacts>,
 }
 
 impl PendingScan {
@@ -242,20 +234,6 @@ impl PendingScan {
         }
         Ok(r)
     }
-
-    fn accepted_offline(&self) -> bool {
-        self.offline
-            .as_ref()
-            .is_some_and(|o| o.device_verdict == "accept")
-    }
-}
-
-/// A single use found taken when an offline accept came home.
-enum Clash {
-    /// This scan is earlier: it takes the use over from `lost` (the scan that held it).
-    TakeOver { lost: Option<i64> },
-    /// An earlier scan (`kept`) holds the use: this one was a second use.
-    Second { kept: Option<i64> },
 }
 
 /// What a scan needs next: either the answer given before to the same nonce, or a log write.
@@ -385,7 +363,7 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
     let (lang, tz) = (pending.lang, pending.tz);
     let mut outcome = pending.outcome;
     let mut response = pending.response.clone();
-    let mut clash: Option<Clash> = None;
+    let mut clash: Option<reconcile::Clash> = None;
     if let (Some(session_id), Some(pass_id)) = (pending.claims_session, pending.pass_id) {
         let used = diesel::Connection::transaction(conn, |c| {
             store::insert_use(c, pass_id, session_id, 0, pending.at)
@@ -402,13 +380,13 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
             }
             let held = store::session_use(conn, pass_id, session_id)?;
             match held {
-                Some((at, scan)) if pending.accepted_offline() && pending.at < at => {
-                    clash = Some(Clash::TakeOver { lost: Some(scan) });
+                Some((at, scan)) if reconcile::accepted_offline(pending) && pending.at < at => {
+                    clash = Some(reconcile::Clash::TakeOver { lost: Some(scan) });
                 }
                 _ => {
                     outcome = Err(Reason::AlreadyUsed);
-                    if pending.accepted_offline() {
-                        clash = Some(Clash::Second {
+                    if reconcile::accepted_offline(pending) {
+                        clash = Some(reconcile::Clash::Second {
                             kept: held.map(|h| h.1),
                         });
                     }
@@ -441,13 +419,13 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
                 None => None,
             };
             match held {
-                Some((at, _)) if pending.accepted_offline() && pending.at < at => {
-                    clash = Some(Clash::TakeOver { lost: held_scan });
+                Some((at, _)) if reconcile::accepted_offline(pending) && pending.at < at => {
+                    clash = Some(reconcile::Clash::TakeOver { lost: held_scan });
                 }
                 _ => {
                     outcome = Err(Reason::AlreadyUsed);
-                    if pending.accepted_offline() {
-                        clash = Some(Clash::Second { kept: held_scan });
+                    if reconcile::accepted_offline(pending) {
+                        clash = Some(reconcile::Clash::Second { kept: held_scan });
                     }
                     if let Some((at, point_id)) = held {
                         response.first_use = Some(FirstUse {
@@ -533,7 +511,7 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
         },
     )?;
     if let Some(pass_id) = pending.pass_id {
-        record_conflicts(conn, pending, clash, outcome, pass_id, id)?;
+        reconcile::record(conn, pending, clash, outcome, pass_id, id)?;
     }
     if let (Some(session_id), Some(pass_id), Ok(())) =
         (pending.claims_session, pending.pass_id, outcome)
@@ -542,55 +520,6 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
     }
     response.scan_id = id;
     Ok(response)
-}
-
-/// What an offline accept found when it came home: a single use another scan also took (the
-/// earlier keeps it), or a pass that was dead before the scan.
-fn record_conflicts(
-    conn: &mut DbConn,
-    pending: &PendingScan,
-    clash: Option<Clash>,
-    outcome: Result<(), Reason>,
-    pass_id: i64,
-    id: i64,
-) -> Result<(), AppError> {
-    use crate::scan::conflicts::{self, DOUBLE_USE, REVOKED_BEFORE};
-    let Some(received) = pending.offline.as_ref().map(|o| o.received_at) else {
-        return Ok(());
-    };
-    match clash {
-        Some(Clash::TakeOver { lost }) => {
-            if let Some(session_id) = pending.claims_session {
-                store::move_session_use(conn, pass_id, session_id, id, pending.at)?;
-            }
-            if let Some(claim) = &pending.claims_meal {
-                crate::meals::move_use(
-                    conn,
-                    &claim.eater,
-                    claim.day,
-                    claim.service.as_str(),
-                    claim.point_id,
-                    claim.halal,
-                    pending.at,
-                )?;
-            }
-            if let Some(lost) = lost {
-                conflicts::record(conn, DOUBLE_USE, pass_id, Some(id), lost, received)?;
-            }
-        }
-        Some(Clash::Second { kept }) => {
-            conflicts::record(conn, DOUBLE_USE, pass_id, kept, id, received)?;
-        }
-        None => {}
-    }
-    if pending.accepted_offline() && matches!(outcome, Err(Reason::Revoked | Reason::Superseded)) {
-        let died = conflicts::died_at(conn, pass_id, pending.serial.unwrap_or(0))?;
-        // No revocation entry at all: the pass was deleted; it was dead when scanned.
-        if died.is_none_or(|d| d <= pending.at) {
-            conflicts::record(conn, REVOKED_BEFORE, pass_id, None, id, received)?;
-        }
-    }
-    Ok(())
 }
 
 /// The answer for a logged scan; when the same nonce raced in twice, the first one's.
@@ -752,140 +681,4 @@ fn judge(
         (Ok(()), PointKind::Canteen, _, None) => Ok(Err(Reason::NotEntitled)),
         (other, _, _, _) => Ok(other),
     }
-}
-
-/// A scan point to create or change.
-#[derive(Deserialize, ToSchema, Debug)]
-pub struct PointRequest {
-    /// Code (unique).
-    pub code: Option<String>,
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: Option<String>,
-    /// The zone a gate guards.
-    pub zone: Option<String>,
-    /// The session a session gate admits to.
-    pub session_id: Option<i64>,
-    /// Hotel or dining point code for desks and canteens.
-    pub target: Option<String>,
-    /// A supervisor's longer limit for this point's offline lists (minutes, at least the
-    /// event's limit, at most 24 hours); none: the event's limit.
-    #[serde(default)]
-    pub offline_max_age_minutes: Option<i32>,
-}
-
-/// The point's own offline limit, checked: longer than the event's, at most a day.
-fn offline_limit(req: &PointRequest) -> Result<Option<i32>, AppError> {
-    match req.offline_max_age_minutes {
-        Some(m) if !(1..=1440).contains(&m) => Err(AppError::invalid(
-            "offline_max_age_minutes must be 1–1440",
-            json!([{"field": "offline_max_age_minutes"}]),
-        )),
-        other => Ok(other),
-    }
-}
-
-/// Creates a scan point.
-pub fn create_point(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    req: &PointRequest,
-) -> Result<ScanPoint, AppError> {
-    let now = tx.now();
-    let code = req
-        .code
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string();
-    if code.is_empty() || code.len() > 32 || code.contains(',') {
-        return Err(AppError::invalid(
-            "code must be 1–32 characters without commas",
-            json!([{"field": "code"}]),
-        ));
-    }
-    let kind = req
-        .kind
-        .as_deref()
-        .and_then(PointKind::parse)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "kind must be person_gate, vehicle_gate, session_gate, hotel_desk or canteen",
-                json!([{"field": "kind"}]),
-            )
-        })?;
-    if kind == PointKind::SessionGate && req.session_id.is_none() {
-        return Err(AppError::invalid(
-            "a session gate needs session_id",
-            json!([{"field": "session_id"}]),
-        ));
-    }
-    if let Some(z) = req.zone.as_deref() {
-        if !crate::passes::list_zones(tx)?.iter().any(|x| x.code == z) {
-            return Err(AppError::invalid(
-                format!("unknown zone {z}"),
-                json!([{"field": "zone"}]),
-            ));
-        }
-    }
-    if let Some(s) = req.session_id {
-        crate::passes::find_session(tx, s)?.ok_or_else(|| {
-            AppError::invalid("unknown session", json!([{"field": "session_id"}]))
-        })?;
-    }
-    let id = store::insert_point(
-        tx,
-        &code,
-        req.name.trim(),
-        kind.as_str(),
-        req.zone.as_deref(),
-        req.session_id,
-        req.target.as_deref(),
-        offline_limit(req)?,
-        now,
-    )?;
-    audit::record(
-        tx,
-        &user.actor(),
-        "create",
-        "scan_point",
-        id,
-        json!({"code": code, "kind": kind.as_str()}),
-    )?;
-    store::find_point(tx, &code)?.ok_or(AppError::NotFound("scan point"))
-}
-
-/// Changes a point's name or what it guards.
-pub fn update_point(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    id: i64,
-    req: &PointRequest,
-) -> Result<(), AppError> {
-    if store::update_point(
-        tx,
-        id,
-        req.name.trim(),
-        req.zone.as_deref(),
-        req.session_id,
-        req.target.as_deref(),
-        offline_limit(req)?,
-    )? == 0
-    {
-        return Err(AppError::NotFound("scan point"));
-    }
-    audit::record(tx, &user.actor(), "update", "scan_point", id, json!({}))?;
-    Ok(())
-}
-
-/// The points `user` may see: a checkpoint user only its own.
-pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<ScanPoint>, AppError> {
-    let all = store::list_points(conn)?;
-    Ok(match user.role {
-        Role::Checkpoint | Role::HotelDesk | Role::Canteen => {
-            all.into_iter().filter(|p| may_scan_at(user, p)).collect()
-        }
-        _ => all,
-    })
 }
