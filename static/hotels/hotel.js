@@ -44,7 +44,9 @@ function renderHotel() {
   if (!hotel) return;
   const cats = (hotel.categories || []).map((c) => h('span', { class: `badge cat cat-${c}` }, categoryLabel(c)));
   clear($('hotel-facts')).append(
+    ...fact('hotels.name_en', hotel.name_en),
     ...fact('hotels.address', hotel.address),
+    ...fact('hotels.address_en', hotel.address_en),
     ...fact('hotels.contact_name', [hotel.contact_name, hotel.contact_phone, hotel.email].filter(Boolean).join(' · ')),
     ...fact('hotels.col_categories', cats),
     ...fact('hotels.col_minutes', hotel.venue_minutes != null ? t('hotels.minutes', { n: hotel.venue_minutes }) : ''),

@@ -1,8 +1,9 @@
 // 住宿 Hotels: the occupancy heat map, the designated hotels with their room blocks, the
 // hotels' pending requests to release held rooms, and the lodging policy.
 //
-// Reception and admin edit (new hotel, new block, grant/refuse, policy); the committee
-// reads the same page. Each part loads on its own, so one failing call leaves the rest usable.
+// Reception and admin edit (new hotel or a hotel's details — its English name and address
+// go into English-speaking guests' itineraries —, new block, grant/refuse, policy); the
+// committee reads the same page. Each part loads on its own, so one failing call leaves the rest usable.
 
 import { api } from '../js/api.js';
 import { clear, h, say } from '../js/dom.js';
@@ -23,6 +24,7 @@ const blocksByHotel = new Map(); // code → [Block]
 let occupancy = null;
 let releases = [];
 let plan = null; // the plan the heat map shows: its unplaced count
+let editing = null; // the code of the hotel the form changes; null: the form adds one
 
 // ---------- guests without a room ----------
 
@@ -85,6 +87,7 @@ function hotelRow(hotel) {
       'c-name',
       h('a', { href: links.hotel(hotel.code), class: 'name' }, hotel.name || hotel.code),
       h('span', { class: 'sub' }, hotel.code),
+      hotel.name_en ? h('span', { class: 'hz-address', lang: 'en' }, hotel.name_en) : null,
       hotel.address ? h('span', { class: 'hz-address' }, hotel.address) : null,
     ),
     cell('hotels.col_categories', 'c-cats', cats.map((c) => h('span', { class: `badge cat cat-${c}` }, categoryLabel(c)))),
@@ -93,6 +96,9 @@ function hotelRow(hotel) {
     cell('hotels.col_exclusive', 'c-excl', hotel.exclusive ? h('span', { class: 'badge hz-exclusive' }, t('hotels.exclusive_yes')) : ''),
     cell('hotels.col_contact', 'c-contact', contact),
     cell('hotels.col_blocks', 'c-blocks', blocks === undefined ? '…' : blocks.length ? blocksSummary(blocks) : ''),
+    can(user, 'editHotels')
+      ? cell('hotels.col_actions', 'c-actions', h('button', { type: 'button', class: 'btn hotel-edit', dataset: { hotel: hotel.code }, onclick: () => editHotel(hotel) }, t('hotels.edit')))
+      : null,
   );
 }
 
@@ -129,7 +135,7 @@ async function loadHotelList() {
   return hotels;
 }
 
-// ---------- new hotel ----------
+// ---------- new hotel, or a hotel's details ----------
 
 function fillCategoryOptions() {
   const box = $('hotel-categories');
@@ -147,7 +153,9 @@ function readHotelForm() {
   return {
     code: text('hotel-code'),
     name: text('hotel-name'),
+    name_en: text('hotel-name-en'),
     address: text('hotel-address'),
+    address_en: text('hotel-address-en'),
     contact_name: text('hotel-contact-name'),
     contact_phone: text('hotel-contact-phone'),
     email: text('hotel-email'),
@@ -158,6 +166,48 @@ function readHotelForm() {
   };
 }
 
+/** The form's title and buttons: adding a hotel, or changing `editing`. */
+function drawHotelForm() {
+  const hotel = editing ? hotels.find((x) => x.code === editing) : null;
+  $('hotel-form-title').textContent = editing ? t('hotels.edit_title', { name: hotel ? hotelOption(hotel) : editing }) : t('hotels.new');
+  $('hotel-cancel').hidden = !editing;
+  // The code names the hotel in plans, stays and links: it is set once.
+  $('hotel-code').readOnly = Boolean(editing);
+}
+
+/** Fill the form with `hotel`'s details; saving then changes it instead of adding one. */
+function editHotel(hotel) {
+  editing = hotel.code;
+  const set = (id, value) => {
+    $(id).value = value ?? '';
+  };
+  set('hotel-code', hotel.code);
+  set('hotel-name', hotel.name);
+  set('hotel-name-en', hotel.name_en);
+  set('hotel-address', hotel.address);
+  set('hotel-address-en', hotel.address_en);
+  set('hotel-contact-name', hotel.contact_name);
+  set('hotel-contact-phone', hotel.contact_phone);
+  set('hotel-email', hotel.email);
+  set('hotel-minutes', hotel.venue_minutes);
+  const cats = new Set(Array.isArray(hotel.categories) ? hotel.categories : []);
+  for (const box of $('hotel-categories').querySelectorAll('input')) box.checked = cats.has(box.value);
+  $('hotel-halal').checked = Boolean(hotel.halal);
+  $('hotel-exclusive').checked = Boolean(hotel.exclusive);
+  say($('hotel-error'), '');
+  say($('hotel-ok'), '');
+  drawHotelForm();
+  $('hotel-form-card').open = true;
+  $('hotel-form-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  $('hotel-name').focus({ preventScroll: true });
+}
+
+function stopEditing() {
+  editing = null;
+  $('hotel-form').reset();
+  drawHotelForm();
+}
+
 async function submitHotel(e) {
   e.preventDefault();
   say($('hotel-error'), '');
@@ -166,6 +216,9 @@ async function submitHotel(e) {
   if (!body.code || !body.name) return say($('hotel-error'), t('hotels.need_code_name'));
   if (!body.categories.length) return say($('hotel-error'), t('hotels.need_category'));
   if (!Number.isInteger(body.venue_minutes) || body.venue_minutes < 0) return say($('hotel-error'), t('hotels.bad_minutes'));
+  if (editing) return saveHotel(editing, body);
+  // A new hotel without an English name or address leaves them out (none).
+  for (const key of ['name_en', 'address_en']) if (!body[key]) delete body[key];
   $('hotel-submit').disabled = true;
   try {
     const hotel = await api('/api/v1/hotels', { method: 'POST', json: body });
@@ -176,6 +229,24 @@ async function submitHotel(e) {
     $('block-hotel').value = hotel?.code || body.code; // the next step is usually its blocks
     $('block-form-card').open = true;
     loadOccupancy();
+  } catch (err) {
+    say($('hotel-error'), err.message);
+  } finally {
+    $('hotel-submit').disabled = false;
+  }
+}
+
+/** PATCH the hotel `code` with the form's details; an emptied English name or address is sent as "" (cleared). */
+async function saveHotel(code, body) {
+  delete body.code;
+  $('hotel-submit').disabled = true;
+  try {
+    const hotel = await api(`/api/v1/hotels/${encodeURIComponent(code)}`, { method: 'PATCH', json: body });
+    stopEditing();
+    say($('hotel-ok'), t('hotels.saved', { name: hotel?.name || body.name }));
+    await loadHotelList();
+    setPolicyHotels(hotels);
+    loadOccupancy(); // the heat map names the hotels
   } catch (err) {
     say($('hotel-error'), err.message);
   } finally {
@@ -265,6 +336,7 @@ onLangChange(() => {
   renderReleases();
   renderPolicy();
   fillCategoryOptions();
+  drawHotelForm();
   fillRoomTypes($('block-room-type'));
   $('decide-submit').textContent = t('common.confirm');
 });
@@ -280,6 +352,10 @@ async function main() {
     return;
   }
   $('hotel-form').addEventListener('submit', submitHotel);
+  $('hotel-cancel').addEventListener('click', () => {
+    stopEditing();
+    say($('hotel-error'), '');
+  });
   wireBlockForm({
     hotelCode: () => $('block-hotel').value,
     onCreated: async (code) => {

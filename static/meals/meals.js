@@ -22,6 +22,7 @@ let user = null;
 let points = [];
 let defaults = []; // the event's windows
 let hotels = [];
+let editing = null; // the code of the dining point the form changes; null: the form adds one
 const listeners = []; // parts that offer the points in a menu
 
 // ---------- windows ----------
@@ -125,7 +126,14 @@ function pointRow(p) {
   return h(
     'tr',
     { dataset: { point: p.code } },
-    cell('meals.col_point', 'c-name', h('strong', { class: 'name' }, p.name || p.code), h('span', { class: 'sub' }, p.code), halalMark(p.halal)),
+    cell(
+      'meals.col_point',
+      'c-name',
+      h('strong', { class: 'name' }, p.name || p.code),
+      h('span', { class: 'sub' }, p.code),
+      halalMark(p.halal),
+      p.name_en ? h('span', { class: 'hz-address', lang: 'en' }, p.name_en) : null,
+    ),
     cell('meals.col_hotel', '', p.hotel ? p.hotel_name || p.hotel : t('meals.standalone')),
     cell('meals.col_seats', 'c-num', p.seats != null ? String(p.seats) : ''),
     cell('meals.col_windows', '', windowLines(own ? p.windows : defaults, !own)),
@@ -142,7 +150,16 @@ function pointRow(p) {
         : '',
     ),
     can(user, 'edit')
-      ? cell('meals.col_actions', '', h('button', { type: 'button', class: 'btn point-windows', dataset: { point: p.code }, onclick: () => editWindows(p) }, t('meals.windows_edit')))
+      ? cell(
+          'meals.col_actions',
+          '',
+          h(
+            'span',
+            { class: 'row-actions' },
+            h('button', { type: 'button', class: 'btn point-windows', dataset: { point: p.code }, onclick: () => editWindows(p) }, t('meals.windows_edit')),
+            h('button', { type: 'button', class: 'btn point-edit', dataset: { point: p.code }, onclick: () => editPoint(p) }, t('meals.point_edit')),
+          ),
+        )
       : null,
   );
 }
@@ -181,11 +198,42 @@ function fillHotels() {
   select.value = keep;
 }
 
+/** The form's title and buttons: adding a point, or changing `editing`. */
+function drawPointForm() {
+  const point = editing ? points.find((p) => p.code === editing) : null;
+  $('point-form-title').textContent = editing ? t('meals.point_edit_title', { name: point ? point.name || point.code : editing }) : t('meals.point_new');
+  $('point-cancel').hidden = !editing;
+  $('point-code').readOnly = Boolean(editing); // the server keeps a point's code
+}
+
+/** Fill the form with point `p`; saving then changes it instead of adding one. */
+function editPoint(p) {
+  editing = p.code;
+  $('point-code').value = p.code;
+  $('point-name').value = p.name || '';
+  $('point-name-en').value = p.name_en || '';
+  $('point-hotel').value = p.hotel || '';
+  $('point-seats').value = p.seats ?? '';
+  $('point-halal').checked = Boolean(p.halal);
+  say($('point-error'), '');
+  drawPointForm();
+  $('point-form-card').open = true;
+  $('point-form-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  $('point-name').focus({ preventScroll: true });
+}
+
+function stopEditing() {
+  editing = null;
+  $('point-form').reset();
+  drawPointForm();
+}
+
 async function submitPoint(e) {
   e.preventDefault();
   const body = {
     code: $('point-code').value.trim(),
     name: $('point-name').value.trim(),
+    name_en: $('point-name-en').value.trim(),
     hotel: $('point-hotel').value || null,
     seats: Number($('point-seats').value),
     halal: $('point-halal').checked,
@@ -194,8 +242,20 @@ async function submitPoint(e) {
     say($('point-error'), t('meals.point_incomplete'));
     return;
   }
+  const code = editing;
+  // A change sends an emptied English name as "" (cleared); a new point leaves it out (none).
+  if (code) delete body.code;
+  else if (!body.name_en) delete body.name_en;
   $('point-submit').disabled = true;
   try {
+    if (code) {
+      await api(`/api/v1/dining-points/${encodeURIComponent(code)}`, { method: 'PATCH', json: body });
+      stopEditing();
+      say($('point-error'), '');
+      say($('points-ok'), t('meals.point_saved', { name: body.name }));
+      await loadPointList();
+      return;
+    }
     await api('/api/v1/dining-points', { method: 'POST', json: body });
     say($('point-error'), '');
     say($('points-ok'), t('meals.point_created', { name: body.name }));
@@ -218,6 +278,7 @@ onLangChange(() => {
   renderDefaults();
   renderPoints();
   fillHotels();
+  drawPointForm();
   rerenderPolicy();
   rerenderForecast();
   rerenderCoupons();
@@ -236,6 +297,10 @@ async function main() {
   $('kitchen-day').addEventListener('change', renderPoints);
   $('defaults-edit').addEventListener('click', () => editWindows(null));
   $('point-form').addEventListener('submit', submitPoint);
+  $('point-cancel').addEventListener('click', () => {
+    stopEditing();
+    say($('point-error'), '');
+  });
   if (can(user, 'edit')) {
     loadHotels()
       .then((list) => {

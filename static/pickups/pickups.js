@@ -1,6 +1,7 @@
 // 接送 Reception's and transport's view of pickups: arrivals per hour per hub for today and
-// tomorrow (chart.js), the exceptions as they happen, the runs of one hub and day (runs.js)
-// and the vehicle pool (vehicles.js). Office reads the same page without the controls.
+// tomorrow (chart.js), the exceptions as they happen, the runs of one hub and day (runs.js),
+// the vehicle pool (vehicles.js) and the airports and stations with their meeting points
+// (hubs.js). Office reads the same page without the controls.
 //
 // Live: one feed of every hub's changes (live.js; /board/events without a hub — one
 // connection, where a stream per hub would eat the six a browser allows per server) refetches
@@ -12,6 +13,7 @@ import { debounce, h, say } from '../js/dom.js';
 import { onLangChange, t } from '../js/i18n.js';
 import { initShell } from '../js/shell.js';
 import { drawChart, shareOfHour } from './chart.js';
+import { initHubs, render as renderHubs } from './hubs.js';
 import { createFeed, createHeard } from './live.js';
 import { initRuns, loadRuns, render as renderRuns, fillHubSelect, selection, show as showRuns } from './runs.js';
 import { can, clockOn, eventHour, eventToday, findHub, label, learnOffset, loadHubs, store, stored, wallMinutes } from './shared.js';
@@ -233,6 +235,7 @@ onLangChange(() => {
   renderExceptions();
   renderRuns();
   renderVehicles();
+  renderHubs();
 });
 
 function restoreSelection() {
@@ -278,6 +281,8 @@ async function main() {
     say($('page-error'), err.message);
   }
   initVehicles(shared, { onChange: () => renderRuns() });
+  // A renamed hub: the runs' hub menu names it.
+  initHubs(shared, { onChange: () => fillHubSelect() });
   const selected = initRuns(shared, {
     onChange: afterChange,
     onSelect: (sel) => {

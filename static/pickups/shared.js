@@ -14,6 +14,7 @@ const ROLES = {
   board: ['admin', 'reception', 'transport', 'greeter'],
   view: ['admin', 'reception', 'transport', 'office'],
   edit: ['admin', 'reception', 'transport'], // plan runs, change runs, vehicles
+  hubs: ['admin', 'reception'], // rename a hub, set its meeting point (Chinese and English)
 };
 
 export function can(user, what) {
