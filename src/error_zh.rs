@@ -127,6 +127,19 @@ const FIXED: &[(&str, &str)] = &[
     ("name must be 1–60 characters", "名称须为 1–60 个字符"),
     ("unknown scan point", "未知的扫码点"),
     ("q is at most 100 characters", "搜索内容最多 100 个字符"),
+    ("name is at most 100 characters", "名称最多 100 个字符"),
+    (
+        "name_en is at most 100 characters",
+        "英文名称最多 100 个字符",
+    ),
+    (
+        "meeting_point is at most 200 characters",
+        "接站地点最多 200 个字符",
+    ),
+    (
+        "meeting_point_en is at most 200 characters",
+        "英文接站地点最多 200 个字符",
+    ),
     ("q must be 1–50 characters", "查找内容须为 1–50 个字符"),
     (
         "offline_max_age_minutes must be 1–1440",

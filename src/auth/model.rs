@@ -182,6 +182,23 @@ pub struct UserResponse {
     pub phone: Option<String>,
     /// Created, RFC 3339.
     pub created_at: String,
+    /// The event's time zone (`Asia/Shanghai`), in which every screen shows times: on
+    /// sign-in and `/auth/me` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time_zone: Option<String>,
+    /// The event's UTC offset now (`+08:00`), with `event_time_zone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_utc_offset: Option<String>,
+}
+
+impl UserResponse {
+    /// The user with the event's clock, for the screens' first call.
+    pub fn with_event_clock(mut self, tz: chrono_tz::Tz, now: NaiveDateTime) -> Self {
+        let local = now.and_utc().with_timezone(&tz);
+        self.event_time_zone = Some(tz.name().to_string());
+        self.event_utc_offset = Some(local.format("%:z").to_string());
+        self
+    }
 }
 
 impl From<&User> for UserResponse {
@@ -195,6 +212,8 @@ impl From<&User> for UserResponse {
             display_name: u.display_name.clone(),
             phone: u.phone.clone(),
             created_at: u.created_at.and_utc().to_rfc3339(),
+            event_time_zone: None,
+            event_utc_offset: None,
         }
     }
 }

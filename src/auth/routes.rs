@@ -11,6 +11,7 @@ use crate::auth::password;
 use crate::auth::service::{self};
 use crate::auth::{store, CurrentUser};
 use crate::error::{AppError, ErrorBody};
+use crate::time::now_utc;
 use crate::AppState;
 
 /// Sign-in form.
@@ -94,7 +95,7 @@ pub async fn login(
         .finish();
     Ok(HttpResponse::Ok().cookie(cookie).json(LoginResponse {
         token,
-        user: UserResponse::from(&user),
+        user: UserResponse::from(&user).with_event_clock(state.settings.timezone, now_utc()),
     }))
 }
 
@@ -127,5 +128,6 @@ pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpRes
         Ok(store::find_user(&mut conn, user.id)?)
     })
     .await??;
-    Ok(HttpResponse::Ok().json(UserResponse::from(&found)))
+    let tz = state.settings.timezone;
+    Ok(HttpResponse::Ok().json(UserResponse::from(&found).with_event_clock(tz, now_utc())))
 }

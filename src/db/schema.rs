@@ -74,6 +74,8 @@ diesel::table! {
         kind -> Text,
         created_at -> Timestamp,
         meeting_point -> Nullable<Text>,
+        name_en -> Nullable<Text>,
+        meeting_point_en -> Nullable<Text>,
     }
 }
 
@@ -294,6 +296,8 @@ diesel::table! {
         venue_minutes -> Integer,
         exclusive -> Bool,
         created_at -> Timestamp,
+        name_en -> Nullable<Text>,
+        address_en -> Nullable<Text>,
     }
 }
 
@@ -498,6 +502,7 @@ diesel::table! {
         halal -> Bool,
         created_at -> Timestamp,
         email -> Nullable<Text>,
+        name_en -> Nullable<Text>,
     }
 }
 

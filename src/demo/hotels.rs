@@ -28,11 +28,15 @@ pub(super) fn load_hotels(
         };
     let reception = acting(tx, "reception", Role::Reception)?;
     let committee = acting(tx, "committee", Role::Committee)?;
+    // Code, name, address, the two in English (for English-speaking guests), categories,
+    // halal kitchen, minutes to the venue.
     let hotels = [
         (
             "VIP1",
             "锦江宾馆",
             "人民南路二段80号",
+            "Jinjiang Hotel",
+            "80 Renmin South Road, Section 2",
             &["vip", "entourage"][..],
             true,
             8,
@@ -41,6 +45,8 @@ pub(super) fn load_hotels(
             "PRESS",
             "新闻大厦酒店",
             "红星路三段1号",
+            "Press Tower Hotel",
+            "1 Hongxing Road, Section 3",
             &["journalist"][..],
             true,
             15,
@@ -49,6 +55,8 @@ pub(super) fn load_hotels(
             "TEAM1",
             "运动员村一号楼",
             "体育村路1号",
+            "Athletes' Village, Building 1",
+            "1 Tiyucun Road",
             &["delegate", "staff"][..],
             true,
             12,
@@ -57,6 +65,8 @@ pub(super) fn load_hotels(
             "TEAM2",
             "天府酒店",
             "天府大道中段666号",
+            "Tianfu Hotel",
+            "666 Tianfu Avenue, Middle Section",
             &["delegate", "staff"][..],
             false,
             20,
@@ -65,17 +75,20 @@ pub(super) fn load_hotels(
             "TEAM3",
             "锦城宾馆",
             "锦城大道88号",
+            "Jincheng Hotel",
+            "88 Jincheng Avenue",
             &["delegate", "staff", "entourage"][..],
             false,
             25,
         ),
     ];
-    for (code, name, address, categories, halal, minutes) in hotels {
+    for (code, name, address, name_en, address_en, categories, halal, minutes) in hotels {
         catalog::create_hotel(
             tx,
             &reception,
             &serde_json::json!({
                 "code": code, "name": name, "address": address, "categories": categories,
+                "name_en": name_en, "address_en": address_en,
                 "halal": halal, "venue_minutes": minutes, "exclusive": true,
                 "contact_name": "前台经理", "contact_phone": "028-86660000",
                 "email": format!("{}@hotels.example.com", code.to_lowercase()),

@@ -14,20 +14,63 @@ pub(super) fn load_meals(
     let e = |e: crate::error::AppError| format!("demo meals: {e}");
     let me = admin_user(tx)?;
     let points = [
-        ("VIP1-D", "锦江宾馆餐厅", Some("VIP1"), 200, false),
-        ("PRESS-D", "新闻大厦餐厅", Some("PRESS"), 400, true),
-        ("TEAM1-D", "运动员村一号楼餐厅", Some("TEAM1"), 600, true),
-        ("TEAM2-D", "天府酒店餐厅", Some("TEAM2"), 500, false),
-        ("TEAM3-D", "锦城宾馆餐厅", Some("TEAM3"), 500, false),
-        ("MAIN", "主场馆餐厅", None, 300, false),
+        (
+            "VIP1-D",
+            "锦江宾馆餐厅",
+            "Jinjiang Hotel Restaurant",
+            Some("VIP1"),
+            200,
+            false,
+        ),
+        (
+            "PRESS-D",
+            "新闻大厦餐厅",
+            "Press Tower Restaurant",
+            Some("PRESS"),
+            400,
+            true,
+        ),
+        (
+            "TEAM1-D",
+            "运动员村一号楼餐厅",
+            "Athletes' Village Dining Hall",
+            Some("TEAM1"),
+            600,
+            true,
+        ),
+        (
+            "TEAM2-D",
+            "天府酒店餐厅",
+            "Tianfu Hotel Restaurant",
+            Some("TEAM2"),
+            500,
+            false,
+        ),
+        (
+            "TEAM3-D",
+            "锦城宾馆餐厅",
+            "Jincheng Hotel Restaurant",
+            Some("TEAM3"),
+            500,
+            false,
+        ),
+        (
+            "MAIN",
+            "主场馆餐厅",
+            "Main Stadium Canteen",
+            None,
+            300,
+            false,
+        ),
     ];
-    for (code, name, hotel, seats, halal) in points {
+    for (code, name, name_en, hotel, seats, halal) in points {
         catalog::create_point(
             tx,
             &me,
             &meals::PointResponse {
                 code: code.into(),
                 name: name.into(),
+                name_en: Some(name_en.into()),
                 hotel: hotel.map(str::to_string),
                 seats,
                 halal,

@@ -14,14 +14,51 @@ pub(super) fn load_pickups(
     let me = admin_user(tx)?;
     let tz = settings.timezone;
     let hotels = crate::hotels::list_hotels(tx).map_err(|e| e.to_string())?;
+    // Code, kind, the name and meeting point in English (for English-speaking guests'
+    // itineraries), the meeting point in Chinese, minutes to the first hotel.
     let hubs = [
-        ("CTU", "airport", "T2 到达厅 B 出口，举“迎宾”牌", 35),
-        ("TFU", "airport", "T1 国内到达 3 号门", 70),
-        ("MIG", "airport", "到达厅出口", 95),
-        ("成都东站", "station", "东广场出站口", 25),
-        ("绵阳站", "station", "出站口右侧", 100),
+        (
+            "CTU",
+            "airport",
+            "Chengdu Shuangliu International Airport",
+            "T2 Arrivals, exit B: look for the \"迎宾 Yingbin\" sign",
+            "T2 到达厅 B 出口，举“迎宾”牌",
+            35,
+        ),
+        (
+            "TFU",
+            "airport",
+            "Chengdu Tianfu International Airport",
+            "T1 Domestic Arrivals, gate 3",
+            "T1 国内到达 3 号门",
+            70,
+        ),
+        (
+            "MIG",
+            "airport",
+            "Mianyang Nanjiao Airport",
+            "Arrivals hall exit",
+            "到达厅出口",
+            95,
+        ),
+        (
+            "成都东站",
+            "station",
+            "Chengdu East Railway Station",
+            "East Square exit",
+            "东广场出站口",
+            25,
+        ),
+        (
+            "绵阳站",
+            "station",
+            "Mianyang Railway Station",
+            "Right of the exit",
+            "出站口右侧",
+            100,
+        ),
     ];
-    for (code, kind, meeting, minutes) in hubs {
+    for (code, kind, name_en, meeting_en, meeting, minutes) in hubs {
         let hub = service::find_hub_by_key(tx, code).map_err(e)?;
         service::update_hub(
             tx,
@@ -31,6 +68,8 @@ pub(super) fn load_pickups(
                 name: None,
                 kind: Some(kind.into()),
                 meeting_point: Some(meeting.into()),
+                name_en: Some(name_en.into()),
+                meeting_point_en: Some(meeting_en.into()),
             },
         )
         .map_err(e)?;

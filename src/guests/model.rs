@@ -50,6 +50,10 @@ pub struct Hub {
     pub created_at: NaiveDateTime,
     /// Where greeters stand (arrivals hall, exit B…).
     pub meeting_point: Option<String>,
+    /// The name for English-speaking guests (none: `name`).
+    pub name_en: Option<String>,
+    /// The meeting point for English-speaking guests (none: `meeting_point`).
+    pub meeting_point_en: Option<String>,
 }
 
 /// A stored guest.
@@ -263,4 +267,8 @@ pub struct HubResponse {
     pub kind: String,
     /// Where greeters stand.
     pub meeting_point: Option<String>,
+    /// The name English-speaking guests read.
+    pub name_en: Option<String>,
+    /// The meeting point English-speaking guests read.
+    pub meeting_point_en: Option<String>,
 }

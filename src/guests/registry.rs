@@ -53,6 +53,8 @@ pub fn list_hubs(conn: &mut DbConn) -> Result<Vec<HubResponse>, AppError> {
             name: h.name,
             kind: h.kind,
             meeting_point: h.meeting_point,
+            name_en: h.name_en,
+            meeting_point_en: h.meeting_point_en,
         })
         .collect())
 }

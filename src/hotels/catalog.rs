@@ -36,6 +36,8 @@ pub fn hotel_response(h: &Hotel) -> HotelResponse {
         halal: h.halal,
         venue_minutes: h.venue_minutes,
         exclusive: h.exclusive,
+        name_en: h.name_en.clone(),
+        address_en: h.address_en.clone(),
     }
 }
 
@@ -122,6 +124,8 @@ fn hotel_fields(h: &HotelResponse) -> Result<HotelFields, AppError> {
         halal: h.halal,
         venue_minutes: h.venue_minutes,
         exclusive: h.exclusive,
+        name_en: text(&h.name_en),
+        address_en: text(&h.address_en),
     })
 }
 

@@ -27,6 +27,10 @@ pub struct Hotel {
     pub venue_minutes: i32,
     pub exclusive: bool,
     pub created_at: NaiveDateTime,
+    /// The name English-speaking guests read (none: `name`).
+    pub name_en: Option<String>,
+    /// The address English-speaking guests read (none: `address`).
+    pub address_en: Option<String>,
 }
 
 /// A hotel's fields, for insert and update.
@@ -44,6 +48,8 @@ pub struct HotelFields {
     pub halal: bool,
     pub venue_minutes: i32,
     pub exclusive: bool,
+    pub name_en: Option<String>,
+    pub address_en: Option<String>,
 }
 
 /// A hotel as the API shows it (and takes it).
@@ -65,6 +71,12 @@ pub struct HotelResponse {
     pub venue_minutes: i32,
     /// Takes no other guests without reception's permission.
     pub exclusive: bool,
+    /// The name English-speaking guests read in their itinerary.
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// The address English-speaking guests read.
+    #[serde(default)]
+    pub address_en: Option<String>,
 }
 
 /// Rooms held: a room type over nights `[nights_from, nights_to)`.

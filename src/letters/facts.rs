@@ -8,6 +8,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::guests::Guest;
 use crate::hotels as hotel_store;
+use crate::i18n::Lang;
 use crate::meals::catalog::MealCatalog;
 use crate::meals::rules::{format_minute, Mode};
 use crate::passes as pass_store;
@@ -15,7 +16,8 @@ use crate::passes::Pass;
 use crate::pickups as pickup_store;
 use crate::time::to_local;
 
-/// Everything the itinerary tells one guest.
+/// Everything the itinerary tells one guest. Places are named in the guest's language: the
+/// English name for an English-speaking guest where reception gave one, else the Chinese.
 #[derive(Clone, Debug)]
 pub struct GuestFacts {
     pub guest: Guest,
@@ -92,10 +94,11 @@ impl GuestFacts {
     pub fn load(conn: &mut DbConn, guest_id: i64, tz: Tz) -> Result<GuestFacts, AppError> {
         let guest =
             crate::guests::find_guest(conn, guest_id)?.ok_or(AppError::NotFound("guest"))?;
-        let arrival = transfer(conn, &guest, "arrival", tz)?;
-        let departure = transfer(conn, &guest, "departure", tz)?;
-        let stay = stay(conn, &guest)?;
-        let dining = dining(conn, &guest)?;
+        let lang = Lang::parse(&guest.language).unwrap_or_default();
+        let arrival = transfer(conn, &guest, "arrival", tz, lang)?;
+        let departure = transfer(conn, &guest, "departure", tz, lang)?;
+        let stay = stay(conn, &guest, lang)?;
+        let dining = dining(conn, &guest, lang)?;
         let ceremonies = ceremonies(conn, guest_id, tz)?;
         Ok(GuestFacts {
             guest,
@@ -163,11 +166,20 @@ impl GuestFacts {
     }
 }
 
+/// A place's name in `lang`: the English one when it has one, else the Chinese.
+fn place_name(lang: Lang, zh: String, en: Option<String>) -> String {
+    match (lang, en) {
+        (Lang::En, Some(en)) => en,
+        _ => zh,
+    }
+}
+
 fn transfer(
     conn: &mut DbConn,
     g: &Guest,
     direction: &str,
     tz: Tz,
+    lang: Lang,
 ) -> Result<Option<Transfer>, AppError> {
     let (number, hub_id, at) = match direction {
         "arrival" => (&g.arrival_no, g.arrival_hub_id, g.arrival_at),
@@ -206,8 +218,10 @@ fn transfer(
     };
     Ok(Some(Transfer {
         number: number.clone(),
-        hub: hub.name,
-        meeting_point: hub.meeting_point,
+        hub: place_name(lang, hub.name, hub.name_en),
+        meeting_point: hub
+            .meeting_point
+            .map(|zh| place_name(lang, zh, hub.meeting_point_en)),
         scheduled,
         expected: to_local(tz, expected_utc),
         status,
@@ -249,7 +263,7 @@ fn greeter(
     }))
 }
 
-fn stay(conn: &mut DbConn, g: &Guest) -> Result<Option<StayFacts>, AppError> {
+fn stay(conn: &mut DbConn, g: &Guest, lang: Lang) -> Result<Option<StayFacts>, AppError> {
     let Some(stay) = hotel_store::find_stay(conn, g.id)? else {
         return Ok(None);
     };
@@ -266,8 +280,8 @@ fn stay(conn: &mut DbConn, g: &Guest) -> Result<Option<StayFacts>, AppError> {
         entitled.as_ref(),
     );
     Ok(Some(StayFacts {
-        hotel: hotel.name,
-        address: hotel.address,
+        hotel: place_name(lang, hotel.name, hotel.name_en),
+        address: place_name(lang, hotel.address, hotel.address_en),
         room_type: stay.room_type,
         nights_from: stay.nights_from,
         nights_to: stay.nights_to,
@@ -275,7 +289,7 @@ fn stay(conn: &mut DbConn, g: &Guest) -> Result<Option<StayFacts>, AppError> {
     }))
 }
 
-fn dining(conn: &mut DbConn, g: &Guest) -> Result<Dining, AppError> {
+fn dining(conn: &mut DbConn, g: &Guest, lang: Lang) -> Result<Dining, AppError> {
     let catalog = MealCatalog::load(conn)?;
     let (mode, _) = catalog.policy(g.category.as_deref());
     let point_ids = match (mode, crate::meals::find_meal_guest(conn, g.id)?) {
@@ -294,7 +308,7 @@ fn dining(conn: &mut DbConn, g: &Guest) -> Result<Dining, AppError> {
                     (w.service, span)
                 })
                 .collect();
-            (p.name.clone(), windows)
+            (place_name(lang, p.name.clone(), p.name_en.clone()), windows)
         })
         .collect();
     Ok(Dining {

@@ -12,7 +12,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::{DbConn, Tx};
 use crate::error::AppError;
 use crate::guests::fields::Category;
-use crate::meals::model::{DiningPoint, PointResponse, WindowEntry};
+use crate::meals::model::{DiningPoint, PointFields, PointResponse, WindowEntry};
 use crate::meals::rules::{self, Mode, Service, Window};
 use crate::meals::store;
 
@@ -146,6 +146,7 @@ pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<PointRes
         .map(|p| PointResponse {
             code: p.code.clone(),
             name: p.name.clone(),
+            name_en: p.name_en.clone(),
             hotel: p
                 .hotel_id
                 .and_then(|h| hotels.get(&h))
@@ -161,9 +162,6 @@ pub fn list_points(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<PointRes
         })
         .collect())
 }
-
-/// A point's checked fields: code, name, hotel id, email.
-type PointFields = (String, String, Option<i64>, Option<String>);
 
 fn point_fields(conn: &mut DbConn, req: &PointResponse) -> Result<PointFields, AppError> {
     let code = req.code.trim().to_uppercase();
@@ -194,28 +192,34 @@ fn point_fields(conn: &mut DbConn, req: &PointResponse) -> Result<PointFields, A
     };
     let email =
         crate::outbox::address::optional(req.email.as_deref()).map_err(|e| invalid("email", e))?;
-    Ok((code, req.name.trim().to_string(), hotel, email))
+    let name_en = req
+        .name_en
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    Ok(PointFields {
+        code,
+        name: req.name.trim().to_string(),
+        name_en,
+        hotel_id: hotel,
+        seats: req.seats,
+        halal: req.halal,
+        email,
+    })
 }
 
 pub fn create_point(tx: &mut Tx, user: &CurrentUser, req: &PointResponse) -> Result<(), AppError> {
     let now = tx.now();
-    let (code, name, hotel, email) = point_fields(tx, req)?;
+    let fields = point_fields(tx, req)?;
+    let code = fields.code.clone();
     if store::find_point(tx, &code)?.is_some() {
         return Err(AppError::conflict(
             "point_exists",
             format!("dining point {code} exists"),
         ));
     }
-    let id = store::insert_point(
-        tx,
-        &code,
-        &name,
-        hotel,
-        req.seats,
-        req.halal,
-        email.as_deref(),
-        now,
-    )?;
+    let id = store::insert_point(tx, &fields, now)?;
     audit::record(
         tx,
         &user.actor(),
@@ -241,6 +245,7 @@ pub fn update_point(
     let mut current = serde_json::to_value(PointResponse {
         code: p.code.clone(),
         name: p.name.clone(),
+        name_en: p.name_en.clone(),
         hotel: hotel_code,
         seats: p.seats,
         halal: p.halal,
@@ -257,16 +262,11 @@ pub fn update_point(
     }
     let req: PointResponse = serde_json::from_value(current)
         .map_err(|e| AppError::invalid(format!("bad dining point: {e}"), json!([])))?;
-    let (_, name, hotel, email) = point_fields(tx, &req)?;
-    store::update_point(
-        tx,
-        p.id,
-        &name,
-        hotel,
-        req.seats,
-        req.halal,
-        email.as_deref(),
-    )?;
+    let fields = PointFields {
+        code: p.code.clone(),
+        ..point_fields(tx, &req)?
+    };
+    store::update_point(tx, p.id, &fields)?;
     audit::record(
         tx,
         &user.actor(),

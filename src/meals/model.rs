@@ -22,6 +22,22 @@ pub struct DiningPoint {
     pub created_at: NaiveDateTime,
     /// Where the kitchen sheet is mailed.
     pub email: Option<String>,
+    /// The name English-speaking guests read (none: `name`).
+    pub name_en: Option<String>,
+}
+
+/// A dining point's checked fields, for insert and update.
+#[derive(Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = dining_points)]
+#[diesel(treat_none_as_null = true)]
+pub struct PointFields {
+    pub code: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub hotel_id: Option<i64>,
+    pub seats: i32,
+    pub halal: bool,
+    pub email: Option<String>,
 }
 
 /// A service window as the API shows and takes it.
@@ -40,6 +56,9 @@ pub struct WindowEntry {
 pub struct PointResponse {
     pub code: String,
     pub name: String,
+    /// The name English-speaking guests read in their itinerary.
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// The hotel it belongs to (code), none for a standalone canteen.
     pub hotel: Option<String>,
     #[serde(default)]

@@ -8,7 +8,7 @@ use crate::db::schema::{
     meal_uses, meal_windows, menu_items, stays,
 };
 use crate::db::DbConn;
-use crate::meals::model::{DiningPoint, MenuItem};
+use crate::meals::model::{DiningPoint, MenuItem, PointFields};
 
 pub fn list_points(conn: &mut DbConn) -> QueryResult<Vec<DiningPoint>> {
     dining_points::table
@@ -25,48 +25,20 @@ pub fn find_point(conn: &mut DbConn, code: &str) -> QueryResult<Option<DiningPoi
         .optional()
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn insert_point(
     conn: &mut DbConn,
-    code: &str,
-    name: &str,
-    hotel_id: Option<i64>,
-    seats: i32,
-    halal: bool,
-    email: Option<&str>,
+    fields: &PointFields,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     diesel::insert_into(dining_points::table)
-        .values((
-            dining_points::code.eq(code),
-            dining_points::name.eq(name),
-            dining_points::hotel_id.eq(hotel_id),
-            dining_points::seats.eq(seats),
-            dining_points::halal.eq(halal),
-            dining_points::email.eq(email),
-            dining_points::created_at.eq(now),
-        ))
+        .values((fields, dining_points::created_at.eq(now)))
         .returning(dining_points::id)
         .get_result(conn)
 }
 
-pub fn update_point(
-    conn: &mut DbConn,
-    id: i64,
-    name: &str,
-    hotel_id: Option<i64>,
-    seats: i32,
-    halal: bool,
-    email: Option<&str>,
-) -> QueryResult<usize> {
+pub fn update_point(conn: &mut DbConn, id: i64, fields: &PointFields) -> QueryResult<usize> {
     diesel::update(dining_points::table.find(id))
-        .set((
-            dining_points::name.eq(name),
-            dining_points::hotel_id.eq(hotel_id),
-            dining_points::seats.eq(seats),
-            dining_points::halal.eq(halal),
-            dining_points::email.eq(email),
-        ))
+        .set(fields)
         .execute(conn)
 }
 

@@ -39,7 +39,7 @@ pub fn find_hub_by_key(conn: &mut DbConn, key: &str) -> Result<Hub, AppError> {
         .ok_or(AppError::NotFound("hub"))
 }
 
-/// A hub's changes.
+/// A hub's changes: an absent field stays as it is, an empty one clears it.
 #[derive(Deserialize, ToSchema, Debug)]
 pub struct HubRequest {
     pub name: Option<String>,
@@ -47,9 +47,22 @@ pub struct HubRequest {
     pub kind: Option<String>,
     /// Where greeters stand.
     pub meeting_point: Option<String>,
+    /// The name English-speaking guests read (up to 100 characters).
+    pub name_en: Option<String>,
+    /// The meeting point English-speaking guests read (up to 200 characters).
+    pub meeting_point_en: Option<String>,
 }
 
-/// Renames a hub, sets its kind or meeting point.
+/// What a hub is called and where greeters stand, as stored.
+pub struct HubNames<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub meeting_point: Option<&'a str>,
+    pub name_en: Option<&'a str>,
+    pub meeting_point_en: Option<&'a str>,
+}
+
+/// Renames a hub, sets its kind or meeting point (in Chinese and English).
 pub fn update_hub(
     tx: &mut Tx,
     user: &CurrentUser,
@@ -68,11 +81,30 @@ pub fn update_hub(
     if !["airport", "station", "other"].contains(&kind.as_str()) {
         return Err(invalid("kind", "kind must be airport, station or other"));
     }
-    let meeting = match &req.meeting_point {
-        Some(m) => Some(m.trim().to_string()).filter(|m| !m.is_empty()),
-        None => hub.meeting_point.clone(),
+    let meeting = changed_text(&req.meeting_point, &hub.meeting_point);
+    let name_en = changed_text(&req.name_en, &hub.name_en);
+    let meeting_en = changed_text(&req.meeting_point_en, &hub.meeting_point_en);
+    for (field, value, max) in [
+        ("name", Some(&name), 100),
+        ("name_en", name_en.as_ref(), 100),
+        ("meeting_point", meeting.as_ref(), 200),
+        ("meeting_point_en", meeting_en.as_ref(), 200),
+    ] {
+        if value.is_some_and(|v| v.chars().count() > max) {
+            return Err(invalid(
+                field,
+                format!("{field} is at most {max} characters"),
+            ));
+        }
+    }
+    let names = HubNames {
+        name: &name,
+        kind: &kind,
+        meeting_point: meeting.as_deref(),
+        name_en: name_en.as_deref(),
+        meeting_point_en: meeting_en.as_deref(),
     };
-    store::update_hub(tx, id, &name, &kind, meeting.as_deref())?;
+    store::update_hub(tx, id, &names)?;
     live::record(tx, Some(id), "hub", id)?;
     audit::record(
         tx,
@@ -80,9 +112,18 @@ pub fn update_hub(
         "update",
         "hub",
         id,
-        json!({"name": name, "kind": kind, "meeting_point": meeting}),
+        json!({"name": name, "kind": kind, "meeting_point": meeting,
+               "name_en": name_en, "meeting_point_en": meeting_en}),
     )?;
     Ok(())
+}
+
+/// An optional text as changed by a request: absent keeps `current`, blank clears it.
+fn changed_text(requested: &Option<String>, current: &Option<String>) -> Option<String> {
+    match requested {
+        Some(text) => Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+        None => current.clone(),
+    }
 }
 
 /// Minutes from a hub to a hotel.

@@ -10,6 +10,7 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::guests::Hub;
 use crate::pickups::model::{NewRun, RunRow, TripRow, Vehicle, VehicleFields};
+use crate::pickups::service::HubNames;
 
 // --- hubs --------------------------------------------------------------------------------
 
@@ -21,18 +22,14 @@ pub fn find_hub(conn: &mut DbConn, id: i64) -> QueryResult<Option<Hub>> {
         .optional()
 }
 
-pub fn update_hub(
-    conn: &mut DbConn,
-    id: i64,
-    name: &str,
-    kind: &str,
-    meeting_point: Option<&str>,
-) -> QueryResult<usize> {
+pub fn update_hub(conn: &mut DbConn, id: i64, names: &HubNames) -> QueryResult<usize> {
     diesel::update(hubs::table.find(id))
         .set((
-            hubs::name.eq(name),
-            hubs::kind.eq(kind),
-            hubs::meeting_point.eq(meeting_point),
+            hubs::name.eq(names.name),
+            hubs::kind.eq(names.kind),
+            hubs::meeting_point.eq(names.meeting_point),
+            hubs::name_en.eq(names.name_en),
+            hubs::meeting_point_en.eq(names.meeting_point_en),
         ))
         .execute(conn)
 }

@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { h } from './dom.js';
-import { codeLabel } from './format.js';
+import { codeLabel, learnEventOffset } from './format.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { mountSearch } from './search.js';
 
@@ -318,6 +318,8 @@ export async function initShell({ signedIn = true, offline = false } = {}) {
   try {
     const me = await api('/api/v1/auth/me');
     user = me && me.user ? me.user : me;
+    // The event's clock, kept on the device for the screens that show times offline.
+    if (user) learnEventOffset(user.event_utc_offset);
     rememberUser(user);
     showUser();
     if (user && HOME[user.role] && location.pathname === '/reception/') {

@@ -35,6 +35,16 @@ async fn sign_in_gives_a_token_and_a_strict_http_only_cookie(app: TestApp) -> Te
         .send()
         .await?;
     assert_eq!(me.status(), 200);
+    // With the event's clock, which every screen shows times in.
+    let me: serde_json::Value = me.json().await?;
+    assert_eq!(
+        (
+            me["event_time_zone"].as_str(),
+            me["event_utc_offset"].as_str()
+        ),
+        (Some("Asia/Shanghai"), Some("+08:00")),
+        "{me}"
+    );
 
     // After sign-out the same cookie is refused.
     let token = body["token"].as_str().unwrap_or_default();

@@ -1033,3 +1033,164 @@ async fn wait_sent_changes(app: &TestApp, token: &str, guest: i64, n: usize) {
     }
     panic!("{seen} pickup changes sent to guest {guest}, not {n}");
 }
+
+both!(
+    english_places,
+    an_english_speaking_guest_reads_the_station_meeting_point_and_hotel_in_english
+);
+async fn an_english_speaking_guest_reads_the_station_meeting_point_and_hotel_in_english(
+    backend: Backend,
+) -> TestResult {
+    let app = spawn_app_with(backend, &[]).await.ok_or("app")?;
+    let e = crate::arrangements::event(&app).await;
+    let admin = e.admin.clone();
+    let ok = |s: u16, b: &Value| assert!((200..300).contains(&s), "{s} {b}");
+
+    // Reception gives the places their English names.
+    let (s, b) = send(
+        &app,
+        Method::PATCH,
+        "/api/v1/hotels/TEAM",
+        &admin,
+        Some(json!({"name_en": "Athletes' Village", "address_en": "1 Tiyucun Road"})),
+    )
+    .await;
+    ok(s, &b);
+    let (_, hubs) = app.get_json("/api/v1/hubs", &admin).await;
+    let ctu = hubs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|h| h["code"] == "CTU")
+        .and_then(|h| h["id"].as_i64())
+        .ok_or("CTU")?;
+    let (s, b) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/hubs/{ctu}"),
+        &admin,
+        Some(
+            json!({"name_en": "Chengdu Shuangliu Airport", "meeting_point": "T2 到达厅 B 出口",
+                    "meeting_point_en": "T2 Arrivals, exit B"}),
+        ),
+    )
+    .await;
+    ok(s, &b);
+    let (s, b) = send(
+        &app,
+        Method::POST,
+        "/api/v1/dining-points",
+        &admin,
+        Some(
+            json!({"code": "TEAM-D", "name": "运动员村餐厅", "name_en": "Village Dining Hall",
+                    "hotel": "TEAM", "seats": 200}),
+        ),
+    )
+    .await;
+    ok(s, &b);
+    let (_, points) = app.get_json("/api/v1/dining-points", &admin).await;
+    assert!(
+        points
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["code"] == "TEAM-D" && p["name_en"] == "Village Dining Hall"),
+        "{points}"
+    );
+    let (_, hotels) = app.get_json("/api/v1/hotels", &admin).await;
+    assert!(
+        hotels
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|h| h["code"] == "TEAM"
+                && h["name_en"] == "Athletes' Village"
+                && h["address_en"] == "1 Tiyucun Road"),
+        "{hotels}"
+    );
+    let preview = |guest: i64| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let (s, p) = app
+                .get_json(
+                    &format!("/api/v1/mail/preview?guest_id={guest}&kind=itinerary"),
+                    &admin,
+                )
+                .await;
+            assert_eq!(s, 200, "{p}");
+            p["text"].as_str().unwrap_or_default().to_string()
+        }
+    };
+
+    // A Chinese-speaking guest reads the Chinese names.
+    let zh = preview(e.d1).await;
+    assert!(
+        zh.contains("TEAM宾馆") && zh.contains("T2 到达厅 B 出口"),
+        "{zh}"
+    );
+    assert!(!zh.contains("Athletes") && !zh.contains("exit B"), "{zh}");
+
+    // The same guest, English-speaking, reads every place in English.
+    let (s, b) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/guests/{}", e.d1),
+        &admin,
+        Some(json!({"language": "en", "name_latin": "Li Na"})),
+    )
+    .await;
+    ok(s, &b);
+    let en = preview(e.d1).await;
+    for place in [
+        "Athletes' Village",
+        "1 Tiyucun Road",
+        "Chengdu Shuangliu Airport",
+        "T2 Arrivals, exit B",
+    ] {
+        assert!(en.contains(place), "{place}: {en}");
+    }
+    assert!(
+        !en.contains("TEAM宾馆") && !en.contains("到达厅"),
+        "no Chinese place names: {en}"
+    );
+
+    // A name cleared falls back to the Chinese one; an absent field is left alone.
+    let (s, b) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/hubs/{ctu}"),
+        &admin,
+        Some(json!({"name_en": ""})),
+    )
+    .await;
+    ok(s, &b);
+    let (_, hubs) = app.get_json("/api/v1/hubs", &admin).await;
+    let hub = hubs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|h| h["code"] == "CTU")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (hub["name_en"].is_null(), hub["meeting_point_en"].as_str()),
+        (true, Some("T2 Arrivals, exit B")),
+        "{hub}"
+    );
+    let en = preview(e.d1).await;
+    assert!(!en.contains("Chengdu Shuangliu Airport"), "{en}");
+
+    // Over the limit is refused, naming the field.
+    let (s, b) = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/hubs/{ctu}"),
+        &admin,
+        Some(json!({"meeting_point_en": "x".repeat(201)})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.to_string().contains("meeting_point_en"), "{b}");
+    Ok(())
+}
