@@ -16,6 +16,7 @@ mod browser_hotels;
 mod browser_inspector;
 mod browser_mail;
 mod browser_offline;
+mod browser_places;
 mod browser_search;
 mod browser_summary;
 mod browser_today;
