@@ -76,8 +76,23 @@ fn optimum(input: &Input) -> usize {
             );
         }
     }
-    for ((_, h, t, night), guests) in pairs {
+    // A share group with an odd number present on a night needs a room more than half of
+    // them when all are placed: rooms >= placed - (present - 1) / 2, a valid cut that the
+    // linear relaxation would otherwise not see.
+    let mut present: BTreeMap<(Group, u16), usize> = BTreeMap::new();
+    for ((group, _, _, start, end), count) in &kinds {
+        if group.is_some() {
+            for night in *start..*end {
+                *present.entry((group.clone(), night)).or_default() += count;
+            }
+        }
+    }
+    let mut parity: BTreeMap<(Group, u16), Vec<(Variable, f64)>> = BTreeMap::new();
+    for ((group, h, t, night), guests) in pairs {
         let r = lp.add_integer_var(0.0, (0, i32::MAX));
+        let cut = parity.entry((group.clone(), night)).or_default();
+        cut.extend(guests.iter().map(|(y, _)| (*y, 1.0)));
+        cut.push((r, -1.0));
         let mut row: Vec<(Variable, f64)> = guests;
         row.push((r, -2.0));
         lp.add_constraint(
@@ -86,6 +101,16 @@ fn optimum(input: &Input) -> usize {
             0.0,
         );
         rooms.entry((h, t, night)).or_default().push((r, 1.0));
+    }
+    for (key, row) in parity {
+        let c = present.get(&key).copied().unwrap_or(0);
+        if c % 2 == 1 {
+            lp.add_constraint(
+                row.into_iter().collect::<LinearExpr>(),
+                ComparisonOp::Le,
+                ((c - 1) / 2) as f64,
+            );
+        }
     }
     for ((h, t, night), row) in rooms {
         let held = f64::from(cap.cells[cap.at(h, t, usize::from(night))]);
@@ -141,10 +166,11 @@ fn small_event(seed: u64) -> (Input, String) {
 }
 
 // What this proves today (measured): never a broken rule, never above the optimum's bound,
-// never below first-fit; equal to the bound in about three events of four and 98.5 % of it
-// over all 200. The aim — equal in 95 % and within 1 % on all — is not reached yet
-// against this bound, which is itself loose (pairing is relaxed per night, and the search is
-// cut at 300 nodes), so the thresholds below are the floor the engine holds, not the aim.
+// never below first-fit; equal to the bound in 168 events of 200 (148 before the bound knew
+// that a share group's odd one out takes a room alone). The aim — equal in 95 % and
+// within 1 % on all — is not reached against this bound, which is still loose where it
+// lets a guest change roommates from night to night and where the search is cut at 300
+// nodes; the thresholds below are the floor the engine holds, not the aim.
 #[test]
 fn on_200_small_tight_events_the_engine_never_beats_the_optimum_nor_loses_to_first_fit() {
     let (mut equal, mut placed, mut best) = (0, 0, 0);
@@ -168,7 +194,7 @@ fn on_200_small_tight_events_the_engine_never_beats_the_optimum_nor_loses_to_fir
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(
-        equal >= 140,
+        equal >= 165,
         "equal to the optimum's bound in {equal} of 200"
     );
     assert!(
