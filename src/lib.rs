@@ -55,8 +55,8 @@ pub struct AppState {
     pub scan_cache: scan::service::ScanCache,
     /// Signed-in users, cached for a few seconds.
     pub sessions: auth::extract::SessionCache,
-    /// The scan log's group-commit writer (SQLite; PostgreSQL commits per scan).
-    pub scan_writer: Option<scan::writer::ScanWriter>,
+    /// The scan log's group-commit writer (both backends).
+    pub scan_writer: scan::writer::ScanWriter,
     /// Changes pushed to open pickup boards.
     pub live: live::LiveFeed,
     /// Outgoing email: the transport and this instance's sending worker.
@@ -151,13 +151,10 @@ impl Application {
             Some((cert, key)) => Some(tls::server_config(cert, key)?),
             None => None,
         };
-        let scan_writer = match &settings.database {
-            db::DbUrl::Sqlite(path) => {
-                db::start_checkpointer(path.clone())?;
-                Some(scan::writer::ScanWriter::start(pool.clone())?)
-            }
-            db::DbUrl::Postgres(_) => None,
-        };
+        if let db::DbUrl::Sqlite(path) = &settings.database {
+            db::start_checkpointer(path.clone())?;
+        }
+        let scan_writer = scan::writer::ScanWriter::start(pool.clone())?;
         let live = live::LiveFeed::start(pool.clone());
         let settings = Arc::new(settings);
         let mail = outbox::Mailer::start(

@@ -43,46 +43,48 @@ pub async fn record_scan(
         state.settings.timezone,
         chrono::Utc::now(),
     );
-    let Some(writer) = &state.scan_writer else {
-        // PostgreSQL: the whole scan on the blocking pool, one transaction per scan.
-        let st = state.clone();
-        let verdict = web::block(move || {
-            let mut conn = st.pool.get()?;
-            service::scan(
-                &mut conn,
-                &st.keys,
-                &st.scan_cache,
-                &user,
-                &scan,
-                lang,
-                tz,
-                now,
-            )
-        })
-        .await??;
-        return Ok(HttpResponse::Ok().json(verdict));
-    };
-    // SQLite: the reads inline on the worker (a few indexed lookups, cheaper than the thread
-    // hops of `web::block` under load), the write through the group-commit writer.
-    let prepared = {
-        let mut conn = state.pool.get()?;
-        // One read transaction for the verdict's reads: one WAL read lock instead of one a query.
-        diesel::Connection::transaction(&mut *conn, |c| {
-            service::prepare(
-                c,
-                &state.keys,
-                &state.scan_cache,
-                &user,
-                &scan,
-                lang,
-                tz,
-                now,
-            )
-        })?
+    // The reads and the verdict first; then the log row through the group-commit writer,
+    // which answers once the row is committed (many scans share one commit).
+    let prepared = match state.settings.database {
+        // SQLite: inline on the worker (a few indexed lookups in one read transaction, one
+        // WAL read lock: cheaper than the thread hops of `web::block` under load).
+        crate::db::DbUrl::Sqlite(_) => {
+            let mut conn = state.pool.get()?;
+            diesel::Connection::transaction(&mut *conn, |c| {
+                service::prepare(
+                    c,
+                    &state.keys,
+                    &state.scan_cache,
+                    &user,
+                    &scan,
+                    lang,
+                    tz,
+                    now,
+                )
+            })?
+        }
+        // PostgreSQL: round trips to the server, on the blocking pool.
+        crate::db::DbUrl::Postgres(_) => {
+            let st = state.clone();
+            web::block(move || {
+                let mut conn = st.pool.get()?;
+                service::prepare(
+                    &mut conn,
+                    &st.keys,
+                    &st.scan_cache,
+                    &user,
+                    &scan,
+                    lang,
+                    tz,
+                    now,
+                )
+            })
+            .await??
+        }
     };
     let verdict = match prepared {
         service::Prepared::Replay(answer) => *answer,
-        service::Prepared::Log(pending) => writer.log(pending).await?,
+        service::Prepared::Log(pending) => state.scan_writer.log(pending).await?,
     };
     Ok(HttpResponse::Ok().json(verdict))
 }

@@ -1,8 +1,14 @@
-//! Group commit for the scan log on SQLite: one thread writes the decided scans that arrive
-//! together in one transaction, each in its own savepoint, and answers each request when the
-//! transaction has committed. A request is answered only once its log row is committed,
-//! as with one transaction per scan, but a burst of scans shares one commit instead of
-//! queueing for the single SQLite writer one by one.
+//! Group commit for the scan log: one thread writes the decided scans that arrive together in
+//! one transaction, each in its own savepoint, and answers each request when the transaction
+//! has committed. A request is answered only once its log row is committed, as with one
+//! transaction per scan, but a burst of scans shares one commit (one fsync) instead of
+//! queueing for SQLite's single writer, or for PostgreSQL's WAL flush, one by one.
+//!
+//! On PostgreSQL several instances' writers run at once. A batch takes its scans in pass
+//! order (a pass's scans keep their arrival order), so two batches claiming the same passes
+//! wait for each other in one order rather than deadlock; should a batch still fail (a
+//! deadlock, a serialization failure), each of its scans is written again in a transaction of
+//! its own, exactly as without group commit.
 
 use std::sync::mpsc;
 
@@ -57,6 +63,7 @@ fn run(pool: DbPool, queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        jobs.sort_by_key(|job| job.pending.pass_id);
         let mut conn = match pool.get() {
             Ok(conn) => conn,
             Err(e) => {
@@ -91,11 +98,14 @@ fn run(pool: DbPool, queue: mpsc::Receiver<Job>) {
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, "scan log batch failed");
+                tracing::warn!(error = %e, scans = jobs.len(), "scan log batch failed; writing its scans one by one");
                 for job in jobs {
-                    let _ = job.reply.send(Err(AppError::Unavailable(
-                        "the scan log could not be written".into(),
-                    )));
+                    let result = write_tx(&mut conn, crate::time::now_utc(), |tx| {
+                        service::log(tx, &job.pending)
+                    });
+                    let _ = job
+                        .reply
+                        .send(service::settle(&mut conn, &job.pending, result));
                 }
             }
         }
