@@ -58,7 +58,13 @@ async fn reception_signs_in_and_imports_a_csv_through_the_page() -> TestResult {
     browser.send_keys("#import-file", &path_text(&csv)?).await?;
     browser.click("#import-preview").await?;
 
-    // Assert: the check says what will happen, and names the new department so a typo shows.
+    // Assert: the file's first rows as they will be read, under the columns they land in.
+    browser
+        .wait_for("#import-sample", "the first rows as read", |t| {
+            t.contains("FA-0002") && t.contains("李娜") && t.contains("外事办")
+        })
+        .await?;
+    // The check says what will happen, and names the new department so a typo shows.
     browser
         .wait_for("#import-created", "3 new guests", |t| t == "3")
         .await?;

@@ -294,3 +294,33 @@ async fn files_of_another_shape_get_a_clear_4xx() -> TestResult {
     }
     Ok(())
 }
+
+on_both_backends!(templates, the_downloadable_templates_import_as_they_are);
+/// The two templates the import page offers (Chinese and English headers, one example row
+/// each) are read by the importer as they are: the page's promise that filling one in works.
+async fn the_downloadable_templates_import_as_they_are(app: TestApp) -> TestResult {
+    let admin = app.admin().await;
+    for file in [
+        "guest-import-template-zh.csv",
+        "guest-import-template-en.csv",
+    ] {
+        // Served by the service, byte for byte what a browser downloads.
+        let response = app
+            .req(Method::GET, &format!("/reception/{file}"), None)
+            .send()
+            .await?;
+        assert_eq!(response.status(), 200, "{file}");
+        let csv = response.bytes().await?.to_vec();
+        let (s, report) = app.import(&admin, csv, true).await;
+        assert_eq!(s, 200, "{file}: {report}");
+        assert_eq!(report["created"], 1, "{file}: {report}");
+        assert_eq!(
+            report["errors"].as_array().map(Vec::len),
+            Some(0),
+            "{file}: {report}"
+        );
+        let (_, page) = app.get_json("/api/v1/guests?limit=5", &admin).await;
+        assert_eq!(page["total"], 0, "a dry run writes nothing: {page}");
+    }
+    Ok(())
+}
