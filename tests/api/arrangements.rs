@@ -744,13 +744,8 @@ async fn rides_follow_the_flight_and_locked_runs_are_left_with_a_word(app: TestA
     )
     .await;
     assert_eq!(s, 200);
-    let (_, hubs) = app.get_json("/api/v1/hubs", &e.reception).await;
-    let ctu = hubs
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|h| h["code"] == "CTU")
-        .and_then(|h| h["id"].as_i64())
+    let ctu = app.hub(&e.reception, "CTU").await["id"]
+        .as_i64()
         .unwrap_or_default();
     let (_, runs) = app
         .get_json(

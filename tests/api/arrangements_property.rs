@@ -303,13 +303,8 @@ async fn check(app: &TestApp, w: &World, after: &str) {
         .map(|g| (g["id"].as_i64().unwrap_or_default(), g.clone()))
         .collect();
     // Runs: within their seats, and each rider's hub and time fit the run.
-    let (_, hubs) = app.get_json("/api/v1/hubs", &w.reception).await;
-    let ctu = hubs
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|h| h["code"] == "CTU")
-        .and_then(|h| h["id"].as_i64())
+    let ctu = app.hub(&w.reception, "CTU").await["id"]
+        .as_i64()
         .unwrap_or_default();
     for d in 0..3 {
         let (_, runs) = app

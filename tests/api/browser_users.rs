@@ -31,11 +31,8 @@ async fn admin_creates_a_greeter_changes_the_phone_and_disables_the_account() ->
     );
     let (s, body) = app.import(&admin, csv, false).await;
     assert_eq!(s, 200, "{body}");
-    let (_, hubs) = app.get_json("/api/v1/hubs", &admin).await;
-    let ctu = hubs
-        .as_array()
-        .and_then(|h| h.iter().find(|h| h["code"] == "CTU"))
-        .and_then(|h| h["id"].as_i64())
+    let ctu = app.hub(&admin, "CTU").await["id"]
+        .as_i64()
         .ok_or("hub CTU after the import")?;
     app.user(&admin, "reception2", "reception", None).await;
 

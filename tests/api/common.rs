@@ -248,6 +248,15 @@ impl TestApp {
         json_of(response).await
     }
 
+    /// The hub with this code as `GET /hubs` shows it (`Null` when there is none).
+    pub async fn hub(&self, token: &str, code: &str) -> Value {
+        let (_, hubs) = self.get_json("/api/v1/hubs", token).await;
+        hubs.as_array()
+            .and_then(|list| list.iter().find(|h| h["code"] == code))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
     /// GET a JSON resource.
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, Value) {
         json_of(

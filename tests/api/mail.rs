@@ -1056,14 +1056,7 @@ async fn an_english_speaking_guest_reads_the_station_meeting_point_and_hotel_in_
     )
     .await;
     ok(s, &b);
-    let (_, hubs) = app.get_json("/api/v1/hubs", &admin).await;
-    let ctu = hubs
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|h| h["code"] == "CTU")
-        .and_then(|h| h["id"].as_i64())
-        .ok_or("CTU")?;
+    let ctu = app.hub(&admin, "CTU").await["id"].as_i64().ok_or("CTU")?;
     let (s, b) = send(
         &app,
         Method::PATCH,
@@ -1165,14 +1158,7 @@ async fn an_english_speaking_guest_reads_the_station_meeting_point_and_hotel_in_
     )
     .await;
     ok(s, &b);
-    let (_, hubs) = app.get_json("/api/v1/hubs", &admin).await;
-    let hub = hubs
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|h| h["code"] == "CTU")
-        .cloned()
-        .unwrap_or_default();
+    let hub = app.hub(&admin, "CTU").await;
     assert_eq!(
         (hub["name_en"].is_null(), hub["meeting_point_en"].as_str()),
         (true, Some("T2 Arrivals, exit B")),

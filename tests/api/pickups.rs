@@ -47,11 +47,8 @@ async fn arrivals(app: &TestApp) -> (String, std::collections::BTreeMap<String, 
             )
         })
         .collect();
-    let (_, hubs) = app.get_json("/api/v1/hubs", &admin).await;
-    let ctu = hubs
-        .as_array()
-        .and_then(|h| h.iter().find(|h| h["code"] == "CTU"))
-        .and_then(|h| h["id"].as_i64())
+    let ctu = app.hub(&admin, "CTU").await["id"]
+        .as_i64()
         .unwrap_or_default();
     (admin, ids, ctu)
 }
