@@ -3,6 +3,7 @@
 //! `cargo bench --bench scan` — SQLite; with `BENCH_DATABASE_URL=postgres://…/test` PostgreSQL
 //! too (a fresh database is made next to the one named).
 //! `BENCH_ONLY=issue|scan|canteen` runs one part; canteen is the scan run at a canteen.
+//! `BENCH_POOL=n` sets the service's connection pool (default 8).
 //!
 //! 1. Issuing: 10,000 credentials approved (signed) and each QR rendered as PNG.
 //! 2. Scanning: the real server on 127.0.0.1, `wrk` with 32 connections posting scans of 1,000
@@ -31,7 +32,10 @@ fn settings(url: &str) -> Settings {
     env.insert("YINGBIN_BIND", "127.0.0.1:0".into());
     env.insert("YINGBIN_ADMIN_PASSWORD", ADMIN_PASSWORD.into());
     env.insert("YINGBIN_WORKERS", "2".into());
-    env.insert("YINGBIN_DB_POOL", "8".into());
+    env.insert(
+        "YINGBIN_DB_POOL",
+        std::env::var("BENCH_POOL").unwrap_or("8".into()),
+    );
     // The approved passes' emails would be rendered and sent during the first run: scanning
     // is what is measured here.
     env.insert("YINGBIN_MAIL_WORKER", "false".into());
