@@ -26,6 +26,8 @@ pub struct BoardHub {
     pub code: String,
     pub name: String,
     pub meeting_point: Option<String>,
+    /// The meeting point as English-speaking guests read it in their itinerary.
+    pub meeting_point_en: Option<String>,
 }
 
 /// A guest on the board.
@@ -160,6 +162,7 @@ pub fn board(
             code: hub.code,
             name: hub.name,
             meeting_point: hub.meeting_point,
+            meeting_point_en: hub.meeting_point_en,
         },
         now: to_rfc3339(tz, now_utc()),
         trips: trips

@@ -58,9 +58,16 @@ function renderHeader() {
   name.classList.toggle('is-unset', !hubId);
   $('live-hub').textContent = hub ? hub.code || hub.name : '';
   document.title = `${hub ? `${hub.code} ` : ''}${t('gr.title')}`;
+  // Where to stand, and (when reception gave it) the words English-speaking guests read in
+  // their itinerary, so the greeter can point them to the same place.
   const point = hub && hub.meeting_point;
+  const pointEn = hub && hub.meeting_point_en;
   $('meeting-point').hidden = !point;
-  $('meeting-point').replaceChildren(h('span', { class: 'gr-meeting-label' }, t('gr.meeting_point')), h('span', {}, point || ''));
+  $('meeting-point').replaceChildren(
+    h('span', { class: 'gr-meeting-label' }, t('gr.meeting_point')),
+    h('span', {}, point || ''),
+    pointEn ? h('span', { class: 'gr-meeting-en', lang: 'en' }, pointEn) : null,
+  );
   const trips = Array.isArray(board?.trips) ? board.trips : [];
   const n = countGuests(trips);
   $('board-counts').textContent = board ? t('gr.counts', { trips: trips.length, waiting: n.waiting, met: n.met, no_show: n.no_show }) : '';

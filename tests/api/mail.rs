@@ -1116,6 +1116,21 @@ async fn an_english_speaking_guest_reads_the_station_meeting_point_and_hotel_in_
         }
     };
 
+    // The greeters' board at CTU shows both, so a greeter can point an English-speaking guest
+    // to what their itinerary says.
+    let (s, board) = app
+        .get_json(&format!("/api/v1/board?hub={ctu}"), &admin)
+        .await;
+    assert_eq!(s, 200, "{board}");
+    assert_eq!(
+        (
+            board["hub"]["meeting_point"].as_str(),
+            board["hub"]["meeting_point_en"].as_str()
+        ),
+        (Some("T2 到达厅 B 出口"), Some("T2 Arrivals, exit B")),
+        "{board}"
+    );
+
     // A Chinese-speaking guest reads the Chinese names.
     let zh = preview(e.d1).await;
     assert!(
