@@ -1,5 +1,5 @@
-//! The designated hotels, the rooms they hold for the event, their requests to release rooms,
-//! the lodging policy reception edits, and the occupancy grid.
+//! The designated hotels, the rooms they hold for the event, the lodging policy reception
+//! edits, and the occupancy grid. Requests to release held rooms are in `releases`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -17,8 +17,8 @@ use crate::error::AppError;
 use crate::guests::fields::Category;
 use crate::hotels::engine::{self, RoomType, ShareBy};
 use crate::hotels::model::{
-    BlockResponse, Hotel, HotelFields, HotelResponse, NewRoomBlock, NewRoomRelease, PolicyEntry,
-    PolicyRow, ReleaseResponse, RoomBlock, RoomRelease,
+    BlockResponse, Hotel, HotelFields, HotelResponse, NewRoomBlock, PolicyEntry, PolicyRow,
+    RoomBlock, RoomRelease,
 };
 use crate::hotels::{rules, store};
 use crate::time::to_rfc3339;
@@ -67,7 +67,7 @@ pub fn list_hotels(conn: &mut DbConn, user: &CurrentUser) -> Result<Vec<HotelRes
         .collect())
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
+pub(super) fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::invalid(message, json!([{ "field": field }]))
 }
 
@@ -252,7 +252,7 @@ pub struct RoomsRequest {
 }
 
 impl RoomsRequest {
-    fn checked(&self) -> Result<(RoomType, Range<NaiveDate>, i32), AppError> {
+    pub(super) fn checked(&self) -> Result<(RoomType, Range<NaiveDate>, i32), AppError> {
         let room_type = self
             .room_type
             .as_deref()
@@ -347,7 +347,11 @@ pub fn delete_block(tx: &mut Tx, user: &CurrentUser, code: &str, id: i64) -> Res
 }
 
 /// Refuses (409) when the published plan uses more rooms of a type at a hotel than are held.
-fn check_published_fits(conn: &mut DbConn, hotel_id: i64, room_type: &str) -> Result<(), AppError> {
+pub(super) fn check_published_fits(
+    conn: &mut DbConn,
+    hotel_id: i64,
+    room_type: &str,
+) -> Result<(), AppError> {
     let Some(plan) = store::find_plan_with_status(conn, &["published"])? else {
         return Ok(());
     };
@@ -393,128 +397,6 @@ fn ranges_of_releases(releases: &[RoomRelease], room_type: &str) -> Vec<(Range<N
         .filter(|r| r.room_type == room_type)
         .map(|r| (r.nights_from..r.nights_to, r.rooms))
         .collect()
-}
-
-/// A release request as the API shows it.
-pub fn release_response(r: &RoomRelease, hotel: &Hotel, tz: Tz) -> ReleaseResponse {
-    ReleaseResponse {
-        id: r.id,
-        hotel: hotel.code.clone(),
-        hotel_name: hotel.name.clone(),
-        room_type: r.room_type.clone(),
-        nights_from: r.nights_from,
-        nights_to: r.nights_to,
-        rooms: r.rooms,
-        reason: r.reason.clone(),
-        status: r.status.clone(),
-        requested_by: r.requested_by.clone(),
-        decided_by: r.decided_by.clone(),
-        comment: r.comment.clone(),
-        created_at: to_rfc3339(tz, r.created_at),
-    }
-}
-
-/// A hotel asks to release held rooms for some nights (to take other guests).
-pub fn request_release(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    code: &str,
-    req: &RoomsRequest,
-    tz: Tz,
-) -> Result<ReleaseResponse, AppError> {
-    let now = tx.now();
-    let (room_type, nights, rooms) = req.checked()?;
-    let reason = req.reason.as_deref().map(str::trim).unwrap_or_default();
-    if reason.is_empty() {
-        return Err(invalid("reason", "say why the rooms should be released"));
-    }
-    let hotel = hotel_for(tx, user, code)?;
-    let id = store::insert_release(
-        tx,
-        &NewRoomRelease {
-            hotel_id: hotel.id,
-            room_type: room_type.as_str(),
-            nights_from: nights.start,
-            nights_to: nights.end,
-            rooms,
-            reason,
-            status: "pending",
-            requested_by: &user.username,
-            created_at: now,
-        },
-    )?;
-    audit::record(
-        tx,
-        &user.actor(),
-        "request",
-        "room_release",
-        id,
-        json!({"hotel": code, "rooms": rooms}),
-    )?;
-    let r = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
-    Ok(release_response(&r, &hotel, tz))
-}
-
-/// Release requests a user sees: a desk its own hotel's.
-pub fn list_releases(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    status: Option<&str>,
-    tz: Tz,
-) -> Result<Vec<ReleaseResponse>, AppError> {
-    let hotels: BTreeMap<i64, Hotel> = store::list_hotels(conn)?
-        .into_iter()
-        .map(|h| (h.id, h))
-        .collect();
-    let own = match user.role {
-        Role::HotelDesk => Some(
-            hotels
-                .values()
-                .find(|h| user.scope.as_deref() == Some(&h.code))
-                .map_or(-1, |h| h.id),
-        ),
-        _ => None,
-    };
-    Ok(store::list_releases(conn, own, status)?
-        .iter()
-        .filter_map(|r| hotels.get(&r.hotel_id).map(|h| release_response(r, h, tz)))
-        .collect())
-}
-
-/// Reception grants or refuses a release. Granting shrinks the held rooms, and is refused when
-/// the published plan uses them.
-pub fn decide_release(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    id: i64,
-    grant: bool,
-    comment: Option<&str>,
-    tz: Tz,
-) -> Result<ReleaseResponse, AppError> {
-    let now = tx.now();
-    let status = if grant { "granted" } else { "refused" };
-    let release = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
-    if store::decide_release(tx, id, status, &user.username, comment, now)? == 0 {
-        return Err(AppError::conflict(
-            "release_decided",
-            format!("this request was {} already", release.status),
-        ));
-    }
-    if grant {
-        check_published_fits(tx, release.hotel_id, &release.room_type)?;
-    }
-    audit::record(
-        tx,
-        &user.actor(),
-        status,
-        "room_release",
-        id,
-        json!({"comment": comment}),
-    )?;
-    let hotel =
-        store::find_hotel_by_id(tx, release.hotel_id)?.ok_or(AppError::NotFound("hotel"))?;
-    let r = store::find_release(tx, id)?.ok_or(AppError::NotFound("release"))?;
-    Ok(release_response(&r, &hotel, tz))
 }
 
 // --- policy ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ pub mod letters;
 mod model;
 pub mod plans;
 pub mod publication;
+pub mod releases;
 pub mod rooming;
 pub mod routes;
 pub mod rules;

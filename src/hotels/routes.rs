@@ -15,6 +15,7 @@ use crate::hotels::model::{
     AssignmentResponse, BlockResponse, HotelResponse, PlanSummary, PolicyEntry, ReleaseResponse,
 };
 use crate::hotels::plans::{self, AssignmentPage, HotelChanges, PlanDetail};
+use crate::hotels::releases;
 use crate::hotels::rooming::{self, RoomingList};
 use crate::hotels::rules::{PlanAction, StayAction};
 use crate::http::parse_json;
@@ -166,7 +167,7 @@ pub async fn request_release(
     let req: RoomsRequest = parse_json(&body)?;
     let tz = state.settings.timezone;
     let release = state
-        .write(move |tx| catalog::request_release(tx, &user, &code, &req, tz))
+        .write(move |tx| releases::request_release(tx, &user, &code, &req, tz))
         .await?;
     Ok(HttpResponse::Created().json(release))
 }
@@ -192,7 +193,7 @@ pub async fn list_releases(
     user.require(HOTEL_READERS)?;
     let tz = state.settings.timezone;
     let list = state
-        .db(move |conn| catalog::list_releases(conn, &user, query.status.as_deref(), tz))
+        .db(move |conn| releases::list_releases(conn, &user, query.status.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -224,7 +225,7 @@ pub async fn grant_release(
     let req = comment_of(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .write(move |tx| catalog::decide_release(tx, &user, *id, true, req.comment.as_deref(), tz))
+        .write(move |tx| releases::decide_release(tx, &user, *id, true, req.comment.as_deref(), tz))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -242,7 +243,9 @@ pub async fn refuse_release(
     let req = comment_of(&body)?;
     let tz = state.settings.timezone;
     let r = state
-        .write(move |tx| catalog::decide_release(tx, &user, *id, false, req.comment.as_deref(), tz))
+        .write(move |tx| {
+            releases::decide_release(tx, &user, *id, false, req.comment.as_deref(), tz)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::{write_tx, DbConn, PooledConn};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::guests::service::guest_card;
 use crate::hotels::rules::DeskVerdict;
@@ -243,29 +243,6 @@ pub enum Prepared {
     Replay(Box<ScanResponse>),
     /// A verdict to log (and, for an admission, its first entry to claim).
     Log(Box<PendingScan>),
-}
-
-/// Scans a payload at a point and logs the verdict, in one write transaction (PostgreSQL;
-/// SQLite batches the writes of many scans in `writer`).
-#[allow(clippy::too_many_arguments)]
-pub fn scan(
-    conn: &mut PooledConn,
-    keys: &KeyRing,
-    cache: &ScanCache,
-    user: &CurrentUser,
-    req: &ScanRequest,
-    lang: Lang,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> Result<ScanResponse, AppError> {
-    match prepare(conn, keys, cache, user, req, lang, tz, now)? {
-        Prepared::Replay(response) => Ok(*response),
-        Prepared::Log(pending) => {
-            let at = pending.at;
-            let result = write_tx(conn, at, |tx| log(tx, &pending));
-            settle(conn, &pending, result)
-        }
-    }
 }
 
 /// Everything before the write: who may scan where, the nonce, the verdict.
