@@ -330,6 +330,11 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
             .find_map(|l| l.trim().strip_prefix("99%"))
             .map(|v| parse_ms(v.trim()))
             .unwrap_or(f64::NAN);
+        let p50 = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("50%"))
+            .map(|v| parse_ms(v.trim()))
+            .unwrap_or(f64::NAN);
         let non2xx = text
             .lines()
             .find(|l| l.contains("Non-2xx"))
@@ -344,7 +349,7 @@ fn bench_scan(label: &str, url: &str, canteen: bool) {
             .and_then(|n| n.parse().ok())
             .unwrap_or(f64::NAN);
         let per = cpu * 1000.0 / requests;
-        println!("  run {run}: {rate:.0} verdicts/s, p99 {p99:.2} ms, server CPU {per:.3} ms per verdict {non2xx}");
+        println!("  run {run}: {rate:.0} verdicts/s, p50 {p50:.2} ms, p99 {p99:.2} ms, server CPU {per:.3} ms per verdict {non2xx}");
         rates.push(rate);
         p99s.push(p99);
         cpu_per_verdict.push(per);

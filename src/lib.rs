@@ -50,9 +50,9 @@ pub struct AppState {
     /// The settings the service started with.
     pub settings: Arc<Settings>,
     /// Public keys for verifying passes, cached.
-    pub keys: passes::keys::KeyRing,
+    pub keys: Arc<passes::keys::KeyRing>,
     /// Zones and scan points, cached for the scan path.
-    pub scan_cache: scan::service::ScanCache,
+    pub scan_cache: Arc<scan::service::ScanCache>,
     /// Signed-in users, cached for a few seconds.
     pub sessions: auth::extract::SessionCache,
     /// The scan log's group-commit writer (both backends).
@@ -154,7 +154,10 @@ impl Application {
         if let db::DbUrl::Sqlite(path) = &settings.database {
             db::start_checkpointer(path.clone())?;
         }
-        let scan_writer = scan::writer::ScanWriter::start(pool.clone())?;
+        let keys = Arc::new(passes::keys::KeyRing::default());
+        let scan_cache = Arc::new(scan::service::ScanCache::default());
+        let scan_writer =
+            scan::writer::ScanWriter::start(pool.clone(), keys.clone(), scan_cache.clone())?;
         let live = live::LiveFeed::start(pool.clone());
         let settings = Arc::new(settings);
         let mail = outbox::Mailer::start(
@@ -165,8 +168,8 @@ impl Application {
         let state = aw::Data::new(AppState {
             pool,
             settings,
-            keys: passes::keys::KeyRing::default(),
-            scan_cache: scan::service::ScanCache::default(),
+            keys,
+            scan_cache,
             sessions: auth::extract::SessionCache::default(),
             scan_writer,
             live,

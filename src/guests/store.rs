@@ -177,7 +177,7 @@ pub type CardRow = (Guest, String, Option<String>, Option<String>);
 
 /// One guest with their department's and delegation's names and photo hash, in one query.
 pub fn find_card_row(conn: &mut DbConn, id: i64) -> QueryResult<Option<CardRow>> {
-    guests::table
+    crate::on_backend!(conn, |c| guests::table
         .inner_join(departments::table)
         .left_join(delegations::table)
         .left_join(guest_photos::table)
@@ -188,8 +188,8 @@ pub fn find_card_row(conn: &mut DbConn, id: i64) -> QueryResult<Option<CardRow>>
             delegations::name.nullable(),
             guest_photos::sha256.nullable(),
         ))
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// Inserts a guest; returns its id.

@@ -89,12 +89,8 @@ const REFRESH: Duration = Duration::from_secs(5);
 impl KeyRing {
     /// The verifying key of `key_id`, unless unknown or retired.
     pub fn get(&self, conn: &mut DbConn, key_id: u16) -> QueryResult<Option<VerifyingKey>> {
-        if let Ok(guard) = self.cache.read() {
-            if let Some((loaded, keys)) = guard.as_ref() {
-                if loaded.elapsed() < REFRESH {
-                    return Ok(keys.get(&key_id).copied());
-                }
-            }
+        if let Some(known) = self.cached(key_id) {
+            return Ok(known);
         }
         let keys: HashMap<u16, VerifyingKey> = list_keys(conn)?
             .into_iter()
@@ -111,5 +107,13 @@ impl KeyRing {
             *guard = Some((Instant::now(), keys));
         }
         Ok(found)
+    }
+
+    /// What the cache knows of `key_id` without asking the database: `None` when the cache is
+    /// empty or due for a refresh.
+    pub fn cached(&self, key_id: u16) -> Option<Option<VerifyingKey>> {
+        let guard = self.cache.read().ok()?;
+        let (loaded, keys) = guard.as_ref()?;
+        (loaded.elapsed() < REFRESH).then(|| keys.get(&key_id).copied())
     }
 }

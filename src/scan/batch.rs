@@ -202,7 +202,7 @@ fn attempt(
                 device: Some(device.name.clone()),
             };
             let when = at.and_utc();
-            match service::prepare(c, keys, cache, user, &request, lang, tz, when)? {
+            match service::prepare(c, keys, cache, user, &request, None, lang, tz, when)? {
                 Prepared::Replay(first) => results.push(BatchItem {
                     scan_id: Some(first.scan_id),
                     server_verdict: Some(first.verdict.clone()),

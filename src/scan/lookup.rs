@@ -156,7 +156,7 @@ pub fn lookup(
             };
             // The verdict a scan would get, decided and not logged: nothing is claimed.
             if let Prepared::Log(pending) =
-                service::prepare(conn, keys, cache, user, &ask, lang, tz, now)?
+                service::prepare(conn, keys, cache, user, &ask, None, lang, tz, now)?
             {
                 let answer = pending.answer_without_logging(conn)?;
                 c.pass = Some(LookupPass {

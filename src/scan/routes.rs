@@ -14,6 +14,7 @@ use crate::i18n::Lang;
 use crate::scan::model::ScanPoint;
 use crate::scan::service::{self, PointRequest, ScanRequest, ScanResponse};
 use crate::scan::store::{self, ScanFilter};
+use crate::scan::writer::Undecided;
 use crate::time::{to_local, to_rfc3339};
 use crate::AppState;
 
@@ -43,30 +44,29 @@ pub async fn record_scan(
         state.settings.timezone,
         chrono::Utc::now(),
     );
-    // The reads and the verdict first; then the log row through the group-commit writer,
-    // which answers once the row is committed (many scans share one commit).
-    let prepared = match state.settings.database {
-        // SQLite: inline on the worker (a few indexed lookups in one read transaction, one
-        // WAL read lock: cheaper than the thread hops of `web::block` under load).
+    let verdict = match state.settings.database {
+        // SQLite: decided and logged on the scan writer's own connection (its cache is warm;
+        // see `scan::writer`), the signature verified here first.
         crate::db::DbUrl::Sqlite(_) => {
-            let mut conn = state.pool.get()?;
-            diesel::Connection::transaction(&mut *conn, |c| {
-                service::prepare(
-                    c,
-                    &state.keys,
-                    &state.scan_cache,
-                    &user,
-                    &scan,
-                    lang,
-                    tz,
-                    now,
-                )
-            })?
+            let verified = service::verify_signature(&state.keys, scan.payload.as_deref());
+            let undecided = Undecided {
+                user,
+                request: scan,
+                verified,
+                lang,
+                tz,
+                now,
+            };
+            state
+                .scan_writer
+                .decide_and_log(Box::new(undecided))
+                .await?
         }
-        // PostgreSQL: round trips to the server, on the blocking pool.
+        // PostgreSQL: the reads are round trips to the server, made on the blocking pool in
+        // parallel; then the log row through the group-commit writer.
         crate::db::DbUrl::Postgres(_) => {
             let st = state.clone();
-            web::block(move || {
+            let prepared = web::block(move || {
                 let mut conn = st.pool.get()?;
                 service::prepare(
                     &mut conn,
@@ -74,17 +74,18 @@ pub async fn record_scan(
                     &st.scan_cache,
                     &user,
                     &scan,
+                    None,
                     lang,
                     tz,
                     now,
                 )
             })
-            .await??
+            .await??;
+            match prepared {
+                service::Prepared::Replay(answer) => *answer,
+                service::Prepared::Log(pending) => state.scan_writer.log(pending).await?,
+            }
         }
-    };
-    let verdict = match prepared {
-        service::Prepared::Replay(answer) => *answer,
-        service::Prepared::Log(pending) => state.scan_writer.log(pending).await?,
     };
     Ok(HttpResponse::Ok().json(verdict))
 }

@@ -95,37 +95,34 @@ pub type PassFacts = (
 
 /// What a verdict needs to know of a pass.
 pub fn pass_facts(conn: &mut DbConn, id: i64) -> QueryResult<Option<PassFacts>> {
-    passes::table
-        .find(id)
-        .select((
-            passes::serial,
-            passes::status,
-            passes::kind,
-            passes::guest_id,
-            passes::plate,
-            passes::stream,
-            passes::driver_name,
-        ))
-        .first(conn)
-        .optional()
+    let query = passes::table.find(id).select((
+        passes::serial,
+        passes::status,
+        passes::kind,
+        passes::guest_id,
+        passes::plate,
+        passes::stream,
+        passes::driver_name,
+    ));
+    crate::on_backend!(conn, |c| query.first(c).optional())
 }
 
 /// The first answer given to this user's nonce, if any.
 pub fn find_by_nonce(conn: &mut DbConn, user_id: i64, nonce: &str) -> QueryResult<Option<ScanRow>> {
-    scans::table
+    crate::on_backend!(conn, |c| scans::table
         .filter(scans::user_id.eq(user_id))
         .filter(scans::nonce.eq(nonce))
         .select(ScanRow::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// Appends a scan; returns its id.
 pub fn insert_scan(conn: &mut DbConn, scan: &NewScan) -> QueryResult<i64> {
-    diesel::insert_into(scans::table)
+    let insert = diesel::insert_into(scans::table)
         .values(scan)
-        .returning(scans::id)
-        .get_result(conn)
+        .returning(scans::id);
+    crate::on_backend!(conn, |c| insert.get_result(c))
 }
 
 /// Records a first entry; fails with a unique violation when the pass was used already.
