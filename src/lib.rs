@@ -156,8 +156,16 @@ impl Application {
         }
         let keys = Arc::new(passes::keys::KeyRing::default());
         let scan_cache = Arc::new(scan::service::ScanCache::default());
-        let scan_writer =
-            scan::writer::ScanWriter::start(pool.clone(), keys.clone(), scan_cache.clone())?;
+        let scan_writers = match settings.database {
+            db::DbUrl::Sqlite(_) => 1,
+            db::DbUrl::Postgres(_) => 2,
+        };
+        let scan_writer = scan::writer::ScanWriter::start(
+            pool.clone(),
+            keys.clone(),
+            scan_cache.clone(),
+            scan_writers,
+        )?;
         let live = live::LiveFeed::start(pool.clone());
         let settings = Arc::new(settings);
         let mail = outbox::Mailer::start(

@@ -1,4 +1,4 @@
-//! Group commit for the scan log: one thread writes the scans that arrive together in one
+//! Group commit for the scan log: a writer thread writes the scans that arrive together in one
 //! transaction and answers each request when the transaction has committed. A request is
 //! answered only once its log row is committed, as with one transaction per scan, but a burst
 //! of scans shares one commit instead of queueing for SQLite's single writer, or for
@@ -9,7 +9,8 @@
 //! it wrote, where any other connection would drop its cache and memory map after each of the
 //! writer's commits. The signature, the one costly step, is verified on the request's worker
 //! first ([`service::verify_signature`]). On PostgreSQL the reads are round trips that
-//! the requests make on the blocking pool in parallel; the writer only logs.
+//! the requests make on the blocking pool in parallel, and two writer threads log, so that
+//! one batch is written while the other waits for its commit's WAL flush.
 //!
 //! The scans of a batch are written without a savepoint each (a savepoint is two round trips
 //! on PostgreSQL). Should one fail (two requests with the same nonce at once; on PostgreSQL a
@@ -18,7 +19,7 @@
 //! pass order (a pass's scans keep their arrival order), so two instances' batches claiming
 //! the same passes wait for each other in one order rather than deadlock.
 
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -72,23 +73,30 @@ struct Writer {
 }
 
 impl ScanWriter {
-    /// Starts the writer thread on `pool`.
+    /// Starts `threads` writer threads on `pool`: one for SQLite (one writer at a time
+    /// anyway); on PostgreSQL two, so that one batch is written while the last one waits
+    /// for its commit's WAL flush.
     pub fn start(
         pool: DbPool,
         keys: Arc<KeyRing>,
         cache: Arc<ScanCache>,
+        threads: usize,
     ) -> Result<ScanWriter, String> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        let writer = Writer {
-            pool,
-            keys,
-            cache,
-            conn: None,
-        };
-        std::thread::Builder::new()
-            .name("scan-writer".into())
-            .spawn(move || writer.run(queue))
-            .map_err(|e| format!("cannot start the scan writer: {e}"))?;
+        let queue = Arc::new(Mutex::new(queue));
+        for _ in 0..threads.max(1) {
+            let writer = Writer {
+                pool: pool.clone(),
+                keys: keys.clone(),
+                cache: cache.clone(),
+                conn: None,
+            };
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name("scan-writer".into())
+                .spawn(move || writer.run(&queue))
+                .map_err(|e| format!("cannot start the scan writer: {e}"))?;
+        }
         Ok(ScanWriter { jobs })
     }
 
@@ -114,16 +122,22 @@ impl ScanWriter {
     }
 }
 
+/// The next batch: what has queued, waiting for the first; `None` once every handle is gone.
+fn take(queue: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
+    let queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+    let mut jobs = vec![queue.recv().ok()?];
+    while jobs.len() < BATCH {
+        match queue.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(jobs)
+}
+
 impl Writer {
-    fn run(mut self, queue: mpsc::Receiver<Job>) {
-        while let Ok(first) = queue.recv() {
-            let mut jobs = vec![first];
-            while jobs.len() < BATCH {
-                match queue.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
-                }
-            }
+    fn run(mut self, queue: &Mutex<mpsc::Receiver<Job>>) {
+        while let Some(mut jobs) = take(queue) {
             jobs.sort_by_key(|job| match &job.scan {
                 Scan::Decided(p) => p.pass_id,
                 Scan::Undecided(_) => None,
