@@ -27,10 +27,12 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
-/// Runs `$body` with `$c` bound to the connection of `$conn`'s own backend. For the scan
-/// path's queries: through `DbConn` diesel writes a query's SQL out again at every execution
-/// to find its prepared statement, where on the backend's own connection it finds it by the
-/// query's type (measured: a third of the scan writer's time went to writing SQL out).
+/// Runs `$body` with `$c` bound to the connection of `$conn`'s own backend, for what the
+/// two-backend `DbConn` does not do or does slowly: inserts of many rows and `ON CONFLICT`
+/// (not supported through it), and the scan path's queries (through it diesel writes a query's
+/// SQL out again at every execution to find its prepared statement, where on the backend's own
+/// connection it finds it by the query's type: a third of the scan writer's time went to
+/// writing SQL out).
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
@@ -403,10 +405,7 @@ where
     let outcome = f(&mut Tx { conn, now });
     match outcome {
         Ok(value) if ending == Ending::Commit => {
-            let committed = match conn {
-                DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
-                DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
-            };
+            let committed = on_backend!(conn, |c| AnsiTransactionManager::commit_transaction(c));
             match committed {
                 Ok(()) => Ok(value),
                 Err(e) => {
@@ -423,10 +422,7 @@ where
 }
 
 fn rollback(conn: &mut DbConn) {
-    let result = match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
-        DbConn::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
-    };
+    let result = on_backend!(conn, |c| AnsiTransactionManager::rollback_transaction(c));
     if let Err(e) = result {
         // The pool's has_broken check discards a connection left in a transaction.
         tracing::error!(error = %e, "rollback failed");

@@ -209,19 +209,14 @@ pub fn insert_guest(
 }
 
 /// Inserts many guests with multi-row INSERTs, in chunks under SQLite's limit of bound
-/// parameters. Batch inserts do not go through the connection enum, hence the match.
+/// parameters. Batch inserts do not go through the connection enum, hence `on_backend!`.
 pub fn insert_guests(conn: &mut DbConn, rows: &[NewGuest]) -> QueryResult<()> {
     // 28 columns a row; SQLite allows 32,766 parameters a statement.
     const CHUNK: usize = 1000;
     for chunk in rows.chunks(CHUNK) {
-        match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(guests::table)
-                .values(chunk)
-                .execute(c)?,
-            DbConn::Postgres(c) => diesel::insert_into(guests::table)
-                .values(chunk)
-                .execute(c)?,
-        };
+        crate::on_backend!(conn, |c| diesel::insert_into(guests::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }

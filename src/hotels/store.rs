@@ -369,14 +369,9 @@ pub fn insert_assignments(conn: &mut DbConn, rows: &[AssignmentRow]) -> QueryRes
     // 9 columns a row; well under SQLite's parameter limit.
     const CHUNK: usize = 2000;
     for chunk in rows.chunks(CHUNK) {
-        match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(plan_assignments::table)
-                .values(chunk)
-                .execute(c)?,
-            DbConn::Postgres(c) => diesel::insert_into(plan_assignments::table)
-                .values(chunk)
-                .execute(c)?,
-        };
+        crate::on_backend!(conn, |c| diesel::insert_into(plan_assignments::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }
@@ -596,10 +591,9 @@ pub fn list_room_stays(
 pub fn insert_stays(conn: &mut DbConn, rows: &[StayRow]) -> QueryResult<()> {
     const CHUNK: usize = 2000;
     for chunk in rows.chunks(CHUNK) {
-        match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(stays::table).values(chunk).execute(c)?,
-            DbConn::Postgres(c) => diesel::insert_into(stays::table).values(chunk).execute(c)?,
-        };
+        crate::on_backend!(conn, |c| diesel::insert_into(stays::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }

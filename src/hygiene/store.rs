@@ -209,14 +209,9 @@ pub fn insert_shifts(conn: &mut DbConn, rows: &[NewShift], now: NaiveDateTime) -
                 )
             })
             .collect();
-        match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(inspector_shifts::table)
-                .values(&values)
-                .execute(c)?,
-            DbConn::Postgres(c) => diesel::insert_into(inspector_shifts::table)
-                .values(&values)
-                .execute(c)?,
-        };
+        crate::on_backend!(conn, |c| diesel::insert_into(inspector_shifts::table)
+            .values(&values)
+            .execute(c))?;
     }
     Ok(())
 }

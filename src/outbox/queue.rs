@@ -83,10 +83,7 @@ pub fn queue(tx: &mut Tx, message: &NewMessage) -> QueryResult<bool> {
     let message = message.stamped(tx.now());
     let conn: &mut DbConn = tx;
     let insert = diesel::insert_into(outbox::table).values(&message);
-    let inserted = match conn {
-        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
-        DbConn::Postgres(c) => insert.on_conflict_do_nothing().execute(c)?,
-    };
+    let inserted = crate::on_backend!(conn, |c| insert.on_conflict_do_nothing().execute(c))?;
     Ok(inserted == 1)
 }
 
@@ -99,10 +96,7 @@ pub fn queue_all(tx: &mut Tx, messages: &[NewMessage]) -> QueryResult<usize> {
     // Under SQLite's and PostgreSQL's bound-parameter limits at 14 columns a row.
     for chunk in messages.chunks(500) {
         let insert = diesel::insert_into(outbox::table).values(chunk);
-        n += match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+        n += crate::on_backend!(conn, |c| insert.execute(c))?;
     }
     Ok(n)
 }

@@ -543,14 +543,9 @@ pub fn add_riders(
                 )
             })
             .collect();
-        match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(run_guests::table)
-                .values(&rows)
-                .execute(c)?,
-            DbConn::Postgres(c) => diesel::insert_into(run_guests::table)
-                .values(&rows)
-                .execute(c)?,
-        };
+        crate::on_backend!(conn, |c| diesel::insert_into(run_guests::table)
+            .values(&rows)
+            .execute(c))?;
     }
     Ok(())
 }
