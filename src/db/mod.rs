@@ -240,12 +240,15 @@ pub fn start_checkpointer(path: PathBuf) -> Result<(), String> {
                     }
                 };
                 if frames > WAL_RESTART_FRAMES {
-                    // Caught up with what was written during the checkpoint just made: only
-                    // those frames, and their fsync, are copied while the writers wait.
+                    catch_up(&mut conn, &path);
+                    // Only what was written during the last catching-up checkpoint, and its
+                    // fsync, is copied while the writers wait.
                     let _turn = writer.lock().unwrap_or_else(|p| p.into_inner());
+                    let started = std::time::Instant::now();
                     if let Err(e) = checkpoint(&mut conn) {
                         tracing::warn!(error = %e, "WAL checkpoint failed");
                     }
+                    tracing::debug!(held = ?started.elapsed(), "WAL started over");
                 }
             }
         })
@@ -253,10 +256,39 @@ pub fn start_checkpointer(path: PathBuf) -> Result<(), String> {
         .map_err(|e| format!("cannot start the checkpointer: {e}"))
 }
 
+/// Brings the database file up to the log's end without holding the writers, so that the
+/// last copy (with the writers held) has almost nothing to do. Passive checkpoints back to
+/// back until one is quick: each copies and fsyncs only the log written during the one
+/// before, and the disk flushes faster than the writers write (~500 MB/s here against
+/// ~150 MB/s of log at 13,000 scans/s). Then the database file's own fsync: SQLite syncs it
+/// only in a checkpoint that reaches the log's end, which under steady writes is the one
+/// taken with the writers held, and that fsync flushed everything copied since the last
+/// start-over. Measured under the scan benchmark: the writers were held 45–70 ms for each
+/// start-over, now 2–8 ms (at most 20).
+fn catch_up(conn: &mut SqliteConnection, path: &std::path::Path) {
+    let quick = |conn: &mut SqliteConnection| {
+        for _ in 0..8 {
+            let started = std::time::Instant::now();
+            if let Err(e) = checkpoint(conn) {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+                return;
+            }
+            if started.elapsed() < Duration::from_millis(2) {
+                return;
+            }
+        }
+    };
+    quick(conn);
+    if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_data()) {
+        tracing::warn!(error = %e, "database fsync failed");
+    }
+    quick(conn);
+}
+
 /// How long the write-ahead log may grow, in pages, before it is started over: 256 MB. Each
-/// start-over holds the writers for the last copy and its fsyncs (25–35 ms here), so not
-/// too often; a longer log makes every read that misses the cache search more of its index
-/// (a 4 GB log cut the scan rate by a sixth).
+/// start-over holds the writers for a moment, so not too often; a longer log makes every
+/// read that misses the cache search more of its index (a 4 GB log cut the scan rate by a
+/// sixth).
 const WAL_RESTART_FRAMES: i64 = 65_536;
 
 /// Runs a passive checkpoint; returns the frames in the log.

@@ -307,7 +307,6 @@ pub fn point_name(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
         .optional()
 }
 
-/// When and where a meal was eaten.
 /// How many meals an eater has had.
 pub fn count_eaten(conn: &mut DbConn, eater: &str) -> QueryResult<usize> {
     let n: i64 = meal_uses::table
@@ -354,6 +353,24 @@ pub fn find_use(
         .select((meal_uses::at, meal_uses::point_id))
         .first(conn)
         .optional()
+}
+
+/// When and where (point id and name) a meal was had: one read for the canteen's "already
+/// eaten" answer.
+pub fn find_use_at(
+    conn: &mut DbConn,
+    eater: &str,
+    day: NaiveDate,
+    service: &str,
+) -> QueryResult<Option<(NaiveDateTime, i64, String)>> {
+    crate::on_backend!(conn, |c| meal_uses::table
+        .inner_join(dining_points::table.on(dining_points::id.eq(meal_uses::point_id)))
+        .filter(meal_uses::eater.eq(eater))
+        .filter(meal_uses::day.eq(day))
+        .filter(meal_uses::service.eq(service))
+        .select((meal_uses::at, meal_uses::point_id, dining_points::name))
+        .first(c)
+        .optional())
 }
 
 /// Every meal an eater has had: (day, service, point id, when), in the order eaten.

@@ -404,24 +404,29 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
             claim.halal,
             pending.at,
         )? {
-            let held = crate::meals::find_use(conn, &claim.eater, claim.day, service)?;
-            let held_scan = match held {
-                Some((at, point_id)) => store::accepted_scan_at(conn, point_id, at)?,
-                None => None,
+            // One read for when and where the meal was had; the scan that had it matters
+            // only to an offline accept coming home.
+            let held = crate::meals::find_use_at(conn, &claim.eater, claim.day, service)?;
+            let offline = reconcile::accepted_offline(pending);
+            let held_scan = match &held {
+                Some((at, point_id, _)) if offline => {
+                    store::accepted_scan_at(conn, *point_id, *at)?
+                }
+                _ => None,
             };
             match held {
-                Some((at, _)) if reconcile::accepted_offline(pending) && pending.at < at => {
+                Some((at, _, _)) if offline && pending.at < at => {
                     clash = Some(reconcile::Clash::TakeOver { lost: held_scan });
                 }
                 _ => {
                     outcome = Err(Reason::AlreadyUsed);
-                    if reconcile::accepted_offline(pending) {
+                    if offline {
                         clash = Some(reconcile::Clash::Second { kept: held_scan });
                     }
-                    if let Some((at, point_id)) = held {
+                    if let Some((at, _, point)) = held {
                         response.first_use = Some(FirstUse {
                             at: to_rfc3339(tz, at),
-                            point: crate::meals::point_name(conn, point_id)?.unwrap_or_default(),
+                            point,
                             device: None,
                         });
                     }
