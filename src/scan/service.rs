@@ -12,7 +12,6 @@ use utoipa::ToSchema;
 use crate::auth::{CurrentUser, Role};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::guests::service::guest_card;
 use crate::hotels::rules::DeskVerdict;
 use crate::i18n::Lang;
 use crate::passes::keys::KeyRing;
@@ -568,7 +567,10 @@ fn judge(
         return Ok(Err(Reason::BadSignature));
     }
     let pass_id = i64::from(record.pass_id);
-    let facts = store::pass_facts(conn, pass_id)?;
+    let (facts, holder) = match store::pass_facts(conn, pass_id)? {
+        Some((facts, holder)) => (Some(facts), holder),
+        None => (None, None),
+    };
     let zones = cache.zones(conn, point.zone.as_deref())?;
     response.pass = Some(ScannedPass {
         id: pass_id,
@@ -586,26 +588,21 @@ fn judge(
         valid_until: unix_to_rfc3339(tz, record.valid_until),
     });
     if let Some((_, _, _, guest_id, plate, stream, driver)) = &facts {
-        if let Some(g) = guest_id
-            .and_then(|g| guest_card(conn, g).transpose())
-            .transpose()?
+        if let (Some(id), Some((name, name_latin, category, delegation, organization, photo))) =
+            (guest_id, holder)
         {
-            let photo_hash = g
-                .photo_sha256
+            let photo_hash = photo
                 .as_deref()
                 .and_then(|h| h.get(..8))
                 .and_then(|h| u32::from_str_radix(h, 16).ok());
             response.holder = Some(Holder {
-                photo_url: g
-                    .photo_sha256
-                    .as_ref()
-                    .map(|_| format!("/api/v1/guests/{}/photo", g.id)),
+                photo_url: photo.as_ref().map(|_| format!("/api/v1/guests/{id}/photo")),
                 photo_matches: photo_hash.is_some_and(|h| h == record.photo),
-                name: g.name,
-                name_latin: g.name_latin,
-                category: g.category,
-                delegation: g.delegation,
-                organization: g.organization,
+                name,
+                name_latin,
+                category,
+                delegation,
+                organization,
             });
         }
         if let Some(plate) = plate {

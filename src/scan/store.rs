@@ -93,17 +93,50 @@ pub type PassFacts = (
     Option<String>,
 );
 
-/// What a verdict needs to know of a pass.
-pub fn pass_facts(conn: &mut DbConn, id: i64) -> QueryResult<Option<PassFacts>> {
-    let query = passes::table.find(id).select((
-        passes::serial,
-        passes::status,
-        passes::kind,
-        passes::guest_id,
-        passes::plate,
-        passes::stream,
-        passes::driver_name,
-    ));
+/// Who holds a pass, as the checkpoint shows them: name, Latin name, category, delegation,
+/// organization, and the hash of their photo.
+pub type HolderRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// What a verdict needs to know of a pass, and its holder: one read (on PostgreSQL each read
+/// is a round trip, and the scan path's are counted).
+pub fn pass_facts(
+    conn: &mut DbConn,
+    id: i64,
+) -> QueryResult<Option<(PassFacts, Option<HolderRow>)>> {
+    use crate::db::schema::{delegations, guest_photos, guests};
+    // Flat joins with their own ON: SQLite reads a nested join as a subquery over every guest.
+    let query = passes::table
+        .left_join(guests::table)
+        .left_join(delegations::table.on(guests::delegation_id.eq(delegations::id.nullable())))
+        .left_join(guest_photos::table.on(guest_photos::guest_id.eq(guests::id)))
+        .filter(passes::id.eq(id))
+        .select((
+            (
+                passes::serial,
+                passes::status,
+                passes::kind,
+                passes::guest_id,
+                passes::plate,
+                passes::stream,
+                passes::driver_name,
+            ),
+            (
+                guests::name,
+                guests::name_latin,
+                guests::category,
+                delegations::name.nullable(),
+                guests::organization,
+                guest_photos::sha256.nullable(),
+            )
+                .nullable(),
+        ));
     crate::on_backend!(conn, |c| query.first(c).optional())
 }
 
