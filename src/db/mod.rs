@@ -264,7 +264,7 @@ pub fn start_checkpointer(path: PathBuf) -> Result<(), String> {
 /// only in a checkpoint that reaches the log's end, which under steady writes is the one
 /// taken with the writers held, and that fsync flushed everything copied since the last
 /// start-over. Measured under the scan benchmark: the writers were held 45–70 ms for each
-/// start-over, now 2–8 ms (at most 20).
+/// start-over, now 2–12 ms (at most 20).
 fn catch_up(conn: &mut SqliteConnection, path: &std::path::Path) {
     let quick = |conn: &mut SqliteConnection| {
         for _ in 0..8 {

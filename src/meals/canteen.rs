@@ -158,7 +158,9 @@ pub fn decide(
             (format!("c{pass}"), false, verdict)
         }
         Eater::Guest(id) => {
-            let Some(g) = store::find_meal_guest(conn, id)? else {
+            let Some((g, exception)) =
+                store::find_meal_guest_for(conn, id, day, service.as_str())?
+            else {
                 return Ok(Decision {
                     verdict: Err(Refusal::NotEntitled),
                     info,
@@ -172,8 +174,7 @@ pub fn decide(
                 days: eating_days(&g, tz),
                 points: usual_points(&g, catalog),
             };
-            let exception = store::find_override(conn, id, day, service.as_str())?
-                .map(|(allowed, point)| Override { allowed, point });
+            let exception = exception.map(|(allowed, point)| Override { allowed, point });
             let verdict =
                 match rules::entitled(&diner, mode, &services, exception, day, service, point.id) {
                     Ok(()) => Ok(()),

@@ -177,17 +177,30 @@ pub fn list_meal_guests(conn: &mut DbConn) -> QueryResult<Vec<MealGuest>> {
         .load(conn)
 }
 
-pub fn find_override(
+/// A guest as the canteen judges them, with their override for one meal if reception set one:
+/// one read at the canteen (on PostgreSQL each read is a round trip).
+pub fn find_meal_guest_for(
     conn: &mut DbConn,
-    guest: i64,
+    id: i64,
     day: NaiveDate,
     service: &str,
-) -> QueryResult<Option<(bool, Option<i64>)>> {
-    meal_overrides::table
-        .find((guest, day, service))
-        .select((meal_overrides::allowed, meal_overrides::point_id))
-        .first(conn)
-        .optional()
+) -> QueryResult<Option<(MealGuest, Option<(bool, Option<i64>)>)>> {
+    let query = guests::table
+        .left_join(stays::table)
+        .left_join(guest_meal_points::table)
+        .left_join(
+            meal_overrides::table.on(meal_overrides::guest_id
+                .eq(guests::id)
+                .and(meal_overrides::day.eq(day))
+                .and(meal_overrides::service.eq(service))),
+        )
+        .filter(guests::id.eq(id))
+        .filter(guests::withdrawn_at.is_null())
+        .select((
+            meal_guest_columns(),
+            (meal_overrides::allowed, meal_overrides::point_id).nullable(),
+        ));
+    crate::on_backend!(conn, |c| query.first(c).optional())
 }
 
 /// An override: (guest, day, service, allowed, point).

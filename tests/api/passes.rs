@@ -220,6 +220,13 @@ async fn a_credential_goes_from_request_to_collection_and_opens_its_zone(
     assert_eq!(v["verdict"], "accept", "{v}");
     assert_eq!(v["holder"]["name"], "张伟");
     assert_eq!(v["holder"]["photo_matches"], true);
+    // The holder as the guard sees them, read with the pass in one query.
+    assert_eq!(v["holder"]["category"], "journalist");
+    assert_eq!(v["holder"]["organization"], "新华社");
+    assert_eq!(
+        v["holder"]["photo_url"],
+        format!("/api/v1/guests/{zhang}/photo")
+    );
     assert_eq!(v["pass"]["zones"], json!(["A"]));
     // A keyboard wedge with Caps Lock types lowercase, and Enter.
     let v = scan(
