@@ -158,8 +158,7 @@ pub fn decide(
             (format!("c{pass}"), false, verdict)
         }
         Eater::Guest(id) => {
-            let Some((g, exception)) =
-                store::find_meal_guest_for(conn, id, day, service.as_str())?
+            let Some((g, exception)) = store::find_meal_guest_for(conn, id, day, service.as_str())?
             else {
                 return Ok(Decision {
                     verdict: Err(Refusal::NotEntitled),

@@ -177,6 +177,9 @@ pub fn list_meal_guests(conn: &mut DbConn) -> QueryResult<Vec<MealGuest>> {
         .load(conn)
 }
 
+/// Reception's word on one meal for one guest: allowed or not, and where.
+pub type MealOverride = (bool, Option<i64>);
+
 /// A guest as the canteen judges them, with their override for one meal if reception set one:
 /// one read at the canteen (on PostgreSQL each read is a round trip).
 pub fn find_meal_guest_for(
@@ -184,7 +187,7 @@ pub fn find_meal_guest_for(
     id: i64,
     day: NaiveDate,
     service: &str,
-) -> QueryResult<Option<(MealGuest, Option<(bool, Option<i64>)>)>> {
+) -> QueryResult<Option<(MealGuest, Option<MealOverride>)>> {
     let query = guests::table
         .left_join(stays::table)
         .left_join(guest_meal_points::table)
