@@ -181,9 +181,9 @@ pub fn guest_meals(
                 service: service.as_str().into(),
                 point,
                 allowed,
-                eaten_at: eaten.map(|(at, _)| to_rfc3339(tz, at)),
+                eaten_at: eaten.as_ref().map(|(at, _, _)| to_rfc3339(tz, *at)),
                 eaten_point: eaten
-                    .and_then(|(_, p)| catalog.point_by_id(p))
+                    .and_then(|(_, p, _)| catalog.point_by_id(p))
                     .map(|p| p.code.clone()),
             });
         }
@@ -269,7 +269,7 @@ pub fn list_coupons(
             point: p.code.clone(),
             day,
             service,
-            used_at: used.map(|(at, _)| to_rfc3339(tz, at)),
+            used_at: used.map(|(at, _, _)| to_rfc3339(tz, at)),
         });
     }
     Ok(out)

@@ -25,8 +25,8 @@ mod store;
 
 pub use model::{DiningPoint, MenuEntry, MenuItem, PointResponse, WindowEntry};
 pub use store::{
-    claim_use, find_meal_guest, find_use, find_use_at, insert_use, list_meal_guests, move_use,
-    point_name, set_guest_point,
+    claim_use, find_meal_guest, find_use, insert_use, list_meal_guests, move_use, point_name,
+    set_guest_point,
 };
 
 use actix_web::web;

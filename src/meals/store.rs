@@ -356,35 +356,23 @@ pub fn move_use(
     .execute(conn)
 }
 
+/// When and where (point id and name) a meal was had, in one read.
 pub fn find_use(
     conn: &mut DbConn,
     eater: &str,
     day: NaiveDate,
     service: &str,
-) -> QueryResult<Option<(NaiveDateTime, i64)>> {
-    meal_uses::table
-        .filter(meal_uses::eater.eq(eater))
-        .filter(meal_uses::day.eq(day))
-        .filter(meal_uses::service.eq(service))
-        .select((meal_uses::at, meal_uses::point_id))
-        .first(conn)
-        .optional()
-}
-
-/// When and where (point id and name) a meal was had: one read for the canteen's "already
-/// eaten" answer.
-pub fn find_use_at(
-    conn: &mut DbConn,
-    eater: &str,
-    day: NaiveDate,
-    service: &str,
-) -> QueryResult<Option<(NaiveDateTime, i64, String)>> {
+) -> QueryResult<Option<(NaiveDateTime, i64, Option<String>)>> {
     crate::on_backend!(conn, |c| meal_uses::table
-        .inner_join(dining_points::table.on(dining_points::id.eq(meal_uses::point_id)))
+        .left_join(dining_points::table.on(dining_points::id.eq(meal_uses::point_id)))
         .filter(meal_uses::eater.eq(eater))
         .filter(meal_uses::day.eq(day))
         .filter(meal_uses::service.eq(service))
-        .select((meal_uses::at, meal_uses::point_id, dining_points::name))
+        .select((
+            meal_uses::at,
+            meal_uses::point_id,
+            dining_points::name.nullable()
+        ))
         .first(c)
         .optional())
 }

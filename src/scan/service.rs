@@ -405,7 +405,7 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
         )? {
             // One read for when and where the meal was had; the scan that had it matters
             // only to an offline accept coming home.
-            let held = crate::meals::find_use_at(conn, &claim.eater, claim.day, service)?;
+            let held = crate::meals::find_use(conn, &claim.eater, claim.day, service)?;
             let offline = reconcile::accepted_offline(pending);
             let held_scan = match &held {
                 Some((at, point_id, _)) if offline => {
@@ -425,7 +425,7 @@ pub fn log(conn: &mut DbConn, pending: &PendingScan) -> Result<ScanResponse, App
                     if let Some((at, _, point)) = held {
                         response.first_use = Some(FirstUse {
                             at: to_rfc3339(tz, at),
-                            point,
+                            point: point.unwrap_or_default(),
                             device: None,
                         });
                     }
